@@ -75,6 +75,38 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The date `days` days after 1970-01-01 (before it when negative).
+    pub fn from_days_since_epoch(days: i64) -> Option<Date> {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(
+            i32::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
+    }
+
+    /// Today's date in UTC, from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let days = i64::try_from(secs / 86_400).unwrap_or(0);
+        Date::from_days_since_epoch(days).unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        })
+    }
+
     /// Days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         later.days_since_epoch() - self.days_since_epoch()
@@ -168,7 +200,15 @@ mod tests {
     #[test]
     fn parses_and_rejects() {
         assert_eq!(d("2024-02-29"), Date::new(2024, 2, 29).unwrap());
-        for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "24-09-01", "2024-9-1", "2024-09-0a", ""] {
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "24-09-01",
+            "2024-9-1",
+            "2024-09-0a",
+            "",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad} should not parse");
         }
         let e = "2023-02-29".parse::<Date>().unwrap_err();
@@ -194,5 +234,17 @@ mod tests {
         assert_eq!(d("2000-03-01").days_since_epoch(), 11_017);
         assert_eq!(d("2024-09-01").days_until(d("2025-08-31")), 364);
         assert_eq!(d("2024-02-28").days_until(d("2024-03-01")), 2);
+        for s in [
+            "1970-01-01",
+            "2000-02-29",
+            "2024-09-01",
+            "1969-12-31",
+            "2100-03-01",
+        ] {
+            assert_eq!(
+                Date::from_days_since_epoch(d(s).days_since_epoch()),
+                Some(d(s))
+            );
+        }
     }
 }

@@ -4,6 +4,23 @@
 //! INTERFACE CONTRACT (the rest of the crate relies on exactly these items; keep their names
 //! and signatures, add private modules as needed: lexer, parser, check, eval, template).
 
+mod ast;
+mod builtins;
+mod check;
+mod eval;
+mod functions;
+mod lexer;
+mod parser;
+mod primary;
+mod template;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
+mod tests_functions;
+#[cfg(test)]
+mod tests_template;
 mod value;
 pub use value::{Type, Value};
 
@@ -50,65 +67,141 @@ pub struct ExprError {
 pub enum EvalError {
     /// A name used in arithmetic or an ordering comparison had no value.
     #[error("{name} has no value")]
-    NoValue { name: String },
+    NoValue {
+        /// The dotted name that held no value, or the source of the sub-expression that gave none.
+        name: String,
+    },
+    /// A division whose divisor was zero.
     #[error("division by zero in {expr}")]
-    DivisionByZero { expr: String },
+    DivisionByZero {
+        /// The source text of the whole expression.
+        expr: String,
+    },
+    /// A result too large for an exact decimal.
     #[error("number too large in {expr}")]
-    Overflow { expr: String },
+    Overflow {
+        /// The source text of the whole expression.
+        expr: String,
+    },
     /// Any other run-time failure, in words.
     #[error("{0}")]
     Other(String),
 }
 
 /// A parsed, type-checked expression, ready to evaluate many times.
+///
+/// Cloning is cheap (the compiled tree is shared).
 #[derive(Debug, Clone)]
 pub struct Expr {
-    // implementation detail (source text, compiled tree, type, names read)
+    inner: Arc<Compiled>,
+}
+
+#[derive(Debug)]
+struct Compiled {
+    source: Box<str>,
+    node: eval::Node,
+    ty: Type,
+    names: Vec<Arc<str>>,
+}
+
+/// An [`ExprError`] at byte offset `byte` of `src`, reported as a character offset.
+fn err_at(src: &str, byte: usize, message: impl Into<String>) -> ExprError {
+    let offset = src.get(..byte).map_or(byte, |s| s.chars().count());
+    ExprError {
+        offset,
+        message: message.into(),
+        help: None,
+    }
 }
 
 impl Expr {
     /// Parse and type-check `text` against `scope`.
     pub fn compile(text: &str, scope: &dyn Scope) -> Result<Expr, ExprError> {
-        todo!()
+        if text.chars().nth(MAX_LEN).is_some() {
+            return Err(ExprError {
+                offset: MAX_LEN,
+                message: format!("expression is longer than {MAX_LEN} characters"),
+                help: None,
+            });
+        }
+        let ast = parser::parse(text)?;
+        let mut checker = check::Checker::new(text, scope);
+        let (node, ty) = checker.check(&ast)?;
+        let names = checker.names;
+        Ok(Expr {
+            inner: Arc::new(Compiled {
+                source: text.into(),
+                node,
+                ty,
+                names,
+            }),
+        })
     }
+
     /// The static type of the result.
     pub fn ty(&self) -> &Type {
-        todo!()
+        &self.inner.ty
     }
+
     /// The source text.
     pub fn source(&self) -> &str {
-        todo!()
+        &self.inner.source
     }
+
     /// The names this expression reads, as written, in order of first appearance, no duplicates.
     pub fn names_read(&self) -> &[Arc<str>] {
-        todo!()
+        &self.inner.names
     }
+
     /// When the expression is a bare name (`score`), that name.
     pub fn as_name(&self) -> Option<&str> {
-        todo!()
+        match &self.inner.node.kind {
+            eval::NodeKind::Name(_, name) => Some(name),
+            _ => None,
+        }
     }
+
     /// Evaluate for one case.
     pub fn eval(&self, env: &dyn Env) -> Result<Value, EvalError> {
-        todo!()
+        self.inner.node.eval(&eval::Cx {
+            env,
+            src: &self.inner.source,
+        })
     }
 }
 
 /// Text with `{expression}` or `{expression:money}` holes, for reasons and explanations.
 #[derive(Debug, Clone)]
-pub struct Template {}
+pub struct Template {
+    parts: Arc<[template::Part]>,
+}
 
 impl Template {
     /// Parse the holes and compile each against `scope`. `{{` and `}}` are literal braces.
     /// Errors carry the offset in the whole template text.
     pub fn compile(text: &str, scope: &dyn Scope) -> Result<Template, ExprError> {
-        todo!()
+        Ok(Template {
+            parts: template::parse(text, scope)?.into(),
+        })
     }
+
     /// Names read by all holes.
     pub fn names_read(&self) -> Vec<Arc<str>> {
-        todo!()
+        let mut out: Vec<Arc<str>> = Vec::new();
+        for part in self.parts.iter() {
+            if let template::Part::Hole(e, _) = part {
+                for n in e.names_read() {
+                    if !out.contains(n) {
+                        out.push(n.clone());
+                    }
+                }
+            }
+        }
+        out
     }
+
     /// Fill the holes for one case.
     pub fn render(&self, env: &dyn Env) -> Result<String, EvalError> {
-        todo!()
+        template::render(&self.parts, env)
     }
 }

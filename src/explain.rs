@@ -1,0 +1,139 @@
+//! A decision in plain English, for a SENDCo or a parent: the band, the money, each reason in
+//! words, and the descriptors that counted. What `sendband explain` prints.
+
+use crate::decision::{Decision, Detail, FamilyResult, Output, Status};
+use crate::expr::Value;
+use crate::ruleset::format::{OutputFormat, Provenance};
+use crate::RuleSet;
+use std::fmt::Write;
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The decision as text a person would read.
+pub fn explain(decision: &Decision, rules: &RuleSet) -> String {
+    let m = rules.manifest();
+    let mut out = String::new();
+    let on = decision.on;
+    let case = decision.case_id.as_deref().unwrap_or("(no case reference)");
+    let _ = writeln!(
+        out,
+        "Indicative decision for case {case} on {} {} {}",
+        on.day(),
+        MONTHS[usize::from(on.month()).saturating_sub(1) % 12],
+        on.year()
+    );
+    let _ = writeln!(
+        out,
+        "Rules: {}, version {} ({} figures)",
+        m.title, m.version, m.provenance
+    );
+    match m.provenance {
+        Provenance::Illustrative => {
+            let _ = writeln!(
+                out,
+                "NOTE: these figures are illustrative placeholders, not {}'s published values. Do not use them for funding.",
+                m.authority
+            );
+        }
+        Provenance::Draft => {
+            let _ = writeln!(
+                out,
+                "NOTE: this is a draft rule set, a proposal that is not in force. Do not use it for funding."
+            );
+        }
+        Provenance::Published => {}
+    }
+    for result in &decision.results {
+        out.push('\n');
+        family(&mut out, result, rules);
+    }
+    let _ = writeln!(
+        out,
+        "\nThis is an indicative result from the rules as written; the final decision rests with the local authority."
+    );
+    let _ = writeln!(
+        out,
+        "Rule set {} {} ({})",
+        m.id, m.version, decision.ruleset.digest
+    );
+    out
+}
+
+fn family(out: &mut String, result: &FamilyResult, rules: &RuleSet) {
+    let fam = rules.families().iter().find(|f| f.name == result.family);
+    let title = fam.map_or(&*result.family, |f| f.title.as_str());
+    let status = match result.status {
+        Status::Applied => "applies",
+        Status::NotApplicable => "does not apply to this case",
+        Status::Ineligible => "not eligible",
+        Status::Error => "could not be decided",
+    };
+    let _ = writeln!(out, "{title}: {status}");
+    if result.status == Status::Applied {
+        for o in &result.outputs {
+            let label = fam.and_then(|f| f.output_label(&o.name)).unwrap_or(&o.name);
+            let _ = writeln!(out, "  {label}: {}", for_people(o, rules));
+        }
+    }
+    if !result.flags.is_empty() {
+        let _ = writeln!(out, "  Flags: {}", result.flags.join(", "));
+    }
+    if !result.reasons.is_empty() {
+        let _ = writeln!(out, "  Why:");
+        for r in &result.reasons {
+            let _ = writeln!(out, "  - {r}");
+        }
+    }
+    for entry in &result.trace {
+        if let Detail::Score(parts) = &entry.detail {
+            let _ = writeln!(
+                out,
+                "  Descriptors that counted towards {} ({}):",
+                entry.step, entry.value
+            );
+            for p in parts.iter().filter(|p| !p.weight.is_zero()) {
+                let input = rules.inputs().iter().find(|i| i.name == p.input);
+                let area = input.map_or(&*p.input, |i| i.label.as_str());
+                let level = input
+                    .and_then(|i| i.level(&p.level))
+                    .map(|l| format!(" ({})", l.label))
+                    .unwrap_or_default();
+                let note = if p.counted { "" } else { ", not counted" };
+                let _ = writeln!(
+                    out,
+                    "  - {area}: level {}{level}, {} points{note}",
+                    p.level,
+                    p.weight.normalize()
+                );
+            }
+        }
+    }
+}
+
+fn for_people(o: &Output, rules: &RuleSet) -> String {
+    match (&o.value, o.format) {
+        (Value::Null, _) => "none".to_string(),
+        (Value::Number(n), OutputFormat::Money) => {
+            format!(
+                "{}{}",
+                crate::money::currency_symbol(&rules.manifest().currency),
+                crate::money::for_people(*n)
+            )
+        }
+        (Value::Bool(b), _) => if *b { "yes" } else { "no" }.to_string(),
+        (v, _) => v.to_string(),
+    }
+}

@@ -1,0 +1,361 @@
+//! Evaluation tests: operators, precedence, functions, nulls and run-time errors.
+//! Also holds the small test scope/environment shared by the other test modules.
+
+use super::*;
+use crate::Date;
+use rust_decimal::Decimal;
+
+/// A test case: named values with types, and an evaluation date.
+pub(super) struct Case {
+    vars: Vec<(&'static str, Type, Value)>,
+    on: Date,
+}
+
+impl Scope for Case {
+    fn resolve(&self, name: &str) -> Option<(Slot, Type)> {
+        let i = self.vars.iter().position(|(n, _, _)| *n == name)?;
+        Some((i as Slot, self.vars[i].1.clone()))
+    }
+    fn names(&self) -> Vec<String> {
+        self.vars.iter().map(|(n, _, _)| n.to_string()).collect()
+    }
+}
+
+impl Env for Case {
+    fn value(&self, slot: Slot) -> &Value {
+        &self.vars[slot as usize].2
+    }
+    fn on(&self) -> Date {
+        self.on
+    }
+}
+
+pub(super) fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+pub(super) fn n(s: &str) -> Value {
+    Value::Number(s.parse::<Decimal>().unwrap())
+}
+
+pub(super) fn case() -> Case {
+    let list = |items: Vec<Value>| Value::List(items.into());
+    let vars = vec![
+        ("needs.semh", Type::Integer, n("3")),
+        ("needs.cognition_learning", Type::Integer, n("2")),
+        ("needs.sensory", Type::Integer, Value::Null),
+        ("score", Type::Integer, n("12")),
+        ("amount", Type::Number, n("4000")),
+        ("rate", Type::Number, n("0.5")),
+        ("band", Type::Text, Value::text("B")),
+        ("dob", Type::Date, Value::Date(d("2021-09-01"))),
+        ("eligible", Type::Bool, Value::Bool(true)),
+        ("flagged", Type::Bool, Value::Bool(false)),
+        ("missing", Type::Number, Value::Null),
+        ("missing_flag", Type::Bool, Value::Null),
+        ("missing_date", Type::Date, Value::Null),
+        (
+            "tags",
+            Type::List(Box::new(Type::Text)),
+            list(vec![Value::text("a"), Value::text("b")]),
+        ),
+        (
+            "nums",
+            Type::List(Box::new(Type::Integer)),
+            list(vec![n("1"), n("2"), n("3")]),
+        ),
+        ("big", Type::Number, Value::Number(Decimal::MAX)),
+    ];
+    Case {
+        vars,
+        on: d("2024-09-01"),
+    }
+}
+
+pub(super) fn compile(src: &str) -> Expr {
+    Expr::compile(src, &case()).unwrap_or_else(|e| panic!("{src}: {e}"))
+}
+
+pub(super) fn ev(src: &str) -> Value {
+    compile(src)
+        .eval(&case())
+        .unwrap_or_else(|e| panic!("{src}: {e}"))
+}
+
+pub(super) fn eval_err(src: &str) -> EvalError {
+    compile(src).eval(&case()).unwrap_err()
+}
+
+pub(super) fn t(b: bool) -> Value {
+    Value::Bool(b)
+}
+
+#[test]
+fn arithmetic_and_precedence() {
+    assert_eq!(ev("1 + 2 * 3"), n("7"));
+    assert_eq!(ev("(1 + 2) * 3"), n("9"));
+    assert_eq!(ev("10 - 4 - 3"), n("3"));
+    assert_eq!(ev("12 / 4 / 3"), n("1"));
+    assert_eq!(ev("7 / 2"), n("3.5"));
+    assert_eq!(ev("-2 * 3"), n("-6"));
+    assert_eq!(ev("- -2"), n("2"));
+    assert_eq!(ev("2 - -score"), n("14"));
+    assert_eq!(ev("1 + 2 * 3 == 7"), t(true));
+    assert_eq!(ev("0.1 + 0.2 == 0.3"), t(true));
+    assert_eq!(ev("6000.00 * rate"), n("3000"));
+    assert_eq!(ev("1 / 3 * 3 == 1"), t(false));
+    assert_eq!(ev("score * 2 + needs.semh"), n("27"));
+}
+
+#[test]
+fn static_types() {
+    let ty = |s: &str| compile(s).ty().clone();
+    assert_eq!(ty("1 + 2"), Type::Integer);
+    assert_eq!(ty("score * 2 - 1"), Type::Integer);
+    assert_eq!(ty("4 / 2"), Type::Number);
+    assert_eq!(ty("1 + 0.5"), Type::Number);
+    assert_eq!(ty("6000.00"), Type::Number);
+    assert_eq!(ty("[1, 2]"), Type::List(Box::new(Type::Integer)));
+    assert_eq!(ty("[1, 2.5]"), Type::List(Box::new(Type::Number)));
+    assert_eq!(ty("[]"), Type::List(Box::new(Type::Any)));
+    assert_eq!(ty("if eligible then 1 else 2.5"), Type::Number);
+    assert_eq!(ty("if eligible then null else 'x'"), Type::Text);
+    assert_eq!(ty("null"), Type::Null);
+    assert_eq!(ty("on"), Type::Date);
+    assert_eq!(ty("score > 1"), Type::Bool);
+    assert_eq!(ty("min(1, 2)"), Type::Integer);
+    assert_eq!(ty("max(1, amount)"), Type::Number);
+    assert_eq!(ty("min(band, 'C')"), Type::Text);
+    assert_eq!(ty("round(rate, 0)"), Type::Integer);
+    assert_eq!(ty("round(rate, 1)"), Type::Number);
+    assert_eq!(ty("floor(rate)"), Type::Integer);
+    assert_eq!(ty("abs(score)"), Type::Integer);
+    assert_eq!(ty("sum(nums)"), Type::Integer);
+    assert_eq!(ty("sum([1.5])"), Type::Number);
+    assert_eq!(ty("coalesce(missing, 1)"), Type::Number);
+}
+
+#[test]
+fn logic_and_short_circuit() {
+    assert_eq!(ev("not eligible and flagged"), t(false));
+    assert_eq!(ev("not flagged and eligible"), t(true));
+    assert_eq!(ev("true or false and false"), t(true));
+    assert_eq!(ev("(true or false) and false"), t(false));
+    assert_eq!(ev("not 1 == 2"), t(true));
+    assert_eq!(ev("not not eligible"), t(true));
+    assert_eq!(ev("eligible and score > 10 and needs.semh >= 3"), t(true));
+    assert_eq!(ev("flagged or flagged or eligible"), t(true));
+    assert_eq!(ev("flagged and missing_flag"), t(false));
+    assert_eq!(ev("eligible or missing_flag"), t(true));
+    assert_eq!(
+        eval_err("eligible and missing_flag"),
+        EvalError::NoValue {
+            name: "missing_flag".into()
+        }
+    );
+}
+
+#[test]
+fn comparisons() {
+    assert_eq!(ev("score == 12"), t(true));
+    assert_eq!(ev("score != 12"), t(false));
+    assert_eq!(ev("score < 12"), t(false));
+    assert_eq!(ev("score <= 12"), t(true));
+    assert_eq!(ev("score > 11.99"), t(true));
+    assert_eq!(ev("score >= 13"), t(false));
+    assert_eq!(ev("12.0 == score"), t(true));
+    assert_eq!(ev("band < 'C'"), t(true));
+    assert_eq!(ev("band == \"B\""), t(true));
+    assert_eq!(ev("dob < date('2022-01-01')"), t(true));
+    assert_eq!(ev("on == date('2024-09-01')"), t(true));
+    assert_eq!(ev("eligible == true"), t(true));
+    assert_eq!(ev("tags == ['a', 'b']"), t(true));
+    assert_eq!(ev("(1 + 1 > 1) == true"), t(true));
+}
+
+#[test]
+fn membership() {
+    assert_eq!(ev("band in ['A', 'B']"), t(true));
+    assert_eq!(ev("band not in ['A', 'B']"), t(false));
+    assert_eq!(ev("band in []"), t(false));
+    assert_eq!(ev("score in [1..12]"), t(true));
+    assert_eq!(ev("score in [13..20]"), t(false));
+    assert_eq!(ev("score not in [1..5]"), t(true));
+    assert_eq!(ev("2.5 in [1..3]"), t(true));
+    assert_eq!(ev("'b' in tags"), t(true));
+    assert_eq!(ev("3 in nums"), t(true));
+    assert_eq!(ev("3.0 in [1, 2, 3]"), t(true));
+    assert_eq!(ev("score in [needs.semh..score + 1]"), t(true));
+    assert_eq!(
+        ev("dob in [date('2021-01-01')..date('2021-12-31')]"),
+        t(true)
+    );
+    assert_eq!(ev("band in ['A'..'C']"), t(true));
+    assert_eq!(
+        eval_err("missing in [1..2]"),
+        EvalError::NoValue {
+            name: "missing".into()
+        }
+    );
+    assert_eq!(
+        eval_err("missing in [1, 2]"),
+        EvalError::NoValue {
+            name: "missing".into()
+        }
+    );
+    assert_eq!(
+        eval_err("1 in [missing..2]"),
+        EvalError::NoValue {
+            name: "missing".into()
+        }
+    );
+}
+
+#[test]
+fn conditionals() {
+    assert_eq!(
+        ev("if score >= 10 then 'high' else 'low'"),
+        Value::text("high")
+    );
+    assert_eq!(
+        ev("if score > 20 then 'a' else if score > 10 then 'b' else 'c'"),
+        Value::text("b")
+    );
+    assert_eq!(ev("(if flagged then 1 else 2) * 10"), n("20"));
+    assert_eq!(ev("if eligible then missing else 1"), Value::Null);
+    assert_eq!(
+        eval_err("if missing_flag then 1 else 2"),
+        EvalError::NoValue {
+            name: "missing_flag".into()
+        }
+    );
+}
+
+#[test]
+fn literals() {
+    assert_eq!(ev("'it\\'s'"), Value::text("it's"));
+    assert_eq!(ev("\"say \\\"hi\\\"\""), Value::text("say \"hi\""));
+    assert_eq!(ev("'a\\\\b'"), Value::text("a\\b"));
+    assert_eq!(ev("\"it's\""), Value::text("it's"));
+    assert_eq!(ev("'£ é'"), Value::text("£ é"));
+    assert_eq!(ev("6000.00"), n("6000.00"));
+    assert_eq!(ev("null"), Value::Null);
+    assert_eq!(ev("[score, 1]"), Value::List(vec![n("12"), n("1")].into()));
+    assert_eq!(ev("on"), Value::Date(d("2024-09-01")));
+    assert_eq!(
+        ev("0.0000000000000000000000000001 * 10"),
+        n("0.000000000000000000000000001")
+    );
+}
+
+#[test]
+fn nulls() {
+    assert_eq!(ev("missing == null"), t(true));
+    assert_eq!(ev("missing != 1"), t(true));
+    assert_eq!(ev("score == null"), t(false));
+    assert_eq!(ev("missing"), Value::Null);
+    let no = |name: &str| EvalError::NoValue { name: name.into() };
+    assert_eq!(eval_err("missing + 1"), no("missing"));
+    assert_eq!(eval_err("1 * missing"), no("missing"));
+    assert_eq!(eval_err("missing < 1"), no("missing"));
+    assert_eq!(eval_err("band < 'x' and missing > 1"), no("missing"));
+    assert_eq!(eval_err("not missing_flag"), no("missing_flag"));
+    assert_eq!(eval_err("-missing"), no("missing"));
+    assert_eq!(eval_err("needs.sensory >= 2"), no("needs.sensory"));
+    assert_eq!(
+        eval_err("coalesce(missing, missing) + 1"),
+        no("coalesce(missing, missing)")
+    );
+    assert_eq!(eval_err("missing + 1").to_string(), "missing has no value");
+}
+
+#[test]
+fn division_by_zero_and_overflow() {
+    let e = eval_err("score / 0");
+    assert_eq!(
+        e,
+        EvalError::DivisionByZero {
+            expr: "score / 0".into()
+        }
+    );
+    assert_eq!(e.to_string(), "division by zero in score / 0");
+    assert_eq!(
+        eval_err("1 / (score - 12)"),
+        EvalError::DivisionByZero {
+            expr: "1 / (score - 12)".into()
+        }
+    );
+    assert_eq!(
+        eval_err("big * 2"),
+        EvalError::Overflow {
+            expr: "big * 2".into()
+        }
+    );
+    assert_eq!(
+        eval_err("big + big").to_string(),
+        "number too large in big + big"
+    );
+    assert_eq!(
+        eval_err("-big - big"),
+        EvalError::Overflow {
+            expr: "-big - big".into()
+        }
+    );
+    assert_eq!(
+        eval_err("sum([big, big])"),
+        EvalError::Overflow {
+            expr: "sum([big, big])".into()
+        }
+    );
+}
+
+#[test]
+fn names_source_and_folding() {
+    let e = compile("if given(missing) then score else needs.semh + score + days_between(dob, on)");
+    let names: Vec<&str> = e.names_read().iter().map(|n| &**n).collect();
+    assert_eq!(names, ["missing", "score", "needs.semh", "dob"]);
+    assert_eq!(compile("score").as_name(), Some("score"));
+    assert_eq!(compile("needs.semh").as_name(), Some("needs.semh"));
+    assert_eq!(compile("score + 1").as_name(), None);
+    assert_eq!(compile("on").as_name(), None);
+    assert_eq!(compile(" score + 1 ").source(), " score + 1 ");
+    for src in [
+        "1 + 2 * 3",
+        "-5",
+        "['a', 'b']",
+        "date('2024-09-01')",
+        "round(2.345, 2)",
+        "1 in [1..3]",
+    ] {
+        assert!(
+            matches!(compile(src).inner.node.kind, eval::NodeKind::Const(_)),
+            "{src} not folded"
+        );
+    }
+    assert!(!matches!(
+        compile("age_months(date('2020-01-01'))").inner.node.kind,
+        eval::NodeKind::Const(_)
+    ));
+    assert!(!matches!(
+        compile("1 / 0").inner.node.kind,
+        eval::NodeKind::Const(_)
+    ));
+}
+
+#[test]
+fn expr_is_send_sync_clone() {
+    fn check<T: Send + Sync + Clone>() {}
+    check::<Expr>();
+    check::<Template>();
+    let e = compile("score + 1");
+    let copy = e.clone();
+    assert_eq!(copy.eval(&case()).unwrap(), n("13"));
+}
+
+#[test]
+fn long_flat_chains_do_not_nest() {
+    let src = vec!["1"; 2000].join("+");
+    assert_eq!(ev(&src), n("2000"));
+    let src = vec!["eligible"; 300].join(" and ");
+    assert_eq!(ev(&src), t(true));
+}

@@ -1,0 +1,442 @@
+//! A family: one decision (e.g. `topup`) as an ordered pipeline of named steps, then outputs,
+//! flags and reasons. Compiled once; evaluated per case into a status, outputs and a trace.
+
+use crate::decision::{Decision, Detail, FamilyResult, Output, Status, TraceEntry};
+use crate::expr::{Env, EvalError, Expr, Scope, Slot, Template, Type, Value};
+use crate::input::Input;
+use crate::profile::Facts;
+use crate::ruleset::error::{At, LoadError};
+use crate::ruleset::format::{FamilySpec, OutputFormat};
+use crate::ruleset::RuleSet;
+use crate::steps::{Ctx, Kind, Names};
+use crate::Date;
+use std::sync::Arc;
+
+/// A compiled family.
+#[derive(Debug, Clone)]
+pub struct Family {
+    pub name: Arc<str>,
+    pub title: String,
+    steps: Vec<Step>,
+    outputs: Vec<OutputDef>,
+    flags: Vec<FlagDef>,
+    reasons: Vec<ReasonDef>,
+}
+
+/// A compiled step with its slots.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub name: Arc<str>,
+    /// Where its value goes (a table with several outputs has one slot per output).
+    slots: Vec<Slot>,
+    when: Option<Expr>,
+    reason: Option<Template>,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+struct OutputDef {
+    name: Arc<str>,
+    label: Option<String>,
+    expr: Expr,
+    format: OutputFormat,
+}
+
+#[derive(Debug, Clone)]
+struct FlagDef {
+    flag: String,
+    when: Expr,
+    reason: Template,
+}
+
+#[derive(Debug, Clone)]
+struct ReasonDef {
+    when: Option<Expr>,
+    text: Template,
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl Family {
+    /// Compile a family; its steps take slots from `next_slot` on.
+    pub fn compile(
+        spec: &FamilySpec,
+        base: &Names,
+        inputs: &[Input],
+        next_slot: &mut usize,
+        at: At,
+    ) -> Result<Family, LoadError> {
+        let mut names = base.clone();
+        let mut steps = Vec::new();
+        for (i, s) in spec.steps.iter().enumerate() {
+            let at_step = at.join(&format!(".steps[{i}]"));
+            if !is_identifier(&s.name) {
+                return Err(at_step.join(".name").invalid(format!(
+                    "{:?} is not a valid step name (letters, digits and _, no dots)",
+                    s.name
+                )));
+            }
+            if names.resolve(&s.name).is_some() {
+                return Err(at_step.join(".name").invalid(format!(
+                    "the name {:?} is already used by an input, a constant or an earlier step",
+                    s.name
+                )));
+            }
+            let ctx = Ctx {
+                names: &names,
+                inputs,
+                at: at_step.clone(),
+            };
+            let when = s
+                .when
+                .as_deref()
+                .map(|w| ctx.typed_expr(w, ".when", &Type::Bool))
+                .transpose()?;
+            let (kind, values) = Kind::compile(s, &ctx)?;
+            let mut slots = Vec::new();
+            for (name, ty) in &values {
+                let slot = u32::try_from(*next_slot).unwrap_or(u32::MAX);
+                *next_slot += 1;
+                names.add(name, slot, ty.clone());
+                if matches!(kind, Kind::Money(_)) {
+                    names.mark_money(slot);
+                }
+                slots.push(slot);
+            }
+            if let (Kind::Table(_), [(_, ty)]) = (&kind, values.as_slice()) {
+                names.add(&s.name, slots[0], ty.clone());
+            }
+            // The step's own reason may mention the step's value, so it compiles after it.
+            let ctx = Ctx {
+                names: &names,
+                inputs,
+                at: at_step,
+            };
+            let reason = s
+                .reason
+                .as_deref()
+                .map(|r| ctx.template(r, ".reason"))
+                .transpose()?;
+            steps.push(Step {
+                name: Arc::from(s.name.as_str()),
+                slots,
+                when,
+                reason,
+                kind,
+            });
+        }
+        let ctx = Ctx {
+            names: &names,
+            inputs,
+            at: at.clone(),
+        };
+        let mut outputs: Vec<OutputDef> = Vec::new();
+        for (i, o) in spec.outputs.iter().enumerate() {
+            let path = format!(".outputs[{i}]");
+            if outputs.iter().any(|x| *x.name == *o.name) {
+                return Err(at
+                    .join(&path)
+                    .invalid(format!("output {:?} is declared twice", o.name)));
+            }
+            let expr = ctx.expr(&o.value, &format!("{path}.value"))?;
+            let format = match o.format {
+                Some(f) => {
+                    if f == OutputFormat::Money
+                        && !expr.ty().is_numeric()
+                        && *expr.ty() != Type::Null
+                    {
+                        return Err(at.join(&path).invalid(format!(
+                            "{:?} gives {}, which cannot be written as money",
+                            o.value,
+                            expr.ty()
+                        )));
+                    }
+                    f
+                }
+                None => infer_format(&expr, &names),
+            };
+            outputs.push(OutputDef {
+                name: Arc::from(o.name.as_str()),
+                label: o.label.clone(),
+                expr,
+                format,
+            });
+        }
+        let mut flags = Vec::new();
+        for (i, f) in spec.flags.iter().enumerate() {
+            flags.push(FlagDef {
+                flag: f.flag.clone(),
+                when: ctx.typed_expr(&f.when, &format!(".flags[{i}].when"), &Type::Bool)?,
+                reason: ctx.template(&f.reason, &format!(".flags[{i}].reason"))?,
+            });
+        }
+        let mut reasons = Vec::new();
+        for (i, r) in spec.reasons.iter().enumerate() {
+            reasons.push(ReasonDef {
+                when: r
+                    .when
+                    .as_deref()
+                    .map(|w| ctx.typed_expr(w, &format!(".reasons[{i}].when"), &Type::Bool))
+                    .transpose()?,
+                text: ctx.template(&r.text, &format!(".reasons[{i}].text"))?,
+            });
+        }
+        Ok(Family {
+            name: Arc::from(spec.name.as_str()),
+            title: spec.title.clone(),
+            steps,
+            outputs,
+            flags,
+            reasons,
+        })
+    }
+
+    /// The label of an output for people, when the rule file gives one.
+    pub fn output_label(&self, name: &str) -> Option<&str> {
+        self.outputs
+            .iter()
+            .find(|o| &*o.name == name)
+            .and_then(|o| o.label.as_deref())
+    }
+
+    /// The names of the outputs, in order.
+    pub fn output_names(&self) -> impl Iterator<Item = &str> {
+        self.outputs.iter().map(|o| &*o.name)
+    }
+
+    /// The compiled steps, in order.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Run the pipeline for one case; `values` holds the inputs and constants and receives
+    /// each step's value.
+    pub fn evaluate(&self, values: &mut [Value], on: Date, with_trace: bool) -> FamilyResult {
+        let mut run = Run {
+            family: self,
+            reasons: Vec::new(),
+            trace: Vec::new(),
+            with_trace,
+        };
+        for step in &self.steps {
+            let env = CaseEnv { values, on };
+            if let Some(when) = &step.when {
+                match truth(when, &env) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        for &s in &step.slots {
+                            values[s as usize] = Value::Null;
+                        }
+                        run.push_trace(step, Value::Null, Detail::Skipped);
+                        continue;
+                    }
+                    Err(e) => return run.fail(step, e),
+                }
+            }
+            let outcome = match step.kind.eval(&env) {
+                Ok(o) => o,
+                Err(e) => return run.fail(step, e),
+            };
+            run.reasons.extend(outcome.reasons);
+            if let Kind::Stop(stop) = &step.kind {
+                if outcome.value == Value::Bool(true) {
+                    run.push_trace(step, outcome.value, outcome.detail);
+                    return run.finish(stop.status, Vec::new(), Vec::new());
+                }
+            }
+            let mut more = outcome.more.into_iter();
+            for (k, &s) in step.slots.iter().enumerate() {
+                values[s as usize] = if k == 0 {
+                    outcome.value.clone()
+                } else {
+                    more.next().unwrap_or(Value::Null)
+                };
+            }
+            run.push_trace(step, outcome.value, outcome.detail);
+            if let Some(reason) = &step.reason {
+                match reason.render(&CaseEnv { values, on }) {
+                    Ok(text) => run.reasons.push(text),
+                    Err(e) => return run.fail(step, e),
+                }
+            }
+        }
+        let env = CaseEnv { values, on };
+        let mut outputs = Vec::with_capacity(self.outputs.len());
+        for o in &self.outputs {
+            let value = match o.expr.eval(&env) {
+                Ok(v) => v,
+                Err(e) => return run.fail_at(&format!("output {}", o.name), e),
+            };
+            if let (OutputFormat::Money, Value::Number(n)) = (o.format, &value) {
+                if crate::money::to_pence_string(*n).is_none() {
+                    let e = EvalError::Other(format!(
+                        "{} is {}, which is not a whole number of pence; the rule must declare rounding",
+                        o.name,
+                        n.normalize()
+                    ));
+                    return run.fail_at(&format!("output {}", o.name), e);
+                }
+            }
+            outputs.push(Output {
+                name: o.name.clone(),
+                value,
+                format: o.format,
+            });
+        }
+        let mut flags = Vec::new();
+        for f in &self.flags {
+            match truth(&f.when, &env) {
+                Ok(false) => {}
+                Ok(true) => match f.reason.render(&env) {
+                    Ok(text) => {
+                        flags.push(f.flag.clone());
+                        run.reasons.push(text);
+                    }
+                    Err(e) => return run.fail_at(&format!("flag {}", f.flag), e),
+                },
+                Err(e) => return run.fail_at(&format!("flag {}", f.flag), e),
+            }
+        }
+        for r in &self.reasons {
+            let holds = match &r.when {
+                None => Ok(true),
+                Some(w) => truth(w, &env),
+            };
+            match holds.and_then(|h| {
+                if h {
+                    r.text.render(&env).map(Some)
+                } else {
+                    Ok(None)
+                }
+            }) {
+                Ok(Some(text)) => run.reasons.push(text),
+                Ok(None) => {}
+                Err(e) => return run.fail_at("reasons", e),
+            }
+        }
+        run.finish(Status::Applied, outputs, flags)
+    }
+}
+
+/// The result being built for one family and case.
+struct Run<'a> {
+    family: &'a Family,
+    reasons: Vec<String>,
+    trace: Vec<TraceEntry>,
+    with_trace: bool,
+}
+
+impl Run<'_> {
+    fn push_trace(&mut self, step: &Step, value: Value, detail: Detail) {
+        if self.with_trace {
+            self.trace.push(TraceEntry {
+                step: step.name.clone(),
+                kind: step.kind.name(),
+                value,
+                detail,
+            });
+        }
+    }
+
+    fn fail(self, step: &Step, e: EvalError) -> FamilyResult {
+        let at = format!("step {}", step.name);
+        self.fail_at(&at, e)
+    }
+
+    fn fail_at(mut self, at: &str, e: EvalError) -> FamilyResult {
+        self.reasons.push(format!("{e} ({at})"));
+        self.finish(Status::Error, Vec::new(), Vec::new())
+    }
+
+    /// Outputs not given (a stop or an error) are all present as null.
+    fn finish(self, status: Status, mut outputs: Vec<Output>, flags: Vec<String>) -> FamilyResult {
+        if outputs.is_empty() {
+            outputs = self
+                .family
+                .outputs
+                .iter()
+                .map(|o| Output {
+                    name: o.name.clone(),
+                    value: Value::Null,
+                    format: o.format,
+                })
+                .collect();
+        }
+        FamilyResult {
+            family: self.family.name.clone(),
+            status,
+            outputs,
+            flags,
+            reasons: self.reasons,
+            trace: self.trace,
+        }
+    }
+}
+
+fn truth(e: &Expr, env: &dyn Env) -> Result<bool, EvalError> {
+    match e.eval(env)? {
+        Value::Bool(b) => Ok(b),
+        Value::Null => Err(EvalError::NoValue {
+            name: e.source().to_string(),
+        }),
+        other => Err(EvalError::Other(format!(
+            "{} gave {}, not true or false",
+            e.source(),
+            other.kind_name()
+        ))),
+    }
+}
+
+fn infer_format(expr: &Expr, names: &Names) -> OutputFormat {
+    if expr.as_name().is_some_and(|n| names.is_money(n)) {
+        return OutputFormat::Money;
+    }
+    match expr.ty() {
+        Type::Integer => OutputFormat::Integer,
+        Type::Number => OutputFormat::Decimal,
+        Type::Bool => OutputFormat::Boolean,
+        Type::Date => OutputFormat::Date,
+        Type::List(_) => OutputFormat::List,
+        Type::Text | Type::Null | Type::Any => OutputFormat::Text,
+    }
+}
+
+/// The values of one case during evaluation.
+pub(crate) struct CaseEnv<'a> {
+    pub values: &'a [Value],
+    pub on: Date,
+}
+
+impl Env for CaseEnv<'_> {
+    fn value(&self, slot: Slot) -> &Value {
+        self.values.get(slot as usize).unwrap_or(&Value::Null)
+    }
+    fn on(&self) -> Date {
+        self.on
+    }
+}
+
+/// Evaluate every family of a rule set for one case.
+pub(crate) fn evaluate(rules: &RuleSet, facts: &Facts, on: Date, with_trace: bool) -> Decision {
+    let mut values = Vec::with_capacity(rules.slot_count());
+    values.extend_from_slice(&facts.values);
+    values.extend_from_slice(rules.constants());
+    values.resize(rules.slot_count(), Value::Null);
+    let results = rules
+        .families()
+        .iter()
+        .map(|f| f.evaluate(&mut values, on, with_trace))
+        .collect();
+    Decision {
+        case_id: facts.case_id.clone(),
+        on,
+        ruleset: rules.stamp(),
+        results,
+    }
+}

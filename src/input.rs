@@ -1,0 +1,344 @@
+//! Declared inputs, compiled: the type, limits, default and wording of each field of a profile.
+//! They validate profiles, and they are what forms, CSV columns and profile schemas are built from.
+
+use crate::expr::{Type, Value};
+use crate::ruleset::error::{At, LoadError};
+use crate::ruleset::format::{Choice, InputKind, InputSpec, Level};
+use crate::Date;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// A declared input, checked and ready to validate values.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: Arc<str>,
+    pub kind: InputKind,
+    pub label: String,
+    pub required: bool,
+    /// The value when the profile leaves the input out (`Null` when there is none).
+    pub default: Value,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub one_of: Vec<Decimal>,
+    pub values: Vec<Choice>,
+    pub levels: Vec<Level>,
+    pub max_length: Option<u32>,
+}
+
+/// A raw field value before validation: from JSON, or a cell of text (CSV, forms).
+#[derive(Debug, Clone, Copy)]
+pub enum Raw<'a> {
+    Null,
+    Bool(bool),
+    /// A JSON number, exactly as written.
+    Number(&'a str),
+    /// A JSON string.
+    Str(&'a str),
+    /// A CSV cell or form field: text that may stand for any type.
+    Cell(&'a str),
+    /// A JSON object or array where a single value belongs.
+    Nested,
+}
+
+impl Raw<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Raw::Null => "null".to_string(),
+            Raw::Bool(b) => b.to_string(),
+            Raw::Number(n) => n.to_string(),
+            Raw::Str(s) => format!("text {s:?}"),
+            Raw::Cell(s) => format!("{s:?}"),
+            Raw::Nested => "an object or list".to_string(),
+        }
+    }
+}
+
+impl Input {
+    /// Check a declaration: limits fit the type, the default is valid, enum values are unique.
+    pub fn compile(spec: &InputSpec, at: &At) -> Result<Input, LoadError> {
+        let name_ok = !spec.name.is_empty()
+            && spec.name.split('.').all(|part| {
+                let mut chars = part.chars();
+                chars
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+        if !name_ok {
+            return Err(at.join(".name").invalid(format!(
+                "{:?} is not a valid input name (letters, digits and _, parts joined by dots)",
+                spec.name
+            )));
+        }
+        let numeric = matches!(
+            spec.kind,
+            InputKind::Integer | InputKind::Decimal | InputKind::Money
+        );
+        if !numeric && (spec.min.is_some() || spec.max.is_some() || !spec.one_of.is_empty()) {
+            return Err(
+                at.invalid("min, max and one_of are only for integer, decimal and money inputs")
+            );
+        }
+        if spec.kind != InputKind::Enum && !spec.values.is_empty() {
+            return Err(at
+                .join(".values")
+                .invalid("values are only for enum inputs"));
+        }
+        if spec.kind == InputKind::Enum && spec.values.is_empty() {
+            return Err(at
+                .join(".values")
+                .invalid("an enum input needs its list of values"));
+        }
+        for (i, choice) in spec.values.iter().enumerate() {
+            if spec.values[..i].iter().any(|c| c.value == choice.value) {
+                return Err(at
+                    .join(&format!(".values[{i}].value"))
+                    .invalid(format!("{:?} is listed twice", choice.value)));
+            }
+        }
+        if !spec.levels.is_empty() && spec.kind != InputKind::Integer {
+            return Err(at
+                .join(".levels")
+                .invalid("descriptor levels are only for integer inputs"));
+        }
+        if let (Some(min), Some(max)) = (spec.min, spec.max) {
+            if min.0 > max.0 {
+                return Err(at
+                    .join(".min")
+                    .invalid(format!("min {} is above max {}", min.0, max.0)));
+            }
+        }
+        let mut input = Input {
+            name: Arc::from(spec.name.as_str()),
+            kind: spec.kind,
+            label: spec.label.clone(),
+            required: spec.required,
+            default: Value::Null,
+            min: spec.min.map(|d| d.0),
+            max: spec.max.map(|d| d.0),
+            one_of: spec.one_of.iter().map(|d| d.0).collect(),
+            values: spec.values.clone(),
+            levels: spec.levels.clone(),
+            max_length: spec.max_length,
+        };
+        for (i, level) in spec.levels.iter().enumerate() {
+            let v = Decimal::from(level.level);
+            if input.check_limits(v).is_err() {
+                return Err(at.join(&format!(".levels[{i}].level")).invalid(format!(
+                    "level {} is outside the input's allowed values",
+                    level.level
+                )));
+            }
+        }
+        if let Some(default) = &spec.default {
+            if spec.required {
+                return Err(at
+                    .join(".default")
+                    .invalid("a required input cannot have a default"));
+            }
+            let number_text;
+            let raw = match default {
+                serde_json::Value::Null => Raw::Null,
+                serde_json::Value::Bool(b) => Raw::Bool(*b),
+                serde_json::Value::String(s) => Raw::Str(s),
+                serde_json::Value::Number(n) if n.is_f64() => {
+                    return Err(at.join(".default").invalid(format!(
+                        "write the number {n} as a string (\"{n}\") so that it stays exact"
+                    )))
+                }
+                serde_json::Value::Number(n) => {
+                    number_text = n.to_string();
+                    Raw::Number(&number_text)
+                }
+                _ => Raw::Nested,
+            };
+            input.default = input.validate(raw).map_err(|e| {
+                at.join(".default")
+                    .invalid(format!("the default is invalid: {e}"))
+            })?;
+        }
+        Ok(input)
+    }
+
+    /// The expression type of this input's values.
+    pub fn ty(&self) -> Type {
+        match self.kind {
+            InputKind::Integer => Type::Integer,
+            InputKind::Decimal | InputKind::Money => Type::Number,
+            InputKind::Enum | InputKind::String => Type::Text,
+            InputKind::Boolean => Type::Bool,
+            InputKind::Date => Type::Date,
+        }
+    }
+
+    /// Validate one raw value. `Null` (an absent field) gives the default, or an error when
+    /// the input is required. The error is in words, without the field name.
+    pub fn validate(&self, raw: Raw<'_>) -> Result<Value, String> {
+        if matches!(raw, Raw::Null) || matches!(raw, Raw::Cell(s) if s.trim().is_empty()) {
+            return if self.required {
+                Err("is required".to_string())
+            } else {
+                Ok(self.default.clone())
+            };
+        }
+        match self.kind {
+            InputKind::Integer | InputKind::Decimal | InputKind::Money => {
+                let text = match raw {
+                    Raw::Number(n) => n,
+                    Raw::Cell(s) => s.trim(),
+                    Raw::Str(s) if self.kind != InputKind::Integer => s.trim(),
+                    _ => {
+                        return Err(format!(
+                            "expected {}, found {}",
+                            self.expected(),
+                            raw.describe()
+                        ))
+                    }
+                };
+                let n = parse_decimal(text).ok_or_else(|| {
+                    format!("expected {}, found {}", self.expected(), raw.describe())
+                })?;
+                if self.kind == InputKind::Integer && !n.fract().is_zero() {
+                    return Err(format!("expected a whole number, found {text}"));
+                }
+                self.check_limits(n)?;
+                Ok(Value::Number(n))
+            }
+            InputKind::Boolean => match raw {
+                Raw::Bool(b) => Ok(Value::Bool(b)),
+                Raw::Cell(s) => match s.trim().to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "y" | "1" => Ok(Value::Bool(true)),
+                    "false" | "no" | "n" | "0" => Ok(Value::Bool(false)),
+                    _ => Err(format!("expected true or false, found {}", raw.describe())),
+                },
+                _ => Err(format!("expected true or false, found {}", raw.describe())),
+            },
+            InputKind::Enum => {
+                let text = self.text_of(raw)?;
+                if self.values.iter().any(|c| c.value == text) {
+                    return Ok(Value::text(text));
+                }
+                let allowed: Vec<&str> = self.values.iter().map(|c| c.value.as_str()).collect();
+                let hint = crate::ruleset::error::did_you_mean(text, allowed.iter().copied())
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                Err(format!(
+                    "{text:?} is not one of {}{hint}",
+                    allowed.join(", ")
+                ))
+            }
+            InputKind::Date => {
+                let text = self.text_of(raw)?;
+                Date::from_str(text)
+                    .map(Value::Date)
+                    .map_err(|e| e.to_string())
+            }
+            InputKind::String => {
+                let text = self.text_of(raw)?;
+                if let Some(max) = self.max_length {
+                    if text.chars().count() > max as usize {
+                        return Err(format!("is longer than {max} characters"));
+                    }
+                }
+                Ok(Value::text(text))
+            }
+        }
+    }
+
+    fn text_of<'a>(&self, raw: Raw<'a>) -> Result<&'a str, String> {
+        match raw {
+            Raw::Str(s) => Ok(s),
+            Raw::Cell(s) => Ok(s.trim()),
+            _ => Err(format!(
+                "expected {}, found {}",
+                self.expected(),
+                raw.describe()
+            )),
+        }
+    }
+
+    fn expected(&self) -> &'static str {
+        match self.kind {
+            InputKind::Integer => "a whole number",
+            InputKind::Decimal => "a number",
+            InputKind::Money => "an amount of money",
+            InputKind::Enum => "one of the listed values",
+            InputKind::Boolean => "true or false",
+            InputKind::Date => "a date (YYYY-MM-DD)",
+            InputKind::String => "text",
+        }
+    }
+
+    fn check_limits(&self, n: Decimal) -> Result<(), String> {
+        if !self.one_of.is_empty() && !self.one_of.contains(&n) {
+            let allowed: Vec<String> = self
+                .one_of
+                .iter()
+                .map(|d| d.normalize().to_string())
+                .collect();
+            return Err(format!(
+                "{} is not one of {}",
+                n.normalize(),
+                allowed.join(", ")
+            ));
+        }
+        if let Some(min) = self.min {
+            if n < min {
+                return Err(format!(
+                    "{} is below the minimum {}",
+                    n.normalize(),
+                    min.normalize()
+                ));
+            }
+        }
+        if let Some(max) = self.max {
+            if n > max {
+                return Err(format!(
+                    "{} is above the maximum {}",
+                    n.normalize(),
+                    max.normalize()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The descriptor level with this value, if the input declares levels.
+    pub fn level(&self, value: &Value) -> Option<&Level> {
+        let n = value.as_number()?;
+        self.levels.iter().find(|l| Decimal::from(l.level) == n)
+    }
+
+    /// Every value this input can take, as labels, when there are few enough to list
+    /// (enum values, one_of, or an integer range of at most 100 values).
+    pub fn domain(&self) -> Option<Vec<String>> {
+        match self.kind {
+            InputKind::Enum => Some(self.values.iter().map(|c| c.value.clone()).collect()),
+            InputKind::Boolean => Some(vec!["true".into(), "false".into()]),
+            _ if !self.one_of.is_empty() => Some(
+                self.one_of
+                    .iter()
+                    .map(|d| d.normalize().to_string())
+                    .collect(),
+            ),
+            InputKind::Integer => {
+                let (min, max) = (
+                    i64::try_from(self.min?).ok()?,
+                    i64::try_from(self.max?).ok()?,
+                );
+                (max - min < 100).then(|| (min..=max).map(|i| i.to_string()).collect())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// An exact decimal from text such as `6200.00`, `-3`, `1e3`; `None` when it is not a number.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text).ok()
+    } else {
+        Decimal::from_str(text).ok()
+    }
+}

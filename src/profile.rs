@@ -1,0 +1,213 @@
+//! Case profiles: a JSON object (nested objects map to dotted names) or a set of named fields,
+//! validated against the declared inputs into facts. Errors name the case id and the field.
+
+use crate::expr::Value;
+use crate::input::Raw;
+use crate::ruleset::error::did_you_mean;
+use crate::ruleset::RuleSet;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A validated profile: one value per declared input (defaults filled in), in input order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facts {
+    pub case_id: Option<String>,
+    pub values: Vec<Value>,
+}
+
+/// One thing wrong with one field of a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The dotted field name, e.g. `needs.semh`, or `(profile)` for the whole.
+    pub field: String,
+    pub message: String,
+}
+
+/// Everything wrong with a profile, with its case id when it has one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ProfileErrors {
+    pub case_id: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+impl fmt::Display for ProfileErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let case = match &self.case_id {
+            Some(id) => format!("case {id:?}"),
+            None => "case without case_id".to_string(),
+        };
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{case}: {}: {}", e.field, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// The name of the field that identifies a case; allowed in every profile.
+pub const CASE_ID: &str = "case_id";
+
+impl RuleSet {
+    /// Validate a JSON profile.
+    pub fn facts_from_json(&self, text: &str) -> Result<Facts, ProfileErrors> {
+        let fail = |message: String| ProfileErrors {
+            case_id: None,
+            errors: vec![FieldError {
+                field: "(profile)".to_string(),
+                message,
+            }],
+        };
+        let top: BTreeMap<String, &RawValue> = serde_json::from_str(text).map_err(|e| {
+            if e.is_data() {
+                fail("expected a JSON object".to_string())
+            } else {
+                fail(format!("not valid JSON: {e}"))
+            }
+        })?;
+        let mut fields: Vec<(String, Raw<'_>)> = Vec::new();
+        let mut errors = Vec::new();
+        let mut strings: Vec<(String, String)> = Vec::new();
+        flatten("", &top, &mut fields, &mut strings, &mut errors);
+        let owned: Vec<(String, RawOwned)> = fields
+            .into_iter()
+            .map(|(k, r)| (k, RawOwned::from(r)))
+            .chain(strings.into_iter().map(|(k, s)| (k, RawOwned::Str(s))))
+            .collect();
+        self.facts_from_fields(owned.iter().map(|(k, r)| (k.as_str(), r.as_raw())), errors)
+    }
+
+    /// Validate named fields (dotted names), e.g. from a CSV row or a form. `errors` carries
+    /// problems found while reading them; all problems are reported together.
+    pub fn facts_from_fields<'a>(
+        &self,
+        fields: impl IntoIterator<Item = (&'a str, Raw<'a>)>,
+        mut errors: Vec<FieldError>,
+    ) -> Result<Facts, ProfileErrors> {
+        let inputs = self.inputs();
+        let mut given: Vec<Option<Raw<'a>>> = vec![None; inputs.len()];
+        let mut case_id = None;
+        for (name, raw) in fields {
+            if name == CASE_ID {
+                case_id = match raw {
+                    Raw::Str(s) | Raw::Cell(s) | Raw::Number(s) if !s.trim().is_empty() => {
+                        Some(s.trim().to_string())
+                    }
+                    _ => None,
+                };
+            }
+            match inputs.iter().position(|i| &*i.name == name) {
+                Some(i) => given[i] = Some(raw),
+                None if name == CASE_ID => {}
+                None => errors.push(FieldError {
+                    field: name.to_string(),
+                    message: unknown(name, self),
+                }),
+            }
+        }
+        let mut values = Vec::with_capacity(inputs.len());
+        for (input, raw) in inputs.iter().zip(given) {
+            match input.validate(raw.unwrap_or(Raw::Null)) {
+                Ok(v) => values.push(v),
+                Err(message) => {
+                    values.push(Value::Null);
+                    errors.push(FieldError {
+                        field: input.name.to_string(),
+                        message,
+                    });
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(Facts { case_id, values })
+        } else {
+            Err(ProfileErrors { case_id, errors })
+        }
+    }
+}
+
+fn unknown(name: &str, rules: &RuleSet) -> String {
+    let names = rules
+        .inputs()
+        .iter()
+        .map(|i| &*i.name)
+        .chain(std::iter::once(CASE_ID));
+    match did_you_mean(name, names) {
+        Some(hint) => format!("unknown field ({hint})"),
+        None => "unknown field".to_string(),
+    }
+}
+
+/// An owned copy of a raw field, so values decoded from JSON escapes can be borrowed.
+enum RawOwned {
+    Null,
+    Bool(bool),
+    Number(String),
+    Str(String),
+    Nested,
+}
+
+impl From<Raw<'_>> for RawOwned {
+    fn from(r: Raw<'_>) -> RawOwned {
+        match r {
+            Raw::Null => RawOwned::Null,
+            Raw::Bool(b) => RawOwned::Bool(b),
+            Raw::Number(n) => RawOwned::Number(n.to_string()),
+            Raw::Str(s) | Raw::Cell(s) => RawOwned::Str(s.to_string()),
+            Raw::Nested => RawOwned::Nested,
+        }
+    }
+}
+
+impl RawOwned {
+    fn as_raw(&self) -> Raw<'_> {
+        match self {
+            RawOwned::Null => Raw::Null,
+            RawOwned::Bool(b) => Raw::Bool(*b),
+            RawOwned::Number(n) => Raw::Number(n),
+            RawOwned::Str(s) => Raw::Str(s),
+            RawOwned::Nested => Raw::Nested,
+        }
+    }
+}
+
+/// Walk nested objects into dotted names. Numbers keep their exact text; strings are decoded.
+fn flatten<'a>(
+    prefix: &str,
+    map: &BTreeMap<String, &'a RawValue>,
+    fields: &mut Vec<(String, Raw<'a>)>,
+    strings: &mut Vec<(String, String)>,
+    errors: &mut Vec<FieldError>,
+) {
+    for (key, raw) in map {
+        let name = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        let text = raw.get().trim();
+        match text.as_bytes().first() {
+            Some(b'{') => match serde_json::from_str::<BTreeMap<String, &RawValue>>(text) {
+                Ok(inner) => flatten(&name, &inner, fields, strings, errors),
+                Err(e) => errors.push(FieldError {
+                    field: name,
+                    message: format!("not valid JSON: {e}"),
+                }),
+            },
+            Some(b'"') => match serde_json::from_str::<String>(text) {
+                Ok(s) => strings.push((name, s)),
+                Err(e) => errors.push(FieldError {
+                    field: name,
+                    message: format!("not valid JSON: {e}"),
+                }),
+            },
+            Some(b't') => fields.push((name, Raw::Bool(true))),
+            Some(b'f') => fields.push((name, Raw::Bool(false))),
+            Some(b'n') => fields.push((name, Raw::Null)),
+            Some(b'[') => fields.push((name, Raw::Nested)),
+            _ => fields.push((name, Raw::Number(text))),
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! A rule set: loaded from a folder, an authority folder (the version in force on a date) or a
+//! bundle, checked and compiled once, then shared read-only by every evaluation.
+
+pub mod error;
+pub mod format;
+mod select;
+pub mod source;
+
+use crate::decision::{Decision, RuleSetStamp};
+use crate::expr::{Type, Value};
+use crate::family::Family;
+use crate::input::Input;
+use crate::profile::{Facts, ProfileErrors};
+use crate::steps::Names;
+use crate::Date;
+use error::{At, LoadError};
+use format::{Bundle, Manifest, Provenance, TestSpec};
+use sha2::{Digest, Sha256};
+use source::{Folder, InMemory, Source};
+use std::path::Path;
+use std::sync::Arc;
+
+pub use select::{load_path, versions_in};
+
+/// A compiled rule set, immutable and safe to share across threads.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    source: Arc<Source>,
+    digest: String,
+    inputs: Vec<Input>,
+    /// Slots of the manifest's constants follow the inputs.
+    constants: Vec<Value>,
+    families: Vec<Family>,
+    slot_count: usize,
+}
+
+impl RuleSet {
+    /// Load a rule-set folder (the one with `ruleset.json`).
+    pub fn from_folder(path: &Path) -> Result<RuleSet, LoadError> {
+        RuleSet::compile(source::read_folder(&Folder(path))?)
+    }
+
+    /// Load a rule set from files held in memory, named as if in folder `name`.
+    pub fn from_files(name: &str, files: &[(&str, &str)]) -> Result<RuleSet, LoadError> {
+        RuleSet::compile(source::read_folder(&InMemory { name, files })?)
+    }
+
+    /// Load a bundle's JSON text; `file` names it in error messages.
+    pub fn from_bundle(file: &str, text: &str) -> Result<RuleSet, LoadError> {
+        RuleSet::compile(source::read_bundle(file, text)?)
+    }
+
+    /// The rule set compiled into this binary (see `build.rs`).
+    pub fn embedded() -> Result<RuleSet, LoadError> {
+        RuleSet::from_files(crate::embedded::NAME, crate::embedded::FILES)
+    }
+
+    /// Check and compile parsed files.
+    pub fn compile(source: Source) -> Result<RuleSet, LoadError> {
+        let b = &source.bundle;
+        let o = &source.origin;
+        let mut names = Names::default();
+        let mut inputs = Vec::new();
+        for (i, spec) in b.inputs.iter().enumerate() {
+            let at = o.inputs.join(&format!("[{i}]"));
+            let input = Input::compile(spec, &at)?;
+            if !names.add(&input.name, slot(inputs.len()), input.ty()) {
+                return Err(at
+                    .join(".name")
+                    .invalid(format!("input {:?} is declared twice", input.name)));
+            }
+            if input.kind == format::InputKind::Money {
+                names.mark_money(slot(inputs.len()));
+            }
+            inputs.push(input);
+        }
+        let mut constants = Vec::new();
+        for (name, value) in &b.manifest.constants {
+            let ty = if value.0.fract().is_zero() {
+                Type::Integer
+            } else {
+                Type::Number
+            };
+            if !names.add(name, slot(inputs.len() + constants.len()), ty) {
+                return Err(o
+                    .manifest
+                    .join(&format!(".constants.{name}"))
+                    .invalid(format!("constant {name:?} has the name of an input")));
+            }
+            constants.push(Value::Number(value.0));
+        }
+        if b.manifest.families.is_empty() {
+            return Err(o
+                .manifest
+                .join(".families")
+                .invalid("a rule set needs at least one family"));
+        }
+        let mut next_slot = inputs.len() + constants.len();
+        let mut families = Vec::new();
+        for (i, spec) in b.families.iter().enumerate() {
+            let at = o
+                .families
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| At::new("?", "$"));
+            if b.manifest.families.get(i) != Some(&spec.name) {
+                return Err(at.join(".name").invalid(format!(
+                    "family {:?} does not match the manifest's families list ({})",
+                    spec.name,
+                    b.manifest.families.join(", ")
+                )));
+            }
+            let family = Family::compile(spec, &names, &inputs, &mut next_slot, at)?;
+            families.push(family);
+        }
+        if let Some(to) = b.manifest.effective_to {
+            if to < b.manifest.effective_from {
+                return Err(o
+                    .manifest
+                    .join(".effective_to")
+                    .invalid("effective_to is before effective_from"));
+            }
+        }
+        let digest = digest_of(b);
+        Ok(RuleSet {
+            source: Arc::new(source),
+            digest,
+            inputs,
+            constants,
+            families,
+            slot_count: next_slot,
+        })
+    }
+
+    /// The manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.source.bundle.manifest
+    }
+
+    /// `sha256:` and the hex digest of the canonical JSON of manifest, inputs and families.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// The declared inputs, in order.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// The families, in order.
+    pub fn families(&self) -> &[Family] {
+        &self.families
+    }
+
+    /// The rule set's own tests, and where each is written.
+    pub fn tests(&self) -> impl Iterator<Item = (&TestSpec, &At)> {
+        self.source
+            .bundle
+            .tests
+            .iter()
+            .zip(&self.source.origin.tests)
+    }
+
+    /// The whole rule set as one bundle (what `sendband bundle` writes).
+    pub fn bundle(&self) -> &Bundle {
+        &self.source.bundle
+    }
+
+    /// Where the rule set was loaded from.
+    pub fn origin(&self) -> &source::Origin {
+        &self.source.origin
+    }
+
+    /// How many value slots one evaluation needs.
+    pub(crate) fn slot_count(&self) -> usize {
+        self.slot_count
+    }
+
+    /// The values of the constants, in slot order after the inputs.
+    pub(crate) fn constants(&self) -> &[Value] {
+        &self.constants
+    }
+
+    /// True when `on` is within the dates the rule set is in force.
+    pub fn in_force_on(&self, on: Date) -> bool {
+        let m = self.manifest();
+        on >= m.effective_from && m.effective_to.is_none_or(|to| on <= to)
+    }
+
+    /// An error unless the rule set is in force on `on`.
+    pub fn check_in_force(&self, on: Date) -> Result<(), LoadError> {
+        if self.in_force_on(on) {
+            return Ok(());
+        }
+        let m = self.manifest();
+        Err(LoadError::NotInForce {
+            id: m.id.clone(),
+            version: m.version.clone(),
+            span: span(m),
+            on,
+        })
+    }
+
+    /// The stamp every decision carries.
+    pub fn stamp(&self) -> RuleSetStamp {
+        let m = self.manifest();
+        RuleSetStamp {
+            id: m.id.clone(),
+            version: m.version.clone(),
+            provenance: m.provenance,
+            digest: self.digest.clone(),
+        }
+    }
+
+    /// Validate a profile (JSON text) and evaluate it on `on`.
+    pub fn evaluate_json(&self, profile: &str, on: Date) -> Result<Decision, ProfileErrors> {
+        let facts = self.facts_from_json(profile)?;
+        Ok(self.evaluate(&facts, on))
+    }
+
+    /// Evaluate validated facts on `on`: every family, in order.
+    pub fn evaluate(&self, facts: &Facts, on: Date) -> Decision {
+        crate::family::evaluate(self, facts, on, true)
+    }
+
+    /// True for a draft (never picked by date).
+    pub fn is_draft(&self) -> bool {
+        self.manifest().provenance == Provenance::Draft
+    }
+}
+
+fn slot(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// "from 2024-09-01 to 2025-08-31", or "from 2021-04-01 with no end date".
+pub(crate) fn span(m: &Manifest) -> String {
+    match m.effective_to {
+        Some(to) => format!("from {} to {}", m.effective_from, to),
+        None => format!("from {} with no end date", m.effective_from),
+    }
+}
+
+/// The digest of a rule set: sha256 of the compact JSON of manifest, inputs and families with
+/// object keys sorted. Tests are left out: adding a test does not change any decision.
+pub fn digest_of(b: &Bundle) -> String {
+    let canonical = serde_json::json!({
+        "manifest": &b.manifest,
+        "inputs": &b.inputs,
+        "families": &b.families,
+    });
+    let text = canonical.to_string();
+    let hash = Sha256::digest(text.as_bytes());
+    let mut hex = String::with_capacity(7 + 64);
+    hex.push_str("sha256:");
+    for byte in hash {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+/// Load rule sets named by a path, or the embedded one when there is none.
+pub fn load(path: Option<&Path>, on: Date) -> Result<RuleSet, LoadError> {
+    let rules = match path {
+        Some(p) => load_path(p, on)?,
+        None => RuleSet::embedded()?,
+    };
+    rules.check_in_force(on)?;
+    Ok(rules)
+}

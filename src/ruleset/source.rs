@@ -1,0 +1,244 @@
+//! Reading a rule set's JSON: from a folder, from files held in memory (the rule set compiled
+//! into the binary), or from one bundle file; every parse error names the file and JSON path.
+
+use super::error::{At, LoadError};
+use super::format::{Bundle, FamilySpec, InputSpec, Manifest, TestFile, TestSpec};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// The parsed files of one rule set, and where each part came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub bundle: Bundle,
+    pub origin: Origin,
+}
+
+/// Where each part of a rule set was written.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub manifest: At,
+    pub inputs: At,
+    pub families: Vec<At>,
+    pub tests: Vec<At>,
+}
+
+/// Parse JSON text into `T`, naming the file, line, column and JSON path on failure.
+pub fn parse_json<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let value = parsed.map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        LoadError::Json {
+            file: file.to_string(),
+            line: inner.line(),
+            column: inner.column(),
+            json_path: if path == "." {
+                "$".to_string()
+            } else {
+                format!("$.{path}")
+            },
+            message: strip_position(&inner.to_string()),
+        }
+    })?;
+    de.end().map_err(|e| LoadError::Json {
+        file: file.to_string(),
+        line: e.line(),
+        column: e.column(),
+        json_path: "$".to_string(),
+        message: strip_position(&e.to_string()),
+    })?;
+    Ok(value)
+}
+
+/// serde_json appends " at line L column C"; we report those separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A rule-set folder's files, by path relative to the folder (`ruleset.json`,
+/// `families/topup.json`, `tests/bands.json`), with their text.
+pub trait Files {
+    /// The text of a file, or `None` when it does not exist.
+    fn read(&self, rel: &str) -> Result<Option<String>, LoadError>;
+    /// The files in a sub-folder ending in `.json`, sorted by name.
+    fn list_json(&self, dir: &str) -> Result<Vec<String>, LoadError>;
+    /// How to name a file in messages.
+    fn display(&self, rel: &str) -> String;
+}
+
+/// Files in a folder on disk.
+pub struct Folder<'a>(pub &'a Path);
+
+impl Files for Folder<'_> {
+    fn read(&self, rel: &str) -> Result<Option<String>, LoadError> {
+        let path = self.0.join(rel);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(LoadError::Io {
+                path: path.display().to_string(),
+                source,
+            }),
+        }
+    }
+
+    fn list_json(&self, dir: &str) -> Result<Vec<String>, LoadError> {
+        let path = self.0.join(dir);
+        let entries = match std::fs::read_dir(&path) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(LoadError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|source| LoadError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".json") {
+                names.push(format!("{dir}/{name}"));
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+
+    fn display(&self, rel: &str) -> String {
+        self.0.join(rel).display().to_string()
+    }
+}
+
+/// Files held in memory: `(relative path, text)`, e.g. the rule set compiled into the binary.
+pub struct InMemory<'a> {
+    pub name: &'a str,
+    pub files: &'a [(&'a str, &'a str)],
+}
+
+impl Files for InMemory<'_> {
+    fn read(&self, rel: &str) -> Result<Option<String>, LoadError> {
+        Ok(self
+            .files
+            .iter()
+            .find(|(p, _)| *p == rel)
+            .map(|(_, t)| t.to_string()))
+    }
+
+    fn list_json(&self, dir: &str) -> Result<Vec<String>, LoadError> {
+        let prefix = format!("{dir}/");
+        let mut names: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with(".json"))
+            .map(|(p, _)| p.to_string())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    fn display(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.name)
+    }
+}
+
+/// Read a rule-set folder: `ruleset.json`, `inputs.json`, `families/<name>.json` for each
+/// family the manifest lists, and every `tests/*.json`.
+pub fn read_folder(files: &dyn Files) -> Result<Source, LoadError> {
+    let required = |rel: &str| -> Result<(String, String), LoadError> {
+        let shown = files.display(rel);
+        match files.read(rel)? {
+            Some(text) => Ok((shown, text)),
+            None => Err(LoadError::Io {
+                path: shown,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "missing: a rule-set folder needs ruleset.json, inputs.json and families/",
+                ),
+            }),
+        }
+    };
+    let (manifest_file, text) = required("ruleset.json")?;
+    let manifest: Manifest = parse_json(&manifest_file, &text)?;
+    let (inputs_file, text) = required("inputs.json")?;
+    let inputs: Vec<InputSpec> = parse_json(&inputs_file, &text)?;
+
+    let listed = files.list_json("families")?;
+    for rel in &listed {
+        let stem = rel
+            .trim_start_matches("families/")
+            .trim_end_matches(".json");
+        if !manifest.families.iter().any(|f| f == stem) {
+            return Err(At::new(&manifest_file, "$.families").invalid_with(
+                format!("{} is not listed in families", files.display(rel)),
+                Some(format!("add \"{stem}\" to the list, or remove the file")),
+            ));
+        }
+    }
+    let mut families = Vec::new();
+    let mut family_at = Vec::new();
+    for name in &manifest.families {
+        let (file, text) = required(&format!("families/{name}.json"))?;
+        let family: FamilySpec = parse_json(&file, &text)?;
+        families.push(family);
+        family_at.push(At::new(&file, "$"));
+    }
+
+    let mut tests: Vec<TestSpec> = Vec::new();
+    let mut test_at = Vec::new();
+    for rel in files.list_json("tests")? {
+        let file = files.display(&rel);
+        let text = files.read(&rel)?.unwrap_or_default();
+        let parsed: TestFile = parse_json(&file, &text)?;
+        for i in 0..parsed.tests.len() {
+            test_at.push(At::new(&file, &format!("$.tests[{i}]")));
+        }
+        tests.extend(parsed.tests);
+    }
+
+    Ok(Source {
+        bundle: Bundle {
+            sendband_bundle: 1,
+            manifest,
+            inputs,
+            families,
+            tests,
+        },
+        origin: Origin {
+            manifest: At::new(&manifest_file, "$"),
+            inputs: At::new(&inputs_file, "$"),
+            families: family_at,
+            tests: test_at,
+        },
+    })
+}
+
+/// Read a bundle: one JSON file holding a whole rule set.
+pub fn read_bundle(file: &str, text: &str) -> Result<Source, LoadError> {
+    let bundle: Bundle = parse_json(file, text)?;
+    if bundle.sendband_bundle != 1 {
+        return Err(At::new(file, "$.sendband_bundle").invalid(format!(
+            "bundle format {} is not known to this sendband (it reads format 1)",
+            bundle.sendband_bundle
+        )));
+    }
+    let origin = Origin {
+        manifest: At::new(file, "$.manifest"),
+        inputs: At::new(file, "$.inputs"),
+        families: (0..bundle.families.len())
+            .map(|i| At::new(file, &format!("$.families[{i}]")))
+            .collect(),
+        tests: (0..bundle.tests.len())
+            .map(|i| At::new(file, &format!("$.tests[{i}]")))
+            .collect(),
+    };
+    Ok(Source { bundle, origin })
+}

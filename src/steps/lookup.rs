@@ -1,0 +1,123 @@
+//! The `lookup` step: a value keyed by one or two labels (e.g. band x setting). A missing cell
+//! is an error for the case, never zero.
+
+use super::{Ctx, Outcome};
+use crate::decision::Detail;
+use crate::expr::{Env, EvalError, Expr, Type, Value};
+use crate::ruleset::error::{At, LoadError};
+use crate::ruleset::format::LookupSpec;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// A compiled lookup table.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    keys: Vec<Expr>,
+    /// (first label, second label or "", value); a JSON null cell is left out (no value).
+    cells: Vec<(Arc<str>, Arc<str>, Decimal)>,
+}
+
+impl Lookup {
+    /// Compile; the values must nest one level per key and end in exact decimals.
+    pub fn compile(spec: &LookupSpec, ctx: &Ctx) -> Result<Lookup, LoadError> {
+        if spec.keys.is_empty() || spec.keys.len() > 2 {
+            return Err(ctx
+                .at
+                .join(".lookup.keys")
+                .invalid("a lookup takes one or two keys"));
+        }
+        let mut keys = Vec::new();
+        for (i, k) in spec.keys.iter().enumerate() {
+            let e = ctx.expr(k, &format!(".lookup.keys[{i}]"))?;
+            if !matches!(
+                e.ty(),
+                Type::Text | Type::Integer | Type::Number | Type::Bool
+            ) {
+                return Err(ctx.at.join(&format!(".lookup.keys[{i}]")).invalid(format!(
+                    "{k:?} gives {}, but a key must be a label, a number or true/false",
+                    e.ty()
+                )));
+            }
+            keys.push(e);
+        }
+        let mut cells = Vec::new();
+        let at = ctx.at.join(".lookup.values");
+        let outer = as_object(&spec.values, &at)?;
+        for (k1, v1) in outer {
+            let at1 = at.join(&format!(".{k1}"));
+            if keys.len() == 1 {
+                if let Some(n) = leaf(v1, &at1)? {
+                    cells.push((Arc::from(k1.as_str()), Arc::from(""), n));
+                }
+                continue;
+            }
+            for (k2, v2) in as_object(v1, &at1)? {
+                if let Some(n) = leaf(v2, &at1.join(&format!(".{k2}")))? {
+                    cells.push((Arc::from(k1.as_str()), Arc::from(k2.as_str()), n));
+                }
+            }
+        }
+        Ok(Lookup { keys, cells })
+    }
+
+    /// The value in the cell the keys name.
+    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
+        let mut labels: Vec<Value> = Vec::with_capacity(2);
+        for k in &self.keys {
+            let v = k.eval(env)?;
+            if v.is_null() {
+                return Err(EvalError::NoValue {
+                    name: k.source().to_string(),
+                });
+            }
+            labels.push(v);
+        }
+        let text: Vec<String> = labels.iter().map(|v| v.to_string()).collect();
+        let second = text.get(1).map_or("", String::as_str);
+        let found = self
+            .cells
+            .iter()
+            .find(|(a, b, _)| **a == *text[0] && **b == *second)
+            .map(|(_, _, n)| *n);
+        match found {
+            Some(n) => Ok(Outcome::new(Value::Number(n), Detail::Keys(labels))),
+            None => {
+                let named: Vec<String> = self
+                    .keys
+                    .iter()
+                    .zip(&text)
+                    .map(|(k, t)| format!("{} {t}", k.source()))
+                    .collect();
+                Err(EvalError::Other(format!(
+                    "there is no value for {}",
+                    named.join(" and ")
+                )))
+            }
+        }
+    }
+}
+
+fn as_object<'a>(
+    v: &'a serde_json::Value,
+    at: &At,
+) -> Result<&'a serde_json::Map<String, serde_json::Value>, LoadError> {
+    v.as_object()
+        .ok_or_else(|| at.invalid("expected an object of labels, one level per key"))
+}
+
+fn leaf(v: &serde_json::Value, at: &At) -> Result<Option<Decimal>, LoadError> {
+    match v {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Number(n) if n.is_f64() => Err(at.invalid(format!(
+            "write the number {n} as a string (\"{n}\") so that it stays exact"
+        ))),
+        serde_json::Value::Number(n) => Decimal::from_str(&n.to_string())
+            .map(Some)
+            .map_err(|_| at.invalid("number out of range")),
+        serde_json::Value::String(s) => Decimal::from_str(s.trim())
+            .map(Some)
+            .map_err(|_| at.invalid(format!("{s:?} is not a decimal number"))),
+        _ => Err(at.invalid("expected a decimal (a string such as \"4000.00\" or a whole number), or null for no value")),
+    }
+}

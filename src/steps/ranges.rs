@@ -1,0 +1,187 @@
+//! The `ranges` step: places a number in one of several labelled ranges (inclusive bounds, or
+//! `below` for an exclusive top, an open top allowed). Gaps and overlaps are load errors unless declared.
+
+use super::{number, Ctx, Outcome};
+use crate::decision::Detail;
+use crate::expr::{Env, EvalError, Expr, Type, Value};
+use crate::ruleset::error::LoadError;
+use crate::ruleset::format::{Outside, RangesSpec};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// A compiled set of ranges.
+#[derive(Debug, Clone)]
+pub struct Ranges {
+    of: Expr,
+    ranges: Vec<Range>,
+    outside: Outside,
+}
+
+#[derive(Debug, Clone)]
+struct Range {
+    label: Value,
+    min: Decimal,
+    top: Top,
+    /// How the range reads in traces and messages, e.g. `18-27`.
+    shown: Arc<str>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Top {
+    Max(Decimal),
+    Below(Decimal),
+    Open,
+}
+
+impl Range {
+    fn holds(&self, v: Decimal) -> bool {
+        v >= self.min
+            && match self.top {
+                Top::Max(m) => v <= m,
+                Top::Below(b) => v < b,
+                Top::Open => true,
+            }
+    }
+
+    fn name(&self) -> String {
+        format!(
+            "{:?} ({})",
+            self.label.as_text().unwrap_or_default(),
+            self.shown
+        )
+    }
+}
+
+impl Ranges {
+    /// Compile and check that the ranges meet without gaps or overlaps (unless declared).
+    pub fn compile(spec: &RangesSpec, ctx: &Ctx) -> Result<Ranges, LoadError> {
+        let of = ctx.typed_expr(&spec.of, ".ranges.of", &Type::Number)?;
+        let whole = *of.ty() == Type::Integer;
+        if spec.ranges.is_empty() {
+            return Err(ctx
+                .at
+                .join(".ranges.ranges")
+                .invalid("at least one range is needed"));
+        }
+        let mut ranges = Vec::new();
+        for (i, r) in spec.ranges.iter().enumerate() {
+            let at = ctx.at.join(&format!(".ranges.ranges[{i}]"));
+            let (min, top) = (
+                r.min.0,
+                match (r.max, r.below) {
+                    (Some(_), Some(_)) => return Err(at.invalid("give max or below, not both")),
+                    (Some(m), None) => Top::Max(m.0),
+                    (None, Some(b)) => Top::Below(b.0),
+                    (None, None) => Top::Open,
+                },
+            );
+            let empty = match top {
+                Top::Max(m) => m < min,
+                Top::Below(b) => b <= min,
+                Top::Open => false,
+            };
+            if empty {
+                return Err(at.invalid(format!(
+                    "range {:?} holds no value: its top is below its min",
+                    r.label
+                )));
+            }
+            if ranges
+                .iter()
+                .any(|x: &Range| x.label.as_text() == Some(&r.label))
+                && !spec.allow_overlaps
+            {
+                return Err(at
+                    .join(".label")
+                    .invalid(format!("label {:?} is used twice", r.label)));
+            }
+            let shown = match top {
+                Top::Max(m) => format!("{}-{}", min.normalize(), m.normalize()),
+                Top::Below(b) => format!("{} up to {}", min.normalize(), b.normalize()),
+                Top::Open => format!("{} or more", min.normalize()),
+            };
+            ranges.push(Range {
+                label: Value::text(&r.label),
+                min,
+                top,
+                shown: Arc::from(shown),
+            });
+        }
+        let mut sorted: Vec<&Range> = ranges.iter().collect();
+        sorted.sort_by(|a, b| a.min.cmp(&b.min));
+        for pair in sorted.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let overlap = match a.top {
+                Top::Max(m) => b.min <= m,
+                Top::Below(t) => b.min < t,
+                Top::Open => true,
+            };
+            if overlap && !spec.allow_overlaps {
+                return Err(ctx.at.join(".ranges.ranges").invalid_with(
+                    format!("ranges {} and {} overlap", a.name(), b.name()),
+                    Some(
+                        "move a bound, or set allow_overlaps if the first listed should win".into(),
+                    ),
+                ));
+            }
+            let next = match a.top {
+                Top::Max(m) if whole => m + Decimal::ONE,
+                Top::Max(m) => m,
+                Top::Below(t) => t,
+                Top::Open => continue,
+            };
+            // With decimal values an inclusive top can never meet the next min: say so.
+            let gap = b.min > next || (!whole && matches!(a.top, Top::Max(_)) && !overlap);
+            if gap && !overlap && !spec.allow_gaps {
+                let help = if whole {
+                    None
+                } else {
+                    Some(
+                        "ranges of a decimal value meet without a gap when each uses below"
+                            .to_string(),
+                    )
+                };
+                return Err(ctx.at.join(".ranges.ranges").invalid_with(
+                    format!(
+                        "there is a gap between ranges {} and {}",
+                        a.name(),
+                        b.name()
+                    ),
+                    help.or_else(|| Some("set allow_gaps if the gap is intended".into())),
+                ));
+            }
+        }
+        Ok(Ranges {
+            of,
+            ranges,
+            outside: spec.outside,
+        })
+    }
+
+    /// Place the value in the first range (in the order written) that holds it.
+    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
+        let v = number(self.of.eval(env)?, &self.of)?;
+        match self.ranges.iter().find(|r| r.holds(v)) {
+            Some(r) => Ok(Outcome::new(
+                r.label.clone(),
+                Detail::Range(r.shown.clone()),
+            )),
+            None => match self.outside {
+                Outside::NoValue => Ok(Outcome::new(
+                    Value::Null,
+                    Detail::Range(Arc::from("outside every range")),
+                )),
+                Outside::Error => Err(EvalError::Other(format!(
+                    "{} is {}, outside every range ({})",
+                    self.of.source(),
+                    v.normalize(),
+                    self.ranges
+                        .iter()
+                        .map(|r| r.shown.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))),
+            },
+        }
+    }
+}

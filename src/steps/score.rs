@@ -1,0 +1,169 @@
+//! The `score` step: a weight for the chosen level of each input, combined by sum, max or the
+//! sum of the top N. Every level an input can take must have a weight, checked at load.
+
+use super::{Ctx, Outcome};
+use crate::decision::{Detail, ScorePart};
+use crate::expr::{Env, EvalError, Scope, Slot, Type, Value};
+use crate::ruleset::error::LoadError;
+use crate::ruleset::format::{Combine, ScoreSpec};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// A compiled score.
+#[derive(Debug, Clone)]
+pub struct Score {
+    combine: Combine,
+    rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone)]
+struct Row {
+    input: Arc<str>,
+    slot: Slot,
+    /// Level as it appears in a profile (a number or a text label) to weight.
+    weights: Vec<(Value, Decimal)>,
+}
+
+impl Score {
+    /// Compile; the score is a whole number when every weight is.
+    pub fn compile(spec: &ScoreSpec, ctx: &Ctx) -> Result<(Score, Type), LoadError> {
+        if spec.weights.is_empty() {
+            return Err(ctx
+                .at
+                .join(".score.weights")
+                .invalid("a score needs at least one input"));
+        }
+        if let Combine::SumOfTop(0) = spec.combine {
+            return Err(ctx
+                .at
+                .join(".score.combine")
+                .invalid("sum_of_top needs at least 1"));
+        }
+        let mut rows = Vec::new();
+        let mut whole = true;
+        for (i, w) in spec.weights.iter().enumerate() {
+            let at = format!(".score.weights[{i}]");
+            let input = ctx.input(&w.input, &format!("{at}.input"))?;
+            if rows.iter().any(|r: &Row| *r.input == *w.input) {
+                return Err(ctx
+                    .at
+                    .join(&format!("{at}.input"))
+                    .invalid(format!("{:?} is weighted twice", w.input)));
+            }
+            let (slot, ty) = ctx.names.resolve(&w.input).ok_or_else(|| {
+                ctx.at
+                    .join(&format!("{at}.input"))
+                    .invalid("input not in scope")
+            })?;
+            let domain = input.domain();
+            let mut weights = Vec::new();
+            for (level, weight) in &w.levels {
+                if let Some(domain) = &domain {
+                    if !domain.contains(level) {
+                        return Err(ctx.at.join(&format!("{at}.levels")).invalid(format!(
+                            "level {level:?} is not a value {} can take ({})",
+                            w.input,
+                            domain.join(", ")
+                        )));
+                    }
+                }
+                let key = if ty.is_numeric() {
+                    match crate::input::parse_decimal(level) {
+                        Some(n) => Value::Number(n),
+                        None => {
+                            return Err(ctx.at.join(&format!("{at}.levels")).invalid(format!(
+                                "level {level:?} is not a number, but {} is",
+                                w.input
+                            )))
+                        }
+                    }
+                } else {
+                    Value::text(level)
+                };
+                whole &= weight.0.fract().is_zero();
+                weights.push((key, weight.0));
+            }
+            if let Some(domain) = &domain {
+                let missing: Vec<&str> = domain
+                    .iter()
+                    .filter(|d| !w.levels.contains_key(*d))
+                    .map(String::as_str)
+                    .collect();
+                if !missing.is_empty() {
+                    return Err(ctx.at.join(&format!("{at}.levels")).invalid(format!(
+                        "no weight for level {} of {}",
+                        missing.join(", "),
+                        w.input
+                    )));
+                }
+            }
+            rows.push(Row {
+                input: input.name.clone(),
+                slot,
+                weights,
+            });
+        }
+        let ty = if whole { Type::Integer } else { Type::Number };
+        Ok((
+            Score {
+                combine: spec.combine,
+                rows,
+            },
+            ty,
+        ))
+    }
+
+    /// Weigh each input's level and combine.
+    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
+        let mut parts = Vec::with_capacity(self.rows.len());
+        for row in &self.rows {
+            let level = env.value(row.slot);
+            if level.is_null() {
+                return Err(EvalError::NoValue {
+                    name: row.input.to_string(),
+                });
+            }
+            let weight = row
+                .weights
+                .iter()
+                .find(|(k, _)| k == level)
+                .map(|(_, w)| *w)
+                .ok_or_else(|| {
+                    EvalError::Other(format!("no weight for level {level} of {}", row.input))
+                })?;
+            parts.push(ScorePart {
+                input: row.input.clone(),
+                level: level.clone(),
+                weight,
+                counted: true,
+            });
+        }
+        let total = match self.combine {
+            Combine::Sum => sum(&parts)?,
+            Combine::Max | Combine::SumOfTop(_) => {
+                let keep = match self.combine {
+                    Combine::SumOfTop(n) => n as usize,
+                    _ => 1,
+                };
+                // The largest weights count; ties go to the input listed first.
+                let mut order: Vec<usize> = (0..parts.len()).collect();
+                order.sort_by(|a, b| parts[*b].weight.cmp(&parts[*a].weight).then(a.cmp(b)));
+                for &i in order.iter().skip(keep) {
+                    parts[i].counted = false;
+                }
+                sum(&parts)?
+            }
+        };
+        Ok(Outcome::new(Value::Number(total), Detail::Score(parts)))
+    }
+}
+
+fn sum(parts: &[ScorePart]) -> Result<Decimal, EvalError> {
+    parts
+        .iter()
+        .filter(|p| p.counted)
+        .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.weight))
+        .ok_or_else(|| EvalError::Overflow {
+            expr: "score".to_string(),
+        })
+}

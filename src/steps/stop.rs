@@ -1,0 +1,52 @@
+//! The `stop` step: ends the family with a status (e.g. `ineligible`) and a reason when its
+//! condition holds; later steps and outputs are then not evaluated and outputs are null.
+
+use super::{Ctx, Outcome};
+use crate::decision::{Detail, Status};
+use crate::expr::{Env, EvalError, Expr, Template, Type, Value};
+use crate::ruleset::error::LoadError;
+use crate::ruleset::format::StopSpec;
+
+/// A compiled stop.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    when: Expr,
+    pub status: Status,
+    reason: Template,
+}
+
+impl Stop {
+    /// Compile; stopping with `applied` is refused since it would hide the outputs.
+    pub fn compile(spec: &StopSpec, ctx: &Ctx) -> Result<Stop, LoadError> {
+        if spec.status == Status::Applied {
+            return Err(ctx
+                .at
+                .join(".stop.status")
+                .invalid("a stop ends with not_applicable, ineligible or error, not applied"));
+        }
+        Ok(Stop {
+            when: ctx.typed_expr(&spec.when, ".stop.when", &Type::Bool)?,
+            status: spec.status,
+            reason: ctx.template(&spec.reason, ".stop.reason")?,
+        })
+    }
+
+    /// Whether the condition holds; when it does, the reason.
+    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
+        let held = match self.when.eval(env)? {
+            Value::Bool(b) => b,
+            other => {
+                return Err(EvalError::Other(format!(
+                    "{} gave {}, not true or false",
+                    self.when.source(),
+                    other.kind_name()
+                )))
+            }
+        };
+        let mut out = Outcome::new(Value::Bool(held), Detail::Held(held));
+        if held {
+            out.reasons.push(self.reason.render(env)?);
+        }
+        Ok(out)
+    }
+}

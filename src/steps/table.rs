@@ -1,0 +1,374 @@
+//! The `table` step: a decision table with the DMN hit policies. Rows test named values (as a
+//! boolean expression, or one cell per table input) and give outputs.
+
+use super::{Ctx, Outcome};
+use crate::decision::Detail;
+use crate::expr::{Env, EvalError, Expr, Template, Type, Value};
+use crate::ruleset::error::LoadError;
+use crate::ruleset::format::{HitPolicy, TableSpec, When};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// A compiled decision table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    policy: HitPolicy,
+    outputs: Vec<Arc<str>>,
+    rows: Vec<Row>,
+    priority: Vec<Value>,
+    default: Option<Vec<Expr>>,
+}
+
+#[derive(Debug, Clone)]
+struct Row {
+    /// Every condition must hold (one per non-blank cell, or one expression).
+    when: Vec<Expr>,
+    /// One expression per output, in output order.
+    then: Vec<Expr>,
+    reason: Option<Template>,
+}
+
+impl Row {
+    fn matches(&self, env: &dyn Env) -> Result<bool, EvalError> {
+        for cond in &self.when {
+            match cond.eval(env)? {
+                Value::Bool(true) => {}
+                Value::Bool(false) => return Ok(false),
+                other => {
+                    return Err(EvalError::Other(format!(
+                        "{} gave {}, not true or false",
+                        cond.source(),
+                        other.kind_name()
+                    )))
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    fn outputs(&self, env: &dyn Env) -> Result<Vec<Value>, EvalError> {
+        self.then.iter().map(|e| e.eval(env)).collect()
+    }
+}
+
+/// The expression a grid cell stands for, given the table input it tests.
+fn cell_expr(input: &str, cell: &str) -> Option<String> {
+    let cell = cell.trim();
+    if cell.is_empty() || cell == "-" {
+        return None;
+    }
+    let operator = ["<=", ">=", "==", "!=", "<", ">", "in ", "not in "]
+        .iter()
+        .any(|op| cell.starts_with(op));
+    Some(if operator {
+        format!("({input}) {cell}")
+    } else {
+        format!("({input}) == ({cell})")
+    })
+}
+
+impl Table {
+    /// Compile; returns the table and each output's name and type.
+    pub fn compile(spec: &TableSpec, ctx: &Ctx) -> Result<(Table, Vec<(String, Type)>), LoadError> {
+        if spec.outputs.is_empty() {
+            return Err(ctx
+                .at
+                .join(".table.outputs")
+                .invalid("a table needs at least one output"));
+        }
+        if spec.rows.is_empty() {
+            return Err(ctx
+                .at
+                .join(".table.rows")
+                .invalid("a table needs at least one row"));
+        }
+        for (i, input) in spec.inputs.iter().enumerate() {
+            ctx.expr(input, &format!(".table.inputs[{i}]"))?;
+        }
+        let mut types: Vec<Type> = vec![Type::Null; spec.outputs.len()];
+        let mut compile_then = |then: &std::collections::BTreeMap<String, String>, at: &str| {
+            let mut exprs = Vec::new();
+            for name in then.keys() {
+                if !spec.outputs.contains(name) {
+                    return Err(ctx.at.join(at).invalid_with(
+                        format!("{name:?} is not an output of this table"),
+                        crate::ruleset::error::did_you_mean(
+                            name,
+                            spec.outputs.iter().map(String::as_str),
+                        ),
+                    ));
+                }
+            }
+            for (k, name) in spec.outputs.iter().enumerate() {
+                let text = then.get(name).ok_or_else(|| {
+                    ctx.at
+                        .join(at)
+                        .invalid(format!("output {name:?} is missing"))
+                })?;
+                let e = ctx.expr(text, &format!("{at}.{name}"))?;
+                types[k] = types[k].unify(e.ty()).ok_or_else(|| {
+                    ctx.at.join(&format!("{at}.{name}")).invalid(format!(
+                        "{text:?} gives {}, but other rows give {} for {name:?}",
+                        e.ty(),
+                        types[k]
+                    ))
+                })?;
+                exprs.push(e);
+            }
+            Ok(exprs)
+        };
+        let mut rows = Vec::new();
+        for (i, row) in spec.rows.iter().enumerate() {
+            let at = format!(".table.rows[{i}]");
+            let when = match &row.when {
+                When::Expr(text) => {
+                    vec![ctx.typed_expr(text, &format!("{at}.when"), &Type::Bool)?]
+                }
+                When::Cells(cells) => {
+                    if cells.len() != spec.inputs.len() {
+                        return Err(ctx.at.join(&format!("{at}.when")).invalid(format!(
+                            "this row has {} cells but the table has {} inputs",
+                            cells.len(),
+                            spec.inputs.len()
+                        )));
+                    }
+                    let mut conds = Vec::new();
+                    for (j, (cell, input)) in cells.iter().zip(&spec.inputs).enumerate() {
+                        if let Some(text) = cell_expr(input, cell) {
+                            conds.push(ctx.typed_expr(
+                                &text,
+                                &format!("{at}.when[{j}]"),
+                                &Type::Bool,
+                            )?);
+                        }
+                    }
+                    conds
+                }
+            };
+            let then = compile_then(&row.then, &format!("{at}.then"))?;
+            let reason = match &row.reason {
+                Some(text) => Some(ctx.template(text, &format!("{at}.reason"))?),
+                None => None,
+            };
+            rows.push(Row { when, then, reason });
+        }
+        let default = match &spec.default {
+            Some(d) => Some(compile_then(d, ".table.default")?),
+            None => None,
+        };
+        let numeric = matches!(
+            spec.hit_policy,
+            HitPolicy::CollectSum | HitPolicy::CollectMin | HitPolicy::CollectMax
+        );
+        if numeric {
+            if let Some(k) = types.iter().position(|t| !t.is_numeric()) {
+                return Err(ctx.at.join(".table.outputs").invalid(format!(
+                    "{:?} needs numbers, but output {:?} gives {}",
+                    hit_policy_name(spec.hit_policy),
+                    spec.outputs[k],
+                    types[k]
+                )));
+            }
+        }
+        if spec.hit_policy == HitPolicy::Priority && spec.priority.is_empty() {
+            return Err(ctx
+                .at
+                .join(".table.priority")
+                .invalid("PRIORITY needs the values of the first output, highest priority first"));
+        }
+        let out_types = spec
+            .outputs
+            .iter()
+            .zip(types)
+            .map(|(name, t)| {
+                let t = match spec.hit_policy {
+                    HitPolicy::RuleOrder | HitPolicy::Collect => Type::List(Box::new(t)),
+                    HitPolicy::CollectCount => Type::Integer,
+                    _ => t,
+                };
+                (name.clone(), t)
+            })
+            .collect();
+        Ok((
+            Table {
+                policy: spec.hit_policy,
+                outputs: spec.outputs.iter().map(|o| Arc::from(o.as_str())).collect(),
+                rows,
+                priority: spec.priority.iter().map(|p| Value::text(p)).collect(),
+                default,
+            },
+            out_types,
+        ))
+    }
+
+    /// Apply the hit policy to the matching rows.
+    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
+        let mut matched = Vec::new();
+        for (i, row) in self.rows.iter().enumerate() {
+            if row.matches(env)? {
+                matched.push(i);
+                if self.policy == HitPolicy::First {
+                    break;
+                }
+            }
+        }
+        let (values, deciding) = match self.policy {
+            HitPolicy::First | HitPolicy::Unique | HitPolicy::Any | HitPolicy::Priority => {
+                self.single_hit(env, &matched)?
+            }
+            _ => (self.multi_hit(env, &matched)?, matched.clone()),
+        };
+        let mut reasons = Vec::new();
+        for &i in &deciding {
+            if let Some(t) = &self.rows[i].reason {
+                reasons.push(t.render(env)?);
+            }
+        }
+        let mut values = values.into_iter();
+        let value = values.next().unwrap_or(Value::Null);
+        Ok(Outcome {
+            value,
+            more: values.collect(),
+            detail: Detail::Rows(matched.iter().map(|i| i + 1).collect()),
+            reasons,
+        })
+    }
+
+    fn single_hit(
+        &self,
+        env: &dyn Env,
+        matched: &[usize],
+    ) -> Result<(Vec<Value>, Vec<usize>), EvalError> {
+        let Some(&first) = matched.first() else {
+            return match &self.default {
+                Some(d) => Ok((
+                    d.iter().map(|e| e.eval(env)).collect::<Result<_, _>>()?,
+                    vec![],
+                )),
+                None => Err(EvalError::Other(
+                    "no row of the table matches this case".into(),
+                )),
+            };
+        };
+        match self.policy {
+            HitPolicy::Unique if matched.len() > 1 => Err(EvalError::Other(format!(
+                "rows {} of a UNIQUE table all match this case; only one may",
+                join_rows(matched)
+            ))),
+            HitPolicy::Any => {
+                let out = self.rows[first].outputs(env)?;
+                for &i in &matched[1..] {
+                    if self.rows[i].outputs(env)? != out {
+                        return Err(EvalError::Other(format!(
+                            "rows {} of an ANY table match this case but give different outputs",
+                            join_rows(&[first, i])
+                        )));
+                    }
+                }
+                Ok((out, vec![first]))
+            }
+            HitPolicy::Priority => {
+                let mut best: Option<(usize, usize, Vec<Value>)> = None;
+                for &i in matched {
+                    let out = self.rows[i].outputs(env)?;
+                    let first_out = out.first().cloned().unwrap_or(Value::Null);
+                    let rank = self
+                        .priority
+                        .iter()
+                        .position(|p| *p == first_out)
+                        .ok_or_else(|| {
+                            EvalError::Other(format!(
+                            "row {} gives {first_out}, which is not in the table's priority list",
+                            i + 1
+                        ))
+                        })?;
+                    if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
+                        best = Some((rank, i, out));
+                    }
+                }
+                let (_, i, out) = best.ok_or_else(|| EvalError::Other("no row decided".into()))?;
+                Ok((out, vec![i]))
+            }
+            _ => Ok((self.rows[first].outputs(env)?, vec![first])),
+        }
+    }
+
+    fn multi_hit(&self, env: &dyn Env, matched: &[usize]) -> Result<Vec<Value>, EvalError> {
+        if matched.is_empty() {
+            if let Some(d) = &self.default {
+                return d.iter().map(|e| e.eval(env)).collect();
+            }
+        }
+        let mut columns: Vec<Vec<Value>> =
+            vec![Vec::with_capacity(matched.len()); self.outputs.len()];
+        for &i in matched {
+            for (k, v) in self.rows[i].outputs(env)?.into_iter().enumerate() {
+                columns[k].push(v);
+            }
+        }
+        columns
+            .into_iter()
+            .zip(&self.outputs)
+            .map(|(col, name)| self.aggregate(col, name))
+            .collect()
+    }
+
+    fn aggregate(&self, col: Vec<Value>, name: &str) -> Result<Value, EvalError> {
+        let numbers = || -> Result<Vec<Decimal>, EvalError> {
+            col.iter()
+                .map(|v| {
+                    v.as_number().ok_or_else(|| {
+                        EvalError::Other(format!(
+                            "output {name} gave {}, not a number",
+                            v.kind_name()
+                        ))
+                    })
+                })
+                .collect()
+        };
+        Ok(match self.policy {
+            HitPolicy::CollectCount => Value::Number(Decimal::from(col.len())),
+            HitPolicy::CollectSum => Value::Number(
+                numbers()?
+                    .into_iter()
+                    .try_fold(Decimal::ZERO, |a, b| a.checked_add(b))
+                    .ok_or_else(|| EvalError::Overflow {
+                        expr: name.to_string(),
+                    })?,
+            ),
+            HitPolicy::CollectMin | HitPolicy::CollectMax => {
+                let nums = numbers()?;
+                let pick = if self.policy == HitPolicy::CollectMin {
+                    nums.iter().min()
+                } else {
+                    nums.iter().max()
+                };
+                Value::Number(*pick.ok_or_else(|| {
+                    EvalError::Other(format!("no row of the table matches this case, so {name} has no minimum or maximum"))
+                })?)
+            }
+            _ => Value::List(col.into()),
+        })
+    }
+}
+
+fn join_rows(rows: &[usize]) -> String {
+    let shown: Vec<String> = rows.iter().map(|r| (r + 1).to_string()).collect();
+    shown.join(" and ")
+}
+
+/// The hit policy as written in rule files.
+pub fn hit_policy_name(p: HitPolicy) -> &'static str {
+    match p {
+        HitPolicy::Unique => "UNIQUE",
+        HitPolicy::First => "FIRST",
+        HitPolicy::Priority => "PRIORITY",
+        HitPolicy::Any => "ANY",
+        HitPolicy::RuleOrder => "RULE ORDER",
+        HitPolicy::Collect => "COLLECT",
+        HitPolicy::CollectSum => "COLLECT SUM",
+        HitPolicy::CollectMin => "COLLECT MIN",
+        HitPolicy::CollectMax => "COLLECT MAX",
+        HitPolicy::CollectCount => "COLLECT COUNT",
+    }
+}
