@@ -1,9 +1,282 @@
-fn main() {
-    let rules = sendband::RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"));
-    let text = std::fs::read_to_string(std::env::args().nth(1).unwrap()).unwrap();
-    let d = rules
-        .evaluate_json(&text, "2024-09-01".parse().unwrap())
-        .unwrap_or_else(|e| panic!("{e}"));
-    println!("{}", d.to_json_pretty());
-    println!("{}", sendband::explain::explain(&d, &rules));
+//! The `sendband` command: evaluate, explain, test, bundle and schema.
+//! Results go to stdout, diagnostics to stderr; exit 0 ok, 1 a case or test failed, 2 bad usage or rules.
+
+use clap::{Args, Parser, Subcommand};
+use sendband::{explain, testing, Date, LoadError, RuleSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// SEND funding bands and thresholds, from rules written as data.
+#[derive(Parser)]
+#[command(name = "sendband", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate one case profile and print the decision as JSON.
+    Evaluate(CaseArgs),
+    /// Evaluate one case profile and explain the decision in plain English.
+    Explain(CaseArgs),
+    /// Run the tests written inside rule sets; exit 1 if any fails.
+    Test {
+        /// Rule-set folders, authority folders, bundles, or folders holding them
+        /// (default: the built-in rule set).
+        rules: Vec<PathBuf>,
+    },
+    /// Write a rule set as one self-contained JSON bundle.
+    Bundle {
+        /// The rule-set folder (or authority folder, with --on).
+        rules: PathBuf,
+        /// The version in force on this date, for an authority folder (default: today).
+        #[arg(long)]
+        on: Option<Date>,
+        /// Where to write the bundle (default: stdout).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Print the JSON Schemas of the rule-set format, or write them to a folder.
+    Schema {
+        /// Write every schema file into this folder (as under rules/schema/).
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+struct CaseArgs {
+    /// A rule-set folder, an authority folder (the version in force on --on) or a bundle file.
+    /// Without it, the rule set built into sendband.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// The evaluation date, YYYY-MM-DD: picks the rule-set version and is the date ages are
+    /// computed at (default: today).
+    #[arg(long)]
+    on: Option<Date>,
+    /// The case profile, a JSON file, or - for standard input.
+    case: PathBuf,
+}
+
+/// How a command ended, mapped to the exit code.
+enum Outcome {
+    Ok,
+    /// A case or test failed.
+    Failed,
+    /// Bad usage or an invalid rule set.
+    Usage,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Evaluate(args) => case(&args, false),
+        Command::Explain(args) => case(&args, true),
+        Command::Test { rules } => test(&rules),
+        Command::Bundle { rules, on, output } => bundle(&rules, on, output.as_deref()),
+        Command::Schema { out_dir } => schema(out_dir.as_deref()),
+    };
+    match outcome {
+        Outcome::Ok => ExitCode::SUCCESS,
+        Outcome::Failed => ExitCode::from(1),
+        Outcome::Usage => ExitCode::from(2),
+    }
+}
+
+fn load_error(e: &LoadError) -> Outcome {
+    eprintln!("sendband: invalid rule set: {e}");
+    Outcome::Usage
+}
+
+fn read_case(path: &Path) -> Result<String, String> {
+    let mut text = String::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("standard input: {e}"))?;
+    } else {
+        text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(text)
+}
+
+fn case(args: &CaseArgs, in_words: bool) -> Outcome {
+    let on = args.on.unwrap_or_else(Date::today);
+    let rules = match sendband::ruleset::load(args.rules.as_deref(), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    let text = match read_case(&args.case) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("sendband: cannot read the case: {e}");
+            return Outcome::Usage;
+        }
+    };
+    let decision = match rules.evaluate_json(&text, on) {
+        Ok(d) => d,
+        Err(errors) => {
+            eprintln!("sendband: invalid profile:");
+            for line in errors.to_string().lines() {
+                eprintln!("  {line}");
+            }
+            return Outcome::Failed;
+        }
+    };
+    if in_words {
+        print!("{}", explain::explain(&decision, &rules));
+    } else {
+        println!("{}", decision.to_json_pretty());
+    }
+    if decision.has_error() {
+        for r in decision
+            .results
+            .iter()
+            .filter(|r| r.status == sendband::Status::Error)
+        {
+            eprintln!(
+                "sendband: {} could not be decided: {}",
+                r.family,
+                r.reasons.join("; ")
+            );
+        }
+        return Outcome::Failed;
+    }
+    Outcome::Ok
+}
+
+/// Rule sets named by a path: itself when it is one, otherwise every rule set below it.
+fn rule_sets_in(path: &Path) -> Result<Vec<RuleSet>, LoadError> {
+    if path.is_file() {
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        return Ok(vec![RuleSet::from_bundle(
+            &path.display().to_string(),
+            &text,
+        )?]);
+    }
+    if path.join("ruleset.json").is_file() {
+        return Ok(vec![RuleSet::from_folder(path)?]);
+    }
+    let mut found = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        found.extend(rule_sets_in(&dir)?);
+    }
+    // An authority folder must not hold overlapping versions.
+    if !found.is_empty() {
+        sendband::ruleset::versions_in(path)?;
+    }
+    Ok(found)
+}
+
+fn test(paths: &[PathBuf]) -> Outcome {
+    let mut sets = Vec::new();
+    if paths.is_empty() {
+        match RuleSet::embedded() {
+            Ok(r) => sets.push(r),
+            Err(e) => return load_error(&e),
+        }
+    }
+    for p in paths {
+        match rule_sets_in(p) {
+            Ok(found) if found.is_empty() => {
+                eprintln!("sendband: {}: no rule set here", p.display());
+                return Outcome::Usage;
+            }
+            Ok(found) => sets.extend(found),
+            Err(e) => return load_error(&e),
+        }
+    }
+    let (mut passed, mut failed) = (0, 0);
+    for rules in &sets {
+        let m = rules.manifest();
+        let report = testing::run(rules);
+        println!(
+            "{} {}: {} passed, {} failed",
+            m.id,
+            m.version,
+            report.passed,
+            report.failures.len()
+        );
+        for f in &report.failures {
+            println!("  FAILED {:?} ({})", f.name, f.at);
+            for p in &f.problems {
+                println!("    {p}");
+            }
+        }
+        passed += report.passed;
+        failed += report.failures.len();
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    }
+}
+
+fn bundle(path: &Path, on: Option<Date>, output: Option<&Path>) -> Outcome {
+    let rules = match sendband::ruleset::load_path(path, on.unwrap_or_else(Date::today)) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    let mut text = match serde_json::to_string_pretty(rules.bundle()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("sendband: cannot write the bundle: {e}");
+            return Outcome::Usage;
+        }
+    };
+    text.push('\n');
+    match output {
+        None => print!("{text}"),
+        Some(out) => {
+            if let Err(e) = std::fs::write(out, text) {
+                eprintln!("sendband: {}: {e}", out.display());
+                return Outcome::Usage;
+            }
+            eprintln!("sendband: wrote {} ({})", out.display(), rules.digest());
+        }
+    }
+    Outcome::Ok
+}
+
+fn schema(out_dir: Option<&Path>) -> Outcome {
+    let schemas = sendband::schema::rule_file_schemas();
+    match out_dir {
+        None => {
+            let all: serde_json::Map<String, serde_json::Value> = schemas
+                .into_iter()
+                .map(|(name, s)| (name.to_string(), s))
+                .collect();
+            print!(
+                "{}",
+                sendband::schema::to_file_text(&serde_json::Value::Object(all))
+            );
+        }
+        Some(dir) => {
+            for (name, s) in schemas {
+                let path = dir.join(name);
+                if let Err(e) = std::fs::write(&path, sendband::schema::to_file_text(&s)) {
+                    eprintln!("sendband: {}: {e}", path.display());
+                    return Outcome::Usage;
+                }
+            }
+        }
+    }
+    Outcome::Ok
 }
