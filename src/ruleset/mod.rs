@@ -244,11 +244,11 @@ pub(crate) fn span(m: &Manifest) -> String {
 /// The digest of a rule set: sha256 of the compact JSON of manifest, inputs and families with
 /// object keys sorted. Tests are left out: adding a test does not change any decision.
 pub fn digest_of(b: &Bundle) -> String {
-    let canonical = serde_json::json!({
+    let canonical = sorted(serde_json::json!({
         "manifest": &b.manifest,
         "inputs": &b.inputs,
         "families": &b.families,
-    });
+    }));
     let text = canonical.to_string();
     let hash = Sha256::digest(text.as_bytes());
     let mut hex = String::with_capacity(7 + 64);
@@ -257,6 +257,20 @@ pub fn digest_of(b: &Bundle) -> String {
         hex.push_str(&format!("{byte:02x}"));
     }
     hex
+}
+
+/// The same JSON with every object's keys in sorted order, whatever map type serde_json was
+/// built with (its `preserve_order` feature would otherwise keep the written order).
+fn sorted(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 /// Load rule sets named by a path, or the embedded one when there is none.
