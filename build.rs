@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 /// The rule set `sendband` uses when no `--rules` is given.
 const DEFAULT_RULES: &str = "rules/herefordshire/2021-04";
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(root, &path, out);
+            collect(&path, out);
         } else if path.extension().is_some_and(|e| e == "json") {
             out.push(path);
         }
@@ -26,7 +26,7 @@ fn main() {
     let root = manifest_dir.join(DEFAULT_RULES);
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
-    collect(&root, &root, &mut files);
+    collect(&root, &mut files);
     files.sort();
     let mut code = format!(
         "/// Where the built-in rule set came from.\npub const NAME: &str = {:?};\n",

@@ -36,7 +36,7 @@ pub enum LoadError {
         file: String,
         json_path: String,
         expr: String,
-        error: ExprError,
+        error: Box<ExprError>,
     },
     /// No version, or more than one, of an authority's rule set can be chosen.
     #[error("{folder}: {message}")]
@@ -101,7 +101,7 @@ impl At {
             file: self.file.clone(),
             json_path: self.json_path.clone(),
             expr: expr.to_string(),
-            error,
+            error: Box::new(error),
         }
     }
 }

@@ -108,7 +108,7 @@ impl Ranges {
             });
         }
         let mut sorted: Vec<&Range> = ranges.iter().collect();
-        sorted.sort_by(|a, b| a.min.cmp(&b.min));
+        sorted.sort_by_key(|r| r.min);
         for pair in sorted.windows(2) {
             let (a, b) = (pair[0], pair[1]);
             let overlap = match a.top {
