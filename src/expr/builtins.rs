@@ -3,7 +3,8 @@
 
 use super::eval::{compare_values, Cx, Node};
 use super::{EvalError, Value};
-use rust_decimal::{Decimal, RoundingStrategy};
+use crate::money::RoundingMode;
+use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
 /// A function call that survives to evaluation.
@@ -12,7 +13,7 @@ pub(super) enum Func {
     Min,
     Max,
     Abs,
-    Round(u32, RoundingStrategy),
+    Round(u32, RoundingMode),
     Floor,
     Ceil,
     CountAtLeast,
@@ -52,7 +53,7 @@ pub(super) fn eval_call(f: Func, args: &[Node], cx: &Cx) -> Result<Value, EvalEr
             best
         }
         Func::Abs => Value::Number(first.num(cx)?.abs()),
-        Func::Round(dp, s) => Value::Number(first.num(cx)?.round_dp_with_strategy(dp, s)),
+        Func::Round(dp, mode) => Value::Number(mode.round(first.num(cx)?, dp)),
         Func::Floor => Value::Number(first.num(cx)?.floor()),
         Func::Ceil => Value::Number(first.num(cx)?.ceil()),
         Func::CountAtLeast => {

@@ -6,8 +6,8 @@ use super::builtins::Func;
 use super::check::{suggest, Checker};
 use super::eval::{Node, NodeKind};
 use super::{ExprError, Type, Value};
+use crate::money::RoundingMode;
 use crate::Date;
-use rust_decimal::RoundingStrategy;
 
 /// Every function name, for "did you mean" suggestions.
 pub(super) const FUNCTIONS: [&str; 15] = [
@@ -26,20 +26,6 @@ pub(super) const FUNCTIONS: [&str; 15] = [
     "coalesce",
     "len",
     "sum",
-];
-
-/// The rounding modes of `round(x, dp, mode)`.
-const MODES: [(&str, RoundingStrategy); 7] = [
-    (
-        "half_away_from_zero",
-        RoundingStrategy::MidpointAwayFromZero,
-    ),
-    ("half_even", RoundingStrategy::MidpointNearestEven),
-    ("half_toward_zero", RoundingStrategy::MidpointTowardZero),
-    ("up", RoundingStrategy::AwayFromZero),
-    ("down", RoundingStrategy::ToZero),
-    ("floor", RoundingStrategy::ToNegativeInfinity),
-    ("ceiling", RoundingStrategy::ToPositiveInfinity),
 ];
 
 fn plural(n: usize) -> &'static str {
@@ -264,24 +250,25 @@ impl Checker<'_> {
                 "the second argument of \"round\" must be a whole number of decimal places from 0 to 10",
             ));
         };
-        let mut strategy = RoundingStrategy::MidpointAwayFromZero;
+        let mut mode_chosen = RoundingMode::HalfAwayFromZero;
         if let Some(m) = args.get(2) {
             let AstKind::Text(mode) = &m.kind else {
                 return Err(self.err(m.start, "the third argument of \"round\" must be a rounding mode in quotes, such as 'half_even'"));
             };
-            let Some((_, s)) = MODES.iter().find(|(name, _)| **name == **mode) else {
+            let Some(chosen) = RoundingMode::from_name(mode) else {
                 let mut e = self.err(m.start, format!("unknown rounding mode \"{mode}\""));
-                e.help = suggest(mode, MODES.iter().map(|(n, _)| *n)).or_else(|| {
-                    let all: Vec<&str> = MODES.iter().map(|(n, _)| *n).collect();
+                let names = RoundingMode::ALL.iter().map(|(n, _)| *n);
+                e.help = suggest(mode, names.clone()).or_else(|| {
+                    let all: Vec<&str> = names.collect();
                     Some(format!("the modes are {}", all.join(", ")))
                 });
                 return Err(e);
             };
-            strategy = *s;
+            mode_chosen = chosen;
         }
         let ty = if dp == 0 { Type::Integer } else { Type::Number };
         Ok((
-            NodeKind::Call(Func::Round(dp, strategy), vec![x].into()),
+            NodeKind::Call(Func::Round(dp, mode_chosen), vec![x].into()),
             ty,
         ))
     }
