@@ -207,8 +207,12 @@ pub enum Detail {
     Score(Vec<ScorePart>),
     /// The range that held the value, e.g. `18-27`.
     Range(Arc<str>),
-    /// The rows (1-based) that matched, and the row that decided, if one did.
-    Rows(Vec<usize>),
+    /// The rows (1-based) that matched (for FIRST, only the first), and the row that
+    /// decided for a single-hit policy (none when the default was used).
+    Rows {
+        matched: Vec<usize>,
+        decided: Option<usize>,
+    },
     /// The labels a lookup used.
     Keys(Vec<Value>),
     /// How a money step built its amount.
@@ -265,7 +269,12 @@ impl Serialize for TraceEntry {
                 m.serialize_entry("parts", &parts)?;
             }
             Detail::Range(r) => m.serialize_entry("range", &**r)?,
-            Detail::Rows(rows) => m.serialize_entry("rows", rows)?,
+            Detail::Rows { matched, decided } => {
+                m.serialize_entry("rows", matched)?;
+                if let Some(row) = decided {
+                    m.serialize_entry("decided", row)?;
+                }
+            }
             Detail::Keys(keys) => {
                 let keys: Vec<_> = keys.iter().map(value_to_json).collect();
                 m.serialize_entry("keys", &keys)?;

@@ -8,7 +8,7 @@ use crate::profile::Facts;
 use crate::ruleset::error::{At, LoadError};
 use crate::ruleset::format::{FamilySpec, OutputFormat};
 use crate::ruleset::RuleSet;
-use crate::steps::{Ctx, Kind, Names};
+use crate::steps::{truth, Ctx, Kind, Names};
 use crate::Date;
 use std::sync::Arc;
 
@@ -376,20 +376,6 @@ impl Run<'_> {
             reasons: self.reasons,
             trace: self.trace,
         }
-    }
-}
-
-fn truth(e: &Expr, env: &dyn Env) -> Result<bool, EvalError> {
-    match e.eval(env)? {
-        Value::Bool(b) => Ok(b),
-        Value::Null => Err(EvalError::NoValue {
-            name: e.source().to_string(),
-        }),
-        other => Err(EvalError::Other(format!(
-            "{} gave {}, not true or false",
-            e.source(),
-            other.kind_name()
-        ))),
     }
 }
 

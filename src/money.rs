@@ -116,6 +116,10 @@ pub fn for_people(amount: Decimal) -> String {
     }
     grouped.push('.');
     grouped.push_str(frac);
+    // A number too large to carry two decimals keeps fewer; pad so there are always two.
+    for _ in frac.len()..2 {
+        grouped.push('0');
+    }
     grouped
 }
 

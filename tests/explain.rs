@@ -13,26 +13,37 @@ fn explained(profile: &str) -> String {
 
 #[test]
 fn a_group_at_fifteen_hours() {
-    insta::assert_snapshot!(explained(r#"{"case_id": "HF-A1", "assessment_points": 12, "funded_hours": 15}"#));
+    insta::assert_snapshot!(explained(
+        r#"{"case_id": "HF-A1", "assessment_points": 12, "funded_hours": 15}"#
+    ));
 }
 
 #[test]
 fn local_offer_carries_no_funding() {
-    insta::assert_snapshot!(explained(r#"{"case_id": "HF-LO", "assessment_points": 9, "funded_hours": 30}"#));
+    insta::assert_snapshot!(explained(
+        r#"{"case_id": "HF-LO", "assessment_points": 9, "funded_hours": 30}"#
+    ));
 }
 
 #[test]
 fn above_the_matrix_goes_to_panel() {
-    insta::assert_snapshot!(explained(r#"{"case_id": "HF-PANEL", "assessment_points": 112, "funded_hours": 30}"#));
+    insta::assert_snapshot!(explained(
+        r#"{"case_id": "HF-PANEL", "assessment_points": 112, "funded_hours": 30}"#
+    ));
 }
 
 #[test]
 fn the_decision_json_shape() {
     let rules = RuleSet::embedded().expect("loads");
     let decision = rules
-        .evaluate_json(r#"{"case_id": "HF-JSON", "assessment_points": 57, "funded_hours": 30}"#, "2024-09-01".parse().expect("date"))
+        .evaluate_json(
+            r#"{"case_id": "HF-JSON", "assessment_points": 57, "funded_hours": 30}"#,
+            "2024-09-01".parse().expect("date"),
+        )
         .expect("valid");
-    insta::assert_snapshot!(decision.to_json_pretty().replace(rules.digest(), "sha256:<digest>"));
+    insta::assert_snapshot!(decision
+        .to_json_pretty()
+        .replace(rules.digest(), "sha256:<digest>"));
 }
 
 fn fixture() -> RuleSet {
@@ -41,7 +52,9 @@ fn fixture() -> RuleSet {
 
 fn explained_fixture(profile: &str) -> String {
     let rules = fixture();
-    let decision = rules.evaluate_json(profile, "2024-10-01".parse().expect("date")).expect("valid");
+    let decision = rules
+        .evaluate_json(profile, "2024-10-01".parse().expect("date"))
+        .expect("valid");
     sendband::explain::explain(&decision, &rules).replace(rules.digest(), "sha256:<digest>")
 }
 

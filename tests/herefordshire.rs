@@ -60,12 +60,25 @@ fn sendband(args: &[&str], stdin: &str) -> Run {
 
 /// The tariff outputs for a case, through `sendband evaluate --rules rules/herefordshire`.
 fn tariff(points: u32, hours: u32) -> serde_json::Value {
-    let profile = format!(r#"{{"case_id": "HF-{points}-{hours}", "assessment_points": {points}, "funded_hours": {hours}}}"#);
+    let profile = format!(
+        r#"{{"case_id": "HF-{points}-{hours}", "assessment_points": {points}, "funded_hours": {hours}}}"#
+    );
     let run = sendband(
-        &["evaluate", "--rules", "rules/herefordshire", "--on", "2024-09-01", "-"],
+        &[
+            "evaluate",
+            "--rules",
+            "rules/herefordshire",
+            "--on",
+            "2024-09-01",
+            "-",
+        ],
         &profile,
     );
-    assert_eq!(run.code, 0, "points {points}, hours {hours}: {}", run.stderr);
+    assert_eq!(
+        run.code, 0,
+        "points {points}, hours {hours}: {}",
+        run.stderr
+    );
     let decision: serde_json::Value = serde_json::from_str(&run.stdout).expect("decision is JSON");
     assert_eq!(decision["ruleset"]["id"], "herefordshire-high-needs-matrix");
     assert_eq!(decision["ruleset"]["provenance"], "published");
@@ -79,13 +92,22 @@ fn every_published_figure_to_the_penny_at_both_ends_of_every_group() {
             let t30 = tariff(points, 30);
             assert_eq!(t30["status"], "applied");
             assert_eq!(t30["outputs"]["group"], group, "{points} points");
-            assert_eq!(t30["outputs"]["per_term"], term30, "{points} points at 30 hours");
+            assert_eq!(
+                t30["outputs"]["per_term"], term30,
+                "{points} points at 30 hours"
+            );
             assert_eq!(t30["outputs"]["per_year"], year, "{points} points per year");
             assert_eq!(t30["flags"], serde_json::json!([]));
             let t15 = tariff(points, 15);
             assert_eq!(t15["outputs"]["group"], group);
-            assert_eq!(t15["outputs"]["per_term"], term15, "{points} points at 15 hours");
-            assert_eq!(t15["outputs"]["per_year"], year, "per year is the published annual tariff");
+            assert_eq!(
+                t15["outputs"]["per_term"], term15,
+                "{points} points at 15 hours"
+            );
+            assert_eq!(
+                t15["outputs"]["per_year"], year,
+                "per year is the published annual tariff"
+            );
         }
     }
 }
@@ -111,7 +133,10 @@ fn above_109_points_goes_to_panel_with_no_amount() {
         assert_eq!(t["flags"], serde_json::json!(["exceptional_panel"]));
         let reasons = t["reasons"].to_string();
         assert!(reasons.contains("goes to panel"), "{reasons}");
-        assert!(reasons.contains(&format!("{points} assessment points")), "{reasons}");
+        assert!(
+            reasons.contains(&format!("{points} assessment points")),
+            "{reasons}"
+        );
     }
 }
 
@@ -120,8 +145,16 @@ fn the_published_invariants_hold_in_every_row() {
     use rust_decimal::Decimal;
     let d = |s: &str| s.parse::<Decimal>().expect("decimal");
     for (group, _, _, term30, term15, year) in PUBLISHED {
-        assert_eq!(d(year), d(term30) * Decimal::from(3), "{group}: per year = 3 x per term (30 hours)");
-        assert_eq!(d(term15) * Decimal::from(2), d(term30), "{group}: 15 hours = half of 30 hours");
+        assert_eq!(
+            d(year),
+            d(term30) * Decimal::from(3),
+            "{group}: per year = 3 x per term (30 hours)"
+        );
+        assert_eq!(
+            d(term15) * Decimal::from(2),
+            d(term30),
+            "{group}: 15 hours = half of 30 hours"
+        );
     }
 }
 
@@ -136,9 +169,14 @@ fn the_default_rule_set_is_herefordshire_until_haringey_exists() {
     assert_eq!(decision["case_id"], "HF-D");
     assert_eq!(decision["on"], "2024-09-01");
     assert_eq!(decision["ruleset"]["version"], "2021-04");
-    assert!(decision["ruleset"]["digest"].as_str().is_some_and(|d| d.starts_with("sha256:") && d.len() == 71));
+    assert!(decision["ruleset"]["digest"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("sha256:") && d.len() == 71));
     assert_eq!(decision["results"]["tariff"]["outputs"]["group"], "D1");
-    assert_eq!(decision["results"]["tariff"]["outputs"]["per_term"], "1469.00");
+    assert_eq!(
+        decision["results"]["tariff"]["outputs"]["per_term"],
+        "1469.00"
+    );
 }
 
 #[test]
@@ -156,17 +194,40 @@ fn invalid_profiles_name_the_case_and_field_and_exit_1() {
          \x20 case \"HF-BAD\": assessment_points: is required\n\
          \x20 case \"HF-BAD\": funded_hours: 20 is not one of 15, 30\n"
     );
-    let run = sendband(&["evaluate", "--on", "2024-09-01", "-"], r#"{"case_id": "HF-NEG", "assessment_points": -1, "funded_hours": 30}"#);
+    let run = sendband(
+        &["evaluate", "--on", "2024-09-01", "-"],
+        r#"{"case_id": "HF-NEG", "assessment_points": -1, "funded_hours": 30}"#,
+    );
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("case \"HF-NEG\": assessment_points: -1 is below the minimum 0"), "{}", run.stderr);
-    let run = sendband(&["evaluate", "--on", "2024-09-01", "-"], r#"{"case_id": "HF-F", "assessment_points": 12.5, "funded_hours": 30}"#);
-    assert!(run.stderr.contains("assessment_points: expected a whole number, found 12.5"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("case \"HF-NEG\": assessment_points: -1 is below the minimum 0"),
+        "{}",
+        run.stderr
+    );
+    let run = sendband(
+        &["evaluate", "--on", "2024-09-01", "-"],
+        r#"{"case_id": "HF-F", "assessment_points": 12.5, "funded_hours": 30}"#,
+    );
+    assert!(
+        run.stderr
+            .contains("assessment_points: expected a whole number, found 12.5"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn a_date_before_the_matrix_is_a_clear_error_exit_2() {
     let run = sendband(
-        &["evaluate", "--rules", "rules/herefordshire", "--on", "2021-03-31", "-"],
+        &[
+            "evaluate",
+            "--rules",
+            "rules/herefordshire",
+            "--on",
+            "2021-03-31",
+            "-",
+        ],
         r#"{"assessment_points": 12, "funded_hours": 30}"#,
     );
     assert_eq!(run.code, 2);
@@ -181,5 +242,9 @@ fn a_date_before_the_matrix_is_a_clear_error_exit_2() {
 fn the_rule_sets_own_tests_pass() {
     let run = sendband(&["test", "rules/herefordshire"], "");
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.ends_with("5 passed, 0 failed\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("5 passed, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
 }

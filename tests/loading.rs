@@ -57,7 +57,10 @@ fn checked_in_schemas_match_the_format() {
 fn a_misspelt_input_in_a_rule_file_names_file_path_and_suggestion() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = edited_copy(dir.path(), "misspelt", "families/tariff.json", |t| {
-        t.replace("\"when\": \"assessment_points <= 109\"", "\"when\": \"assesment_points <= 109\"")
+        t.replace(
+            "\"when\": \"assessment_points <= 109\"",
+            "\"when\": \"assesment_points <= 109\"",
+        )
     });
     let file = root.join("families/tariff.json").display().to_string();
     assert_eq!(
@@ -72,17 +75,29 @@ fn a_misspelt_input_in_a_rule_file_names_file_path_and_suggestion() {
 #[test]
 fn a_misspelt_key_or_bad_json_names_line_column_and_path() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let root = edited_copy(dir.path(), "key", "families/tariff.json", |t| t.replacen("\"reason\"", "\"reasn\"", 1));
+    let root = edited_copy(dir.path(), "key", "families/tariff.json", |t| {
+        t.replacen("\"reason\"", "\"reasn\"", 1)
+    });
     let err = load_error(&root);
     let file = root.join("families/tariff.json").display().to_string();
     assert!(err.starts_with(&format!("{file}:10:")), "{err}");
-    assert!(err.contains("at $.steps[0].reasn: unknown field `reasn`, expected one of"), "{err}");
+    assert!(
+        err.contains("at $.steps[0].reasn: unknown field `reasn`, expected one of"),
+        "{err}"
+    );
 
-    let root = edited_copy(dir.path(), "syntax", "inputs.json", |t| t.replacen("[", "[[", 1));
+    let root = edited_copy(dir.path(), "syntax", "inputs.json", |t| {
+        t.replacen("[", "[[", 1)
+    });
     let err = load_error(&root);
-    assert!(err.starts_with(&root.join("inputs.json").display().to_string()), "{err}");
+    assert!(
+        err.starts_with(&root.join("inputs.json").display().to_string()),
+        "{err}"
+    );
 
-    let root = edited_copy(dir.path(), "float", "families/tariff.json", |t| t.replace("\"125.50\"", "125.5"));
+    let root = edited_copy(dir.path(), "float", "families/tariff.json", |t| {
+        t.replace("\"125.50\"", "125.5")
+    });
     let err = load_error(&root);
     assert!(err.contains("at $.steps[1].lookup.values.A1.15: write the number 125.5 as a string (\"125.5\") so that it stays exact"), "{err}");
 }
@@ -91,7 +106,10 @@ fn a_misspelt_key_or_bad_json_names_line_column_and_path() {
 fn semantic_errors_name_the_place() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = edited_copy(dir.path(), "gap", "families/tariff.json", |t| {
-        t.replace("{\"label\": \"A2\", \"min\": 15,", "{\"label\": \"A2\", \"min\": 16,")
+        t.replace(
+            "{\"label\": \"A2\", \"min\": 15,",
+            "{\"label\": \"A2\", \"min\": 16,",
+        )
     });
     let file = root.join("families/tariff.json").display().to_string();
     assert_eq!(
@@ -101,7 +119,9 @@ fn semantic_errors_name_the_place() {
              \"A2\" (16-19) (set allow_gaps if the gap is intended)"
         )
     );
-    let root = edited_copy(dir.path(), "unlisted", "ruleset.json", |t| t.replace("\"families\": [\"tariff\"]", "\"families\": [\"tarif\"]"));
+    let root = edited_copy(dir.path(), "unlisted", "ruleset.json", |t| {
+        t.replace("\"families\": [\"tariff\"]", "\"families\": [\"tarif\"]")
+    });
     let err = load_error(&root);
     assert!(err.contains("families/tariff.json is not listed in families (add \"tariff\" to the list, or remove the file)"), "{err}");
 }
@@ -112,54 +132,133 @@ fn a_bundle_has_the_folders_digest_and_decisions() {
     let text = serde_json::to_string_pretty(folder.bundle()).expect("bundle");
     let bundle = RuleSet::from_bundle("hf.bundle.json", &text).expect("bundle loads");
     assert_eq!(bundle.digest(), folder.digest());
-    assert_eq!(RuleSet::embedded().expect("embedded").digest(), folder.digest());
+    assert_eq!(
+        RuleSet::embedded().expect("embedded").digest(),
+        folder.digest()
+    );
     let profile = r#"{"case_id": "B-1", "assessment_points": 77, "funded_hours": 15}"#;
-    let a = folder.evaluate_json(profile, on("2024-09-01")).expect("valid");
-    let b = bundle.evaluate_json(profile, on("2024-09-01")).expect("valid");
+    let a = folder
+        .evaluate_json(profile, on("2024-09-01"))
+        .expect("valid");
+    let b = bundle
+        .evaluate_json(profile, on("2024-09-01"))
+        .expect("valid");
     assert_eq!(a.to_json_pretty(), b.to_json_pretty());
-    assert_eq!(b.family("tariff").expect("tariff").output("per_term").expect("per_term").to_text(), "2643.50");
+    assert_eq!(
+        b.family("tariff")
+            .expect("tariff")
+            .output("per_term")
+            .expect("per_term")
+            .to_text(),
+        "2643.50"
+    );
     // Changing any value changes the digest.
     let changed = text.replace("\"2643.50\"", "\"2643.51\"");
     let changed = RuleSet::from_bundle("changed.json", &changed).expect("loads");
     assert_ne!(changed.digest(), folder.digest());
 }
 
-fn write_version(authority: &Path, name: &str, from: &str, to: Option<&str>, provenance: &str, a1_term: &str) {
+fn write_version(
+    authority: &Path,
+    name: &str,
+    from: &str,
+    to: Option<&str>,
+    provenance: &str,
+    a1_term: &str,
+) {
     let edit = |t: String| {
         let mut t = t
-            .replace("\"version\": \"2021-04\"", &format!("\"version\": \"{name}\""))
-            .replace("\"effective_from\": \"2021-04-01\"", &format!("\"effective_from\": \"{from}\""))
-            .replace("\"provenance\": \"published\"", &format!("\"provenance\": \"{provenance}\""));
+            .replace(
+                "\"version\": \"2021-04\"",
+                &format!("\"version\": \"{name}\""),
+            )
+            .replace(
+                "\"effective_from\": \"2021-04-01\"",
+                &format!("\"effective_from\": \"{from}\""),
+            )
+            .replace(
+                "\"provenance\": \"published\"",
+                &format!("\"provenance\": \"{provenance}\""),
+            );
         if let Some(to) = to {
-            t = t.replace(&format!("\"effective_from\": \"{from}\""), &format!("\"effective_from\": \"{from}\", \"effective_to\": \"{to}\""));
+            t = t.replace(
+                &format!("\"effective_from\": \"{from}\""),
+                &format!("\"effective_from\": \"{from}\", \"effective_to\": \"{to}\""),
+            );
         }
         t
     };
     let root = edited_copy(authority, name, "ruleset.json", edit);
     let family = root.join("families/tariff.json");
     let text = fs::read_to_string(&family).expect("family");
-    fs::write(&family, text.replace("\"251.00\"", &format!("\"{a1_term}\""))).expect("write");
+    fs::write(
+        &family,
+        text.replace("\"251.00\"", &format!("\"{a1_term}\"")),
+    )
+    .expect("write");
 }
 
 #[test]
 fn an_authority_folder_picks_the_version_in_force_and_never_a_draft() {
     let dir = tempfile::tempdir().expect("tempdir");
     let authority = dir.path().join("shire");
-    write_version(&authority, "2021-04", "2021-04-01", Some("2024-03-31"), "published", "251.00");
-    write_version(&authority, "2024-04", "2024-04-01", None, "published", "260.00");
-    write_version(&authority, "2025-draft", "2025-04-01", None, "draft", "999.00");
+    write_version(
+        &authority,
+        "2021-04",
+        "2021-04-01",
+        Some("2024-03-31"),
+        "published",
+        "251.00",
+    );
+    write_version(
+        &authority,
+        "2024-04",
+        "2024-04-01",
+        None,
+        "published",
+        "260.00",
+    );
+    write_version(
+        &authority,
+        "2025-draft",
+        "2025-04-01",
+        None,
+        "draft",
+        "999.00",
+    );
     let a1 = |date: &str| {
         let rules = sendband::ruleset::load(Some(&authority), on(date)).expect("loads");
-        let d = rules.evaluate_json(r#"{"assessment_points": 12, "funded_hours": 30}"#, on(date)).expect("valid");
-        (rules.manifest().version.clone(), d.family("tariff").expect("tariff").output("per_term").expect("out").to_text())
+        let d = rules
+            .evaluate_json(r#"{"assessment_points": 12, "funded_hours": 30}"#, on(date))
+            .expect("valid");
+        (
+            rules.manifest().version.clone(),
+            d.family("tariff")
+                .expect("tariff")
+                .output("per_term")
+                .expect("out")
+                .to_text(),
+        )
     };
-    assert_eq!(a1("2024-03-31"), ("2021-04".to_string(), "251.00".to_string()));
-    assert_eq!(a1("2024-04-01"), ("2024-04".to_string(), "260.00".to_string()));
-    assert_eq!(a1("2026-01-01"), ("2024-04".to_string(), "260.00".to_string()), "drafts are never picked by date");
+    assert_eq!(
+        a1("2024-03-31"),
+        ("2021-04".to_string(), "251.00".to_string())
+    );
+    assert_eq!(
+        a1("2024-04-01"),
+        ("2024-04".to_string(), "260.00".to_string())
+    );
+    assert_eq!(
+        a1("2026-01-01"),
+        ("2024-04".to_string(), "260.00".to_string()),
+        "drafts are never picked by date"
+    );
     // A draft is used when named, and a version named directly must be in force.
-    let draft = sendband::ruleset::load(Some(&authority.join("2025-draft")), on("2025-05-01")).expect("draft loads");
+    let draft = sendband::ruleset::load(Some(&authority.join("2025-draft")), on("2025-05-01"))
+        .expect("draft loads");
     assert!(draft.is_draft());
-    let err = sendband::ruleset::load(Some(&authority.join("2021-04")), on("2024-04-01")).expect_err("not in force");
+    let err = sendband::ruleset::load(Some(&authority.join("2021-04")), on("2024-04-01"))
+        .expect_err("not in force");
     assert_eq!(err.to_string(), "herefordshire-high-needs-matrix version 2021-04 is in force from 2021-04-01 to 2024-03-31, not on 2024-04-01");
 }
 
@@ -167,8 +266,22 @@ fn an_authority_folder_picks_the_version_in_force_and_never_a_draft() {
 fn overlapping_versions_are_a_load_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let authority = dir.path().join("shire");
-    write_version(&authority, "2021-04", "2021-04-01", Some("2024-04-30"), "published", "251.00");
-    write_version(&authority, "2024-04", "2024-04-01", None, "published", "260.00");
+    write_version(
+        &authority,
+        "2021-04",
+        "2021-04-01",
+        Some("2024-04-30"),
+        "published",
+        "251.00",
+    );
+    write_version(
+        &authority,
+        "2024-04",
+        "2024-04-01",
+        None,
+        "published",
+        "260.00",
+    );
     let err = sendband::ruleset::load(Some(&authority), on("2022-01-01")).expect_err("overlap");
     assert_eq!(
         err.to_string(),

@@ -3,7 +3,6 @@
 
 use super::check::suggest;
 use super::{Env, EvalError, Expr, ExprError, Scope, Type, Value};
-use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write;
 
 /// How a hole's value is shown.
@@ -148,7 +147,7 @@ pub(super) fn render(parts: &[Part], env: &dyn Env) -> Result<String, EvalError>
 
 fn write_value(out: &mut String, v: &Value, f: Format) {
     match v {
-        Value::Number(n) if f == Format::Money => money(out, *n),
+        Value::Number(n) if f == Format::Money => out.push_str(&crate::money::for_people(*n)),
         Value::Number(n) => {
             let _ = write!(out, "{}", n.normalize());
         }
@@ -166,27 +165,5 @@ fn write_value(out: &mut String, v: &Value, f: Format) {
                 write_value(out, item, f);
             }
         }
-    }
-}
-
-/// `n` rounded half away from zero to two decimals, with thousands separators.
-pub(super) fn money(out: &mut String, n: Decimal) {
-    let mut r = n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(2);
-    if r.is_sign_negative() && !r.is_zero() {
-        out.push('-');
-    }
-    let digits = r.abs().to_string();
-    let (int, frac) = digits.split_once('.').unwrap_or((&digits, "00"));
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out.push('.');
-    out.push_str(frac);
-    for _ in frac.len()..2 {
-        out.push('0');
     }
 }

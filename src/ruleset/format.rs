@@ -424,7 +424,7 @@ pub struct LookupSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoneySpec {
-    /// The rate, an expression (e.g. `annual_value` or `'2.50'`).
+    /// The rate, an expression (e.g. `annual_value` or `2.50`).
     pub rate: String,
     pub basis: Basis,
     /// per_term: how many terms (default 3).

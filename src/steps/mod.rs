@@ -237,6 +237,21 @@ impl Kind {
     }
 }
 
+/// Whether a condition holds, or a clear error when it has no value or is not true/false.
+pub fn truth(e: &Expr, env: &dyn Env) -> Result<bool, EvalError> {
+    match e.eval(env)? {
+        Value::Bool(b) => Ok(b),
+        Value::Null => Err(EvalError::NoValue {
+            name: e.source().to_string(),
+        }),
+        other => Err(EvalError::Other(format!(
+            "{} gave {}, not true or false",
+            e.source(),
+            other.kind_name()
+        ))),
+    }
+}
+
 /// A number from an expression's value, or a clear error naming what had no value.
 pub fn number(v: Value, what: &Expr) -> Result<rust_decimal::Decimal, EvalError> {
     match v {

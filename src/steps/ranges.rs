@@ -43,6 +43,17 @@ impl Range {
             }
     }
 
+    /// True when this range goes on above the top of `other`.
+    fn reaches_past(&self, other: &Range) -> bool {
+        match (self.top, other.top) {
+            (_, Top::Open) => false,
+            (Top::Open, _) => true,
+            (Top::Max(x), Top::Max(y)) | (Top::Below(x), Top::Below(y)) => x > y,
+            (Top::Max(x), Top::Below(y)) => x >= y,
+            (Top::Below(x), Top::Max(y)) => x > y,
+        }
+    }
+
     fn name(&self) -> String {
         format!(
             "{:?} ({})",
@@ -109,8 +120,10 @@ impl Ranges {
         }
         let mut sorted: Vec<&Range> = ranges.iter().collect();
         sorted.sort_by_key(|r| r.min);
-        for pair in sorted.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
+        // `a` is the range reaching furthest so far, not just the previous one: with overlaps
+        // allowed, a range inside a wider one must not hide that the wider one goes on.
+        let mut a = sorted[0];
+        for &b in &sorted[1..] {
             let overlap = match a.top {
                 Top::Max(m) => b.min <= m,
                 Top::Below(t) => b.min < t,
@@ -149,6 +162,9 @@ impl Ranges {
                     ),
                     help.or_else(|| Some("set allow_gaps if the gap is intended".into())),
                 ));
+            }
+            if b.reaches_past(a) {
+                a = b;
             }
         }
         Ok(Ranges {

@@ -1,7 +1,7 @@
 //! The `stop` step: ends the family with a status (e.g. `ineligible`) and a reason when its
 //! condition holds; later steps and outputs are then not evaluated and outputs are null.
 
-use super::{Ctx, Outcome};
+use super::{truth, Ctx, Outcome};
 use crate::decision::{Detail, Status};
 use crate::expr::{Env, EvalError, Expr, Template, Type, Value};
 use crate::ruleset::error::LoadError;
@@ -33,16 +33,7 @@ impl Stop {
 
     /// Whether the condition holds; when it does, the reason.
     pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
-        let held = match self.when.eval(env)? {
-            Value::Bool(b) => b,
-            other => {
-                return Err(EvalError::Other(format!(
-                    "{} gave {}, not true or false",
-                    self.when.source(),
-                    other.kind_name()
-                )))
-            }
-        };
+        let held = truth(&self.when, env)?;
         let mut out = Outcome::new(Value::Bool(held), Detail::Held(held));
         if held {
             out.reasons.push(self.reason.render(env)?);

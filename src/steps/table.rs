@@ -1,7 +1,7 @@
 //! The `table` step: a decision table with the DMN hit policies. Rows test named values (as a
 //! boolean expression, or one cell per table input) and give outputs.
 
-use super::{Ctx, Outcome};
+use super::{truth, Ctx, Outcome};
 use crate::decision::Detail;
 use crate::expr::{Env, EvalError, Expr, Template, Type, Value};
 use crate::ruleset::error::LoadError;
@@ -31,16 +31,8 @@ struct Row {
 impl Row {
     fn matches(&self, env: &dyn Env) -> Result<bool, EvalError> {
         for cond in &self.when {
-            match cond.eval(env)? {
-                Value::Bool(true) => {}
-                Value::Bool(false) => return Ok(false),
-                other => {
-                    return Err(EvalError::Other(format!(
-                        "{} gave {}, not true or false",
-                        cond.source(),
-                        other.kind_name()
-                    )))
-                }
+            if !truth(cond, env)? {
+                return Ok(false);
             }
         }
         Ok(true)
@@ -153,6 +145,11 @@ impl Table {
             rows.push(Row { when, then, reason });
         }
         let default = match &spec.default {
+            Some(_) if spec.hit_policy == HitPolicy::CollectCount => {
+                return Err(ctx.at.join(".table.default").invalid(
+                    "COLLECT COUNT counts the matching rows (0 when none matches), so it takes no default",
+                ))
+            }
             Some(d) => Some(compile_then(d, ".table.default")?),
             None => None,
         };
@@ -212,11 +209,14 @@ impl Table {
                 }
             }
         }
-        let (values, deciding) = match self.policy {
-            HitPolicy::First | HitPolicy::Unique | HitPolicy::Any | HitPolicy::Priority => {
-                self.single_hit(env, &matched)?
-            }
-            _ => (self.multi_hit(env, &matched)?, matched.clone()),
+        let single = matches!(
+            self.policy,
+            HitPolicy::First | HitPolicy::Unique | HitPolicy::Any | HitPolicy::Priority
+        );
+        let (values, deciding) = if single {
+            self.single_hit(env, &matched)?
+        } else {
+            (self.multi_hit(env, &matched)?, matched.clone())
         };
         let mut reasons = Vec::new();
         for &i in &deciding {
@@ -229,7 +229,10 @@ impl Table {
         Ok(Outcome {
             value,
             more: values.collect(),
-            detail: Detail::Rows(matched.iter().map(|i| i + 1).collect()),
+            detail: Detail::Rows {
+                matched: matched.iter().map(|i| i + 1).collect(),
+                decided: deciding.first().filter(|_| single).map(|i| i + 1),
+            },
             reasons,
         })
     }
@@ -296,7 +299,12 @@ impl Table {
     fn multi_hit(&self, env: &dyn Env, matched: &[usize]) -> Result<Vec<Value>, EvalError> {
         if matched.is_empty() {
             if let Some(d) = &self.default {
-                return d.iter().map(|e| e.eval(env)).collect();
+                // The default stands for one row, so COLLECT and RULE ORDER still give lists.
+                return d
+                    .iter()
+                    .zip(&self.outputs)
+                    .map(|(e, name)| self.aggregate(vec![e.eval(env)?], name))
+                    .collect();
             }
         }
         let mut columns: Vec<Vec<Value>> =

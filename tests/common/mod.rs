@@ -1,0 +1,135 @@
+//! Shared helpers for the step tests: build a small rule set in memory from an inputs JSON and
+//! family JSONs, evaluate a profile, and read outputs, status, reasons and the trace.
+#![allow(dead_code)]
+
+use sendband::{Date, Decision, LoadError, RuleSet, Status};
+
+/// The date every test evaluates on.
+pub const ON: &str = "2024-09-01";
+
+/// A manifest naming `families` in order.
+pub fn manifest(families: &[&str]) -> String {
+    let names: Vec<String> = families.iter().map(|f| format!("{f:?}")).collect();
+    format!(
+        r#"{{
+  "id": "test-rules",
+  "authority": "Test Council",
+  "title": "Rules for tests",
+  "version": "1",
+  "effective_from": "2020-01-01",
+  "period_basis": "financial",
+  "currency": "GBP",
+  "provenance": "illustrative",
+  "families": [{}]
+}}"#,
+        names.join(", ")
+    )
+}
+
+/// The `name` of a family JSON.
+fn family_name(family: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(family)
+        .unwrap_or_else(|e| panic!("family JSON does not parse: {e}\n{family}"));
+    v["name"]
+        .as_str()
+        .unwrap_or_else(|| panic!("family JSON has no name:\n{family}"))
+        .to_string()
+}
+
+/// A rule set named `test-rules` from an inputs JSON and family JSONs (the manifest lists the
+/// families in the order given).
+pub fn rules(inputs: &str, families: &[&str]) -> Result<RuleSet, LoadError> {
+    let names: Vec<String> = families.iter().map(|f| family_name(f)).collect();
+    let manifest = manifest(&names.iter().map(String::as_str).collect::<Vec<_>>());
+    let paths: Vec<String> = names.iter().map(|n| format!("families/{n}.json")).collect();
+    let mut files: Vec<(&str, &str)> = vec![("ruleset.json", &manifest), ("inputs.json", inputs)];
+    for (path, text) in paths.iter().zip(families) {
+        files.push((path, text));
+    }
+    RuleSet::from_files("test-rules", &files)
+}
+
+/// A rule set that must load.
+pub fn load(inputs: &str, families: &[&str]) -> RuleSet {
+    rules(inputs, families).unwrap_or_else(|e| panic!("rule set should load: {e}"))
+}
+
+/// The full text of the load error of a rule set that must not load.
+pub fn load_err(inputs: &str, families: &[&str]) -> String {
+    match rules(inputs, families) {
+        Ok(_) => panic!("rule set should not load"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// A family named `f` with the given steps and outputs (each a JSON list's inner text).
+pub fn family(steps: &str, outputs: &str) -> String {
+    format!(r#"{{"name": "f", "title": "F", "steps": [{steps}], "outputs": [{outputs}]}}"#)
+}
+
+/// A family named `f` with one step and one output `o` whose value is that step.
+pub fn one_step(step_name: &str, step: &str) -> String {
+    family(step, &format!(r#"{{"name": "o", "value": "{step_name}"}}"#))
+}
+
+/// The evaluation date.
+pub fn on() -> Date {
+    ON.parse().expect("date")
+}
+
+/// Evaluate a JSON profile on [`ON`].
+pub fn eval(rules: &RuleSet, profile: &str) -> Decision {
+    rules
+        .evaluate_json(profile, on())
+        .unwrap_or_else(|e| panic!("profile should be valid: {e}"))
+}
+
+/// An output of family `f`, as text (money with two decimals, null as empty).
+pub fn out(d: &Decision, output: &str) -> String {
+    out_of(d, "f", output)
+}
+
+/// An output of a family, as text.
+pub fn out_of(d: &Decision, family: &str, output: &str) -> String {
+    d.family(family)
+        .unwrap_or_else(|| panic!("no family {family}"))
+        .output(output)
+        .unwrap_or_else(|| panic!("no output {output}"))
+        .to_text()
+}
+
+/// An output of family `f` as it is written in the decision JSON.
+pub fn out_json(d: &Decision, output: &str) -> serde_json::Value {
+    d.family("f")
+        .expect("family f")
+        .output(output)
+        .unwrap_or_else(|| panic!("no output {output}"))
+        .to_json()
+}
+
+/// The status of family `f`.
+pub fn status(d: &Decision) -> Status {
+    d.family("f").expect("family f").status
+}
+
+/// The reasons of family `f`.
+pub fn reasons(d: &Decision) -> Vec<String> {
+    d.family("f").expect("family f").reasons.clone()
+}
+
+/// The trace of family `f` as the decision JSON writes it.
+pub fn trace(d: &Decision) -> serde_json::Value {
+    let json: serde_json::Value = serde_json::from_str(&d.to_json_pretty()).expect("decision JSON");
+    json["results"]["f"]["trace"].clone()
+}
+
+/// The trace entry of one step of family `f`.
+pub fn trace_of(d: &Decision, step: &str) -> serde_json::Value {
+    trace(d)
+        .as_array()
+        .expect("trace list")
+        .iter()
+        .find(|e| e["step"] == step)
+        .unwrap_or_else(|| panic!("no trace entry for step {step}"))
+        .clone()
+}
