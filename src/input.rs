@@ -220,7 +220,7 @@ impl Input {
                     return Ok(Value::text(text));
                 }
                 let allowed: Vec<&str> = self.values.iter().map(|c| c.value.as_str()).collect();
-                let hint = crate::ruleset::error::did_you_mean(text, allowed.iter().copied())
+                let hint = crate::suggest::did_you_mean(text, allowed.iter().copied())
                     .map(|h| format!(" ({h})"))
                     .unwrap_or_default();
                 Err(format!(

@@ -25,6 +25,7 @@ pub mod profile;
 pub mod ruleset;
 pub mod schema;
 pub mod steps;
+pub mod suggest;
 pub mod testing;
 
 pub use date::Date;

@@ -3,8 +3,8 @@
 
 use crate::expr::Value;
 use crate::input::Raw;
-use crate::ruleset::error::did_you_mean;
 use crate::ruleset::RuleSet;
+use crate::suggest::did_you_mean;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::fmt;

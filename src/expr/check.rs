@@ -4,18 +4,9 @@
 use super::ast::{ArithOp, Ast, AstKind, CmpOp};
 use super::eval::{Cx, Node, NodeKind};
 use super::{err_at, Env, ExprError, Scope, Slot, Type, Value};
+use crate::suggest::did_you_mean;
 use crate::Date;
 use std::sync::Arc;
-
-/// The closest candidate to `name`, as a "did you mean" hint, when it is reasonably close.
-pub(super) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| format!("did you mean \"{c}\"?"))
-}
 
 /// Load-time state while checking one expression.
 pub(super) struct Checker<'a> {
@@ -97,7 +88,7 @@ impl<'a> Checker<'a> {
             None => {
                 let mut e = self.err(at, format!("unknown name \"{name}\""));
                 let known = self.scope.names();
-                e.help = suggest(name, known.iter().map(String::as_str).chain(["on"]));
+                e.help = did_you_mean(name, known.iter().map(String::as_str).chain(["on"]));
                 Err(e)
             }
         }

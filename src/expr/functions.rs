@@ -3,10 +3,11 @@
 
 use super::ast::{Ast, AstKind};
 use super::builtins::Func;
-use super::check::{suggest, Checker};
+use super::check::Checker;
 use super::eval::{Node, NodeKind};
 use super::{ExprError, Type, Value};
 use crate::money::RoundingMode;
+use crate::suggest::did_you_mean;
 use crate::Date;
 
 /// Every function name, for "did you mean" suggestions.
@@ -227,7 +228,7 @@ impl Checker<'_> {
             }
             _ => {
                 let mut e = self.err(at, format!("unknown function \"{name}\""));
-                e.help = suggest(name, FUNCTIONS.iter().copied());
+                e.help = did_you_mean(name, FUNCTIONS.iter().copied());
                 Err(e)
             }
         }
@@ -258,7 +259,7 @@ impl Checker<'_> {
             let Some(chosen) = RoundingMode::from_name(mode) else {
                 let mut e = self.err(m.start, format!("unknown rounding mode \"{mode}\""));
                 let names = RoundingMode::ALL.iter().map(|(n, _)| *n);
-                e.help = suggest(mode, names.clone()).or_else(|| {
+                e.help = did_you_mean(mode, names.clone()).or_else(|| {
                     let all: Vec<&str> = names.collect();
                     Some(format!("the modes are {}", all.join(", ")))
                 });

@@ -1,8 +1,8 @@
 //! Templates: literal text with `{expr}` / `{expr:money}` holes, compiled once and rendered per case.
 //! `{{` and `}}` are literal braces; hole errors are reported at offsets in the whole template.
 
-use super::check::suggest;
 use super::{Env, EvalError, Expr, ExprError, Scope, Type, Value};
+use crate::suggest::did_you_mean;
 use std::fmt::Write;
 
 /// How a hole's value is shown.
@@ -113,7 +113,7 @@ fn format_of(name: &str, at: usize, expr: &Expr, hole: usize) -> Result<Format, 
             message: format!("unknown format \"{name}\""),
             help: None,
         };
-        e.help = suggest(name, ["money"].into_iter())
+        e.help = did_you_mean(name, ["money"].into_iter())
             .or(Some("the only format is \"money\"".to_string()));
         return Err(e);
     }

@@ -11,8 +11,9 @@ pub mod table;
 use crate::decision::Detail;
 use crate::expr::{self, Env, EvalError, Expr, Slot, Template, Type, Value};
 use crate::input::Input;
-use crate::ruleset::error::{did_you_mean, At, LoadError};
+use crate::ruleset::error::{At, LoadError};
 use crate::ruleset::format::StepSpec;
+use crate::suggest::did_you_mean;
 use std::collections::HashMap;
 use std::sync::Arc;
 

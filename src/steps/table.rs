@@ -84,10 +84,7 @@ impl Table {
                 if !spec.outputs.contains(name) {
                     return Err(ctx.at.join(at).invalid_with(
                         format!("{name:?} is not an output of this table"),
-                        crate::ruleset::error::did_you_mean(
-                            name,
-                            spec.outputs.iter().map(String::as_str),
-                        ),
+                        crate::suggest::did_you_mean(name, spec.outputs.iter().map(String::as_str)),
                     ));
                 }
             }

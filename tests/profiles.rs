@@ -1,0 +1,137 @@
+//! Profile validation against declared inputs: every kind of mistake names the case and the
+//! field, all mistakes are reported together, and defaults fill what is left out.
+
+use sendband::{Date, RuleSet};
+
+fn fixture() -> RuleSet {
+    RuleSet::from_folder(std::path::Path::new("tests/fixtures/banding")).expect("fixture loads")
+}
+
+fn errors(profile: &str) -> Vec<String> {
+    match fixture().facts_from_json(profile) {
+        Ok(_) => panic!("{profile} should be refused"),
+        Err(e) => e.to_string().lines().map(str::to_string).collect(),
+    }
+}
+
+#[test]
+fn every_kind_of_mistake_is_named_by_case_and_field() {
+    assert_eq!(
+        errors(
+            r#"{"case_id": "P-1", "setting": "mainstream_schol", "ehcp": true,
+                "needs": {"communication": 4, "learning": "2", "semh": 1},
+                "attendance": {"days_on_roll": 95.5}}"#
+        ),
+        vec![
+            "case \"P-1\": needs.semh: unknown field",
+            "case \"P-1\": setting: \"mainstream_schol\" is not one of mainstream_school, special_school (did you mean \"mainstream_school\"?)",
+            "case \"P-1\": ehcp: expected one of the listed values, found true",
+            "case \"P-1\": needs.communication: 4 is above the maximum 3",
+            "case \"P-1\": needs.learning: expected a whole number, found text \"2\"",
+            "case \"P-1\": attendance.days_on_roll: expected a whole number, found 95.5",
+        ]
+    );
+}
+
+#[test]
+fn required_fields_and_misspelt_nested_fields() {
+    assert_eq!(
+        errors(r#"{"nedes": {"communication": 1}}"#),
+        vec![
+            "case without case_id: nedes.communication: unknown field (did you mean \"needs.communication\"?)",
+            "case without case_id: case_id: is required",
+            "case without case_id: setting: is required",
+        ]
+    );
+    assert_eq!(
+        errors("[1, 2]"),
+        vec!["case without case_id: (profile): expected a JSON object"]
+    );
+    assert_eq!(
+        errors("{\"case_id\": \"P-2\", "),
+        vec!["case without case_id: (profile): not valid JSON: EOF while parsing a value at line 1 column 19"]
+    );
+}
+
+#[test]
+fn defaults_fill_what_is_left_out_and_null_means_left_out() {
+    let rules = fixture();
+    let facts = rules
+        .facts_from_json(r#"{"case_id": "P-3", "setting": "mainstream_school", "ehcp": null, "needs": {"learning": 2}}"#)
+        .expect("valid");
+    let by_name: Vec<(String, String)> = rules
+        .inputs()
+        .iter()
+        .zip(&facts.values)
+        .map(|(i, v)| (i.name.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(
+        by_name,
+        [
+            ("case_id", "P-3"),
+            ("setting", "mainstream_school"),
+            ("ehcp", "none"),
+            ("needs.communication", "0"),
+            ("needs.learning", "2"),
+            ("attendance.days_on_roll", "190"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(facts.case_id.as_deref(), Some("P-3"));
+    let on: Date = "2024-10-01".parse().expect("date");
+    let d = rules.evaluate(&facts, on);
+    let topup = d.family("topup").expect("topup");
+    assert_eq!(topup.output("band").expect("band").to_text(), "B");
+    assert_eq!(topup.output("amount").expect("amount").to_text(), "0.00");
+}
+
+#[test]
+fn numbers_are_read_exactly_from_their_json_text() {
+    // 0.1 + 0.2 style traps: the days on roll must be whole, and a money amount keeps every digit.
+    let rules = RuleSet::from_files(
+        "exact",
+        &[
+            (
+                "ruleset.json",
+                r#"{"id": "exact", "authority": "Test", "title": "Exact numbers", "version": "1",
+                    "effective_from": "2024-01-01", "period_basis": "financial", "currency": "GBP",
+                    "provenance": "illustrative", "families": ["sum"]}"#,
+            ),
+            (
+                "inputs.json",
+                r#"[{"name": "a", "type": "money", "label": "A", "required": true},
+                    {"name": "b", "type": "money", "label": "B", "required": true}]"#,
+            ),
+            (
+                "families/sum.json",
+                r#"{"name": "sum", "title": "Sum", "steps": [{"name": "total", "let": "a + b"}],
+                    "outputs": [{"name": "total", "value": "total", "format": "decimal"},
+                                {"name": "exact", "value": "a + b == 0.3"}]}"#,
+            ),
+        ],
+    )
+    .expect("loads");
+    let d = rules
+        .evaluate_json(
+            r#"{"a": 0.1, "b": 0.2}"#,
+            "2024-06-01".parse().expect("date"),
+        )
+        .expect("valid");
+    let sum = d.family("sum").expect("sum");
+    assert_eq!(sum.output("total").expect("total").to_json(), "0.3");
+    assert_eq!(sum.output("exact").expect("exact").to_json(), true);
+    let d = rules
+        .evaluate_json(
+            r#"{"a": "12345678901234567.89", "b": 1e2}"#,
+            "2024-06-01".parse().expect("date"),
+        )
+        .expect("valid");
+    assert_eq!(
+        d.family("sum")
+            .expect("sum")
+            .output("total")
+            .expect("total")
+            .to_text(),
+        "12345678901234667.89"
+    );
+}
