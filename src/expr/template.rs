@@ -113,8 +113,7 @@ fn format_of(name: &str, at: usize, expr: &Expr, hole: usize) -> Result<Format, 
             message: format!("unknown format \"{name}\""),
             help: None,
         };
-        e.help = did_you_mean(name, ["money"].into_iter())
-            .or(Some("the only format is \"money\"".to_string()));
+        e.help = did_you_mean(name, ["money"]).or(Some("the only format is \"money\"".to_string()));
         return Err(e);
     }
     let numeric = |t: &Type| matches!(t, Type::Integer | Type::Number | Type::Null | Type::Any);
