@@ -1,0 +1,219 @@
+//! The rule-set format as it is written in JSON files: manifest, declared inputs, families,
+//! steps and tests. Plain serde types; meaning is checked when a rule set is compiled.
+
+mod bundle;
+mod family;
+
+pub use bundle::{Bundle, Expectation, TestFile, TestSpec};
+pub use family::*;
+
+use crate::Date;
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// An exact decimal written in a rule file as a string (`"125.50"`) or a whole number (`12`).
+///
+/// A JSON number with a fraction (`125.5`) is refused: most JSON tools read it as a binary
+/// float, and money must never pass through a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Dec(pub Decimal);
+
+impl Serialize for Dec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match i64::try_from(self.0) {
+            Ok(i) if self.0.scale() == 0 => s.serialize_i64(i),
+            _ => s.collect_str(&self.0),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Dec, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Dec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a decimal as a string such as \"125.50\", or a whole number")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Dec, E> {
+                Ok(Dec(Decimal::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Dec, E> {
+                Ok(Dec(Decimal::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Dec, E> {
+                Err(E::custom(format!(
+                    "write the number {v} as a string (\"{v}\") so that it stays exact"
+                )))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Dec, E> {
+                Decimal::from_str(v.trim())
+                    .map(Dec)
+                    .map_err(|_| E::custom(format!("{v:?} is not a decimal number")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Dec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Decimal".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact decimal: a string such as \"125.50\" or a whole number.",
+            "anyOf": [
+                { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$" },
+                { "type": "integer" }
+            ]
+        })
+    }
+}
+
+/// `ruleset.json`: who made the rule set, which version it is and when it is in force.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Stable identifier, e.g. `herefordshire-high-needs-matrix`.
+    pub id: String,
+    /// The local authority, e.g. `Herefordshire Council`.
+    pub authority: String,
+    pub title: String,
+    /// Version label, e.g. `2024-25` or `2021-04`.
+    pub version: String,
+    /// First day in force.
+    pub effective_from: Date,
+    /// Last day in force (inclusive); absent when open-ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_to: Option<Date>,
+    pub period_basis: PeriodBasis,
+    /// ISO 4217 code, e.g. `GBP`.
+    pub currency: String,
+    pub provenance: Provenance,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// The families, in the order they are evaluated and shown; each is `families/<name>.json`.
+    pub families: Vec<String>,
+    /// Named numbers any expression can use, e.g. `{"school_days": 190}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub constants: BTreeMap<String, Dec>,
+    /// Choices made where the source is silent, in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// Whether values are set per financial year (April-March) or academic year (September-August).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodBasis {
+    Financial,
+    Academic,
+}
+
+/// Where the numbers come from: `published` (an authority's own figures), `illustrative`
+/// (placeholders) or `draft` (a proposal, never picked by date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Provenance {
+    Published,
+    Illustrative,
+    Draft,
+}
+
+impl fmt::Display for Provenance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Provenance::Published => "published",
+            Provenance::Illustrative => "illustrative",
+            Provenance::Draft => "draft",
+        })
+    }
+}
+
+/// A document the rule set encodes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One declared input of a case profile (`inputs.json` holds a list of them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InputSpec {
+    /// Dotted name, e.g. `needs.semh`; nested JSON objects and CSV columns use it.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: InputKind,
+    /// Short label for forms and explanations.
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// A profile without this input is invalid.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// The value taken when the profile leaves the input out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+    /// Smallest allowed value (numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Dec>,
+    /// Largest allowed value (numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Dec>,
+    /// The only numbers allowed, when they are a short list (e.g. funded hours 15 or 30).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub one_of: Vec<Dec>,
+    /// The allowed values of an `enum` input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<Choice>,
+    /// Descriptor levels of a need area (an `integer` input): what each level means.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<Level>,
+    /// Longest text allowed (`string` inputs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+}
+
+/// The type of a declared input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    Integer,
+    Decimal,
+    Money,
+    Enum,
+    Boolean,
+    Date,
+    String,
+}
+
+/// One allowed value of an `enum` input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+/// One descriptor level of a need area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub level: i64,
+    /// Short name, e.g. `Significant`.
+    pub label: String,
+    /// What a child at this level looks like, in plain English.
+    pub descriptor: String,
+}
