@@ -1,44 +1,23 @@
 //! The command's contract: what goes to stdout and stderr, and the exit codes
 //! (0 ok, 1 a case or test failed, 2 bad usage or an invalid rule set).
 
-use std::io::Write;
+mod common;
+
+use common::{sendband, Run};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 const FIXTURE: &str = "tests/fixtures/banding";
-
-fn sendband(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sendband"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sendband runs");
-    // sendband may exit before reading stdin (e.g. an invalid rule set): a broken pipe is fine.
-    match child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("writing the profile: {e}"),
-        _ => {}
-    }
-    let out = child.wait_with_output().expect("finishes");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 const SPECIAL_E: &str = r#"{"case_id": "EX-ERR", "setting": "special_school", "ehcp": "issued",
                             "needs": {"communication": 3, "learning": 3}}"#;
 
 #[test]
 fn a_family_with_status_error_prints_the_decision_and_exits_1() {
-    let (code, stdout, stderr) = sendband(
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = sendband(
         &["evaluate", "--rules", FIXTURE, "--on", "2024-10-01", "-"],
         SPECIAL_E,
     );
@@ -63,7 +42,7 @@ fn a_family_with_status_error_prints_the_decision_and_exits_1() {
         "sendband: topup could not be decided: A score of 24 is in score band E.; \
          there is no value for band E and setting special_school (step annual)\n"
     );
-    let (code, stdout, _) = sendband(
+    let Run { code, stdout, .. } = sendband(
         &["explain", "--rules", FIXTURE, "--on", "2024-10-01", "-"],
         SPECIAL_E,
     );
@@ -76,7 +55,11 @@ fn a_family_with_status_error_prints_the_decision_and_exits_1() {
 
 #[test]
 fn success_is_0_and_reads_a_file_or_stdin() {
-    let (code, stdout, stderr) = sendband(
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = sendband(
         &[
             "evaluate",
             "--on",
@@ -88,7 +71,7 @@ fn success_is_0_and_reads_a_file_or_stdin() {
     assert_eq!((code, stderr.as_str()), (0, ""));
     let from_file: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
     let text = std::fs::read_to_string("examples/herefordshire-a1.json").expect("example");
-    let (_, stdout, _) = sendband(&["evaluate", "--on", "2024-09-01", "-"], &text);
+    let Run { stdout, .. } = sendband(&["evaluate", "--on", "2024-09-01", "-"], &text);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&stdout).expect("JSON"),
         from_file
@@ -109,7 +92,11 @@ fn an_invalid_rule_set_or_bad_usage_exits_2() {
         let text = text.replace("\"of\": \"score\"", "\"of\": \"scor\"");
         std::fs::write(broken.join(name), text).expect("write");
     }
-    let (code, stdout, stderr) = sendband(
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = sendband(
         &[
             "evaluate",
             "--rules",
@@ -129,7 +116,7 @@ fn an_invalid_rule_set_or_bad_usage_exits_2() {
             broken.join("families/topup.json").display()
         )
     );
-    let (code, _, stderr) = sendband(&["evaluate", "--on", "2024-13-01", "-"], "{}");
+    let Run { code, stderr, .. } = sendband(&["evaluate", "--on", "2024-13-01", "-"], "{}");
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
@@ -137,9 +124,9 @@ fn an_invalid_rule_set_or_bad_usage_exits_2() {
         ),
         "{stderr}"
     );
-    let (code, _, _) = sendband(&["evaluate", "--frobnicate", "-"], "{}");
+    let Run { code, .. } = sendband(&["evaluate", "--frobnicate", "-"], "{}");
     assert_eq!(code, 2);
-    let (code, _, stderr) = sendband(&["evaluate", "no-such-case.json"], "");
+    let Run { code, stderr, .. } = sendband(&["evaluate", "no-such-case.json"], "");
     assert_eq!(code, 2);
     assert!(
         stderr.starts_with("sendband: cannot read the case: no-such-case.json:"),
@@ -149,7 +136,7 @@ fn an_invalid_rule_set_or_bad_usage_exits_2() {
 
 #[test]
 fn rule_tests_report_failures_and_exit_1() {
-    let (code, stdout, _) = sendband(&["test", FIXTURE], "");
+    let Run { code, stdout, .. } = sendband(&["test", FIXTURE], "");
     assert_eq!(code, 0, "{stdout}");
     assert_eq!(
         stdout,
@@ -173,7 +160,7 @@ fn rule_tests_report_failures_and_exit_1() {
         }
         std::fs::write(copy.join(name), text).expect("write");
     }
-    let (code, stdout, _) = sendband(&["test", copy.to_str().expect("utf-8")], "");
+    let Run { code, stdout, .. } = sendband(&["test", copy.to_str().expect("utf-8")], "");
     assert_eq!(code, 1);
     assert!(
         stdout.contains(
@@ -192,14 +179,21 @@ fn rule_tests_report_failures_and_exit_1() {
 fn bundle_writes_a_rule_set_with_the_folders_digest() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("banding.bundle.json");
-    let (code, _, stderr) = sendband(&["bundle", FIXTURE, "-o", out.to_str().expect("utf-8")], "");
+    let Run { code, stderr, .. } =
+        sendband(&["bundle", FIXTURE, "-o", out.to_str().expect("utf-8")], "");
     assert_eq!(code, 0, "{stderr}");
     let profile = r#"{"case_id": "EX-B", "setting": "mainstream_school", "needs": {"communication": 3, "learning": 1}}"#;
-    let (_, from_folder, _) = sendband(
+    let Run {
+        stdout: from_folder,
+        ..
+    } = sendband(
         &["evaluate", "--rules", FIXTURE, "--on", "2024-10-01", "-"],
         profile,
     );
-    let (_, from_bundle, _) = sendband(
+    let Run {
+        stdout: from_bundle,
+        ..
+    } = sendband(
         &[
             "evaluate",
             "--rules",

@@ -1,8 +1,9 @@
 //! Every published Herefordshire High Needs Matrix figure, reproduced to the penny through the
 //! `sendband evaluate` command, with every group boundary (9/10, 14/15 ... 109/110).
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::sendband;
 
 /// The published table: group, lowest points, highest points, per term at 30 hours,
 /// per term at 15 hours, per year. Copied from shared/reference, not from the rule files.
@@ -29,38 +30,6 @@ const PUBLISHED: [(&str, u32, u32, &str, &str, &str); 21] = [
     ("F3", 100, 104, "7637.00", "3818.50", "22911.00"),
     ("F4", 105, 109, "8111.00", "4055.50", "24333.00"),
 ];
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn sendband(args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sendband"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sendband runs");
-    // sendband may exit before reading stdin (e.g. an invalid rule set): a broken pipe is fine.
-    match child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("writing the profile: {e}"),
-        _ => {}
-    }
-    let out = child.wait_with_output().expect("sendband finishes");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// The tariff outputs for a case, through `sendband evaluate --rules rules/herefordshire`.
 fn tariff(points: u32, hours: u32) -> serde_json::Value {

@@ -1,8 +1,10 @@
-//! Shared helpers for the step tests: build a small rule set in memory from an inputs JSON and
-//! family JSONs, evaluate a profile, and read outputs, status, reasons and the trace.
+//! Shared test helpers: build a small rule set in memory from an inputs JSON and family JSONs,
+//! evaluate a profile and read outputs, status, reasons and the trace; run the binary.
 #![allow(dead_code)]
 
 use sendband::{Date, Decision, LoadError, RuleSet, Status};
+use std::io::Write;
+use std::process::{Command, Stdio};
 
 /// The date every test evaluates on.
 pub const ON: &str = "2024-09-01";
@@ -132,4 +134,38 @@ pub fn trace_of(d: &Decision, step: &str) -> serde_json::Value {
         .find(|e| e["step"] == step)
         .unwrap_or_else(|| panic!("no trace entry for step {step}"))
         .clone()
+}
+
+/// What a run of the `sendband` binary gave.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run the `sendband` binary with `args`, writing `stdin` to it.
+pub fn sendband(args: &[&str], stdin: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sendband"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sendband runs");
+    // sendband may exit before reading stdin (e.g. an invalid rule set): a broken pipe is fine.
+    match child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin.as_bytes())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("writing the profile: {e}"),
+        _ => {}
+    }
+    let out = child.wait_with_output().expect("sendband finishes");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }
