@@ -210,6 +210,30 @@ impl Family {
         self.outputs.iter().map(|o| &*o.name)
     }
 
+    /// The outputs after a stop: what the steps run so far can give; the rest (steps that did
+    /// not run hold no value) and anything that cannot be computed are null.
+    fn outputs_so_far(&self, env: &CaseEnv) -> Vec<Output> {
+        self.outputs
+            .iter()
+            .map(|o| {
+                let value = match (o.expr.eval(env), o.format) {
+                    (Ok(Value::Number(n)), OutputFormat::Money)
+                        if crate::money::to_pence_string(n).is_none() =>
+                    {
+                        Value::Null
+                    }
+                    (Ok(v), _) => v,
+                    (Err(_), _) => Value::Null,
+                };
+                Output {
+                    name: o.name.clone(),
+                    value,
+                    format: o.format,
+                }
+            })
+            .collect()
+    }
+
     /// The compiled steps, in order.
     pub fn steps(&self) -> &[Step] {
         &self.steps
@@ -247,7 +271,8 @@ impl Family {
             if let Kind::Stop(stop) = &step.kind {
                 if outcome.value == Value::Bool(true) {
                     run.push_trace(step, outcome.value, outcome.detail);
-                    return run.finish(stop.status, Vec::new(), Vec::new());
+                    let outputs = self.outputs_so_far(&CaseEnv { values, on });
+                    return run.finish(stop.status, outputs, Vec::new());
                 }
             }
             let mut more = outcome.more.into_iter();
@@ -354,7 +379,7 @@ impl Run<'_> {
         self.finish(Status::Error, Vec::new(), Vec::new())
     }
 
-    /// Outputs not given (a stop or an error) are all present as null.
+    /// Outputs not given (an error) are all present as null.
     fn finish(self, status: Status, mut outputs: Vec<Output>, flags: Vec<String>) -> FamilyResult {
         if outputs.is_empty() {
             outputs = self

@@ -24,6 +24,8 @@ pub struct Input {
     pub values: Vec<Choice>,
     pub levels: Vec<Level>,
     pub max_length: Option<u32>,
+    /// Inputs that must be given whenever this one is.
+    pub requires: Vec<Arc<str>>,
 }
 
 /// A raw field value before validation: from JSON, or a cell of text (CSV, forms).
@@ -121,6 +123,11 @@ impl Input {
             values: spec.values.clone(),
             levels: spec.levels.clone(),
             max_length: spec.max_length,
+            requires: spec
+                .requires
+                .iter()
+                .map(|r| Arc::from(r.as_str()))
+                .collect(),
         };
         for (i, level) in spec.levels.iter().enumerate() {
             let v = Decimal::from(level.level);

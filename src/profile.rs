@@ -107,6 +107,28 @@ impl RuleSet {
                 }),
             }
         }
+        let present = |raw: &Option<Raw<'_>>| match raw {
+            None | Some(Raw::Null) => false,
+            Some(Raw::Cell(s)) => !s.trim().is_empty(),
+            Some(_) => true,
+        };
+        for (input, raw) in inputs.iter().zip(&given) {
+            if !present(raw) {
+                continue;
+            }
+            for needed in &input.requires {
+                let needed_given = inputs
+                    .iter()
+                    .position(|i| i.name == *needed)
+                    .is_some_and(|k| present(&given[k]));
+                if !needed_given {
+                    errors.push(FieldError {
+                        field: needed.to_string(),
+                        message: format!("is required when {} is given", input.name),
+                    });
+                }
+            }
+        }
         let mut values = Vec::with_capacity(inputs.len());
         for (input, raw) in inputs.iter().zip(given) {
             match input.validate(raw.unwrap_or(Raw::Null)) {

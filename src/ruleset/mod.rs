@@ -74,6 +74,16 @@ impl RuleSet {
             }
             inputs.push(input);
         }
+        for (i, input) in inputs.iter().enumerate() {
+            for (j, needed) in input.requires.iter().enumerate() {
+                if !inputs.iter().any(|x| x.name == *needed) || *needed == input.name {
+                    return Err(o.inputs.join(&format!("[{i}].requires[{j}]")).invalid_with(
+                        format!("{needed:?} is not another declared input"),
+                        crate::suggest::did_you_mean(needed, inputs.iter().map(|x| &*x.name)),
+                    ));
+                }
+            }
+        }
         let mut constants = Vec::new();
         for (name, value) in &b.manifest.constants {
             let ty = if value.0.fract().is_zero() {

@@ -182,6 +182,9 @@ pub struct InputSpec {
     /// Longest text allowed (`string` inputs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,
+    /// Other inputs a profile must give whenever it gives this one (e.g. an override's reason).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
 }
 
 /// The type of a declared input.
