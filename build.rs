@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 /// The rule set `sendband` uses when no `--rules` is given.
-const DEFAULT_RULES: &str = "rules/herefordshire/2021-04";
+const DEFAULT_RULES: &str = "rules/haringey/2024-25";
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -5,12 +5,13 @@
 //! use sendband::{Date, RuleSet};
 //! let rules = RuleSet::embedded().unwrap();
 //! let on: Date = "2024-09-01".parse().unwrap();
-//! let decision = rules
-//!     .evaluate_json(r#"{"case_id": "HF-1", "assessment_points": 12, "funded_hours": 30}"#, on)
-//!     .unwrap();
-//! let tariff = decision.family("tariff").unwrap();
-//! assert_eq!(tariff.output("group").unwrap().to_text(), "A1");
-//! assert_eq!(tariff.output("per_term").unwrap().to_text(), "251.00");
+//! let profile = r#"{"case_id": "HG-1", "date_of_birth": "2015-03-01", "setting": "special_school",
+//!                   "ehcp": "issued", "needs": {"cognition_learning": 4, "sensory_physical": 4,
+//!                   "medical_personal_care": 3}, "attendance": {"days_on_roll": 95}}"#;
+//! let decision = rules.evaluate_json(profile, on).unwrap();
+//! let topup = decision.family("topup").unwrap();
+//! assert_eq!(topup.output("band").unwrap().to_text(), "F");
+//! assert_eq!(topup.output("amount").unwrap().to_text(), "8750.00");
 //! ```
 
 pub mod date;

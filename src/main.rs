@@ -86,7 +86,16 @@ fn main() -> ExitCode {
 }
 
 fn load_error(e: &LoadError) -> Outcome {
-    eprintln!("sendband: invalid rule set: {e}");
+    match e {
+        LoadError::NotInForce { .. } => {
+            eprintln!("sendband: no rule set for that date: {e}");
+            eprintln!(
+                "hint: give --on a date in that period, or --rules a version in force on that date"
+            );
+        }
+        LoadError::Versions { .. } => eprintln!("sendband: no rule set for that date: {e}"),
+        _ => eprintln!("sendband: invalid rule set: {e}"),
+    }
     Outcome::Usage
 }
 

@@ -64,21 +64,24 @@ fn success_is_0_and_reads_a_file_or_stdin() {
             "evaluate",
             "--on",
             "2024-09-01",
-            "examples/herefordshire-a1.json",
+            "examples/haringey-band-c.json",
         ],
         "",
     );
     assert_eq!((code, stderr.as_str()), (0, ""));
     let from_file: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
-    let text = std::fs::read_to_string("examples/herefordshire-a1.json").expect("example");
+    let text = std::fs::read_to_string("examples/haringey-band-c.json").expect("example");
     let Run { stdout, .. } = sendband(&["evaluate", "--on", "2024-09-01", "-"], &text);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&stdout).expect("JSON"),
         from_file
     );
+    // Without --rules, the built-in rule set is the illustrative Haringey one.
+    assert_eq!(from_file["ruleset"]["id"], "haringey-illustrative");
+    assert_eq!(from_file["ruleset"]["provenance"], "illustrative");
     assert_eq!(
-        from_file["results"]["tariff"]["outputs"]["per_term"],
-        "125.50"
+        from_file["results"]["topup"]["outputs"],
+        serde_json::json!({"band": "C", "amount": "3000.00", "score": 19})
     );
 }
 
@@ -126,7 +129,8 @@ fn an_invalid_rule_set_or_bad_usage_exits_2() {
     );
     let Run { code, .. } = sendband(&["evaluate", "--frobnicate", "-"], "{}");
     assert_eq!(code, 2);
-    let Run { code, stderr, .. } = sendband(&["evaluate", "no-such-case.json"], "");
+    let Run { code, stderr, .. } =
+        sendband(&["evaluate", "--on", "2024-09-01", "no-such-case.json"], "");
     assert_eq!(code, 2);
     assert!(
         stderr.starts_with("sendband: cannot read the case: no-such-case.json:"),

@@ -2,8 +2,12 @@
 
 use sendband::{Date, RuleSet};
 
+fn herefordshire() -> RuleSet {
+    RuleSet::from_folder(std::path::Path::new("rules/herefordshire/2021-04")).expect("loads")
+}
+
 fn explained(profile: &str) -> String {
-    let rules = RuleSet::embedded().expect("built-in rule set loads");
+    let rules = herefordshire();
     let on: Date = "2024-09-01".parse().expect("date");
     let decision = rules.evaluate_json(profile, on).expect("valid profile");
     let text = sendband::explain::explain(&decision, &rules);
@@ -34,7 +38,7 @@ fn above_the_matrix_goes_to_panel() {
 
 #[test]
 fn the_decision_json_shape() {
-    let rules = RuleSet::embedded().expect("loads");
+    let rules = herefordshire();
     let decision = rules
         .evaluate_json(
             r#"{"case_id": "HF-JSON", "assessment_points": 57, "funded_hours": 30}"#,

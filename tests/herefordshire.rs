@@ -132,9 +132,16 @@ fn the_published_invariants_hold_in_every_row() {
 }
 
 #[test]
-fn the_default_rule_set_is_herefordshire_until_haringey_exists() {
+fn the_authority_folder_gives_the_2021_version_with_its_stamp() {
     let run = sendband(
-        &["evaluate", "--on", "2024-09-01", "-"],
+        &[
+            "evaluate",
+            "--rules",
+            "rules/herefordshire",
+            "--on",
+            "2024-09-01",
+            "-",
+        ],
         r#"{"case_id": "HF-D", "assessment_points": 52, "funded_hours": 15}"#,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -155,7 +162,14 @@ fn the_default_rule_set_is_herefordshire_until_haringey_exists() {
 #[test]
 fn invalid_profiles_name_the_case_and_field_and_exit_1() {
     let run = sendband(
-        &["evaluate", "--on", "2024-09-01", "-"],
+        &[
+            "evaluate",
+            "--rules",
+            "rules/herefordshire",
+            "--on",
+            "2024-09-01",
+            "-",
+        ],
         r#"{"case_id": "HF-BAD", "assesment_points": 12, "funded_hours": 20}"#,
     );
     assert_eq!(run.code, 1);
@@ -168,7 +182,14 @@ fn invalid_profiles_name_the_case_and_field_and_exit_1() {
          \x20 case \"HF-BAD\": funded_hours: 20 is not one of 15, 30\n"
     );
     let run = sendband(
-        &["evaluate", "--on", "2024-09-01", "-"],
+        &[
+            "evaluate",
+            "--rules",
+            "rules/herefordshire",
+            "--on",
+            "2024-09-01",
+            "-",
+        ],
         r#"{"case_id": "HF-NEG", "assessment_points": -1, "funded_hours": 30}"#,
     );
     assert_eq!(run.code, 1);
@@ -179,7 +200,14 @@ fn invalid_profiles_name_the_case_and_field_and_exit_1() {
         run.stderr
     );
     let run = sendband(
-        &["evaluate", "--on", "2024-09-01", "-"],
+        &[
+            "evaluate",
+            "--rules",
+            "rules/herefordshire",
+            "--on",
+            "2024-09-01",
+            "-",
+        ],
         r#"{"case_id": "HF-F", "assessment_points": 12.5, "funded_hours": 30}"#,
     );
     assert!(
@@ -206,7 +234,7 @@ fn a_date_before_the_matrix_is_a_clear_error_exit_2() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,
-        "sendband: invalid rule set: rules/herefordshire: no version is in force on 2021-03-31 \
+        "sendband: no rule set for that date: rules/herefordshire: no version is in force on 2021-03-31 \
          (versions: 2021-04 from 2021-04-01 with no end date)\n"
     );
 }

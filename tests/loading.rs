@@ -132,10 +132,13 @@ fn a_bundle_has_the_folders_digest_and_decisions() {
     let text = serde_json::to_string_pretty(folder.bundle()).expect("bundle");
     let bundle = RuleSet::from_bundle("hf.bundle.json", &text).expect("bundle loads");
     assert_eq!(bundle.digest(), folder.digest());
+    let haringey = RuleSet::from_folder(Path::new("rules/haringey/2024-25")).expect("loads");
     assert_eq!(
         RuleSet::embedded().expect("embedded").digest(),
-        folder.digest()
+        haringey.digest(),
+        "the built-in rule set is Haringey's"
     );
+    assert_ne!(haringey.digest(), folder.digest());
     let profile = r#"{"case_id": "B-1", "assessment_points": 77, "funded_hours": 15}"#;
     let a = folder
         .evaluate_json(profile, on("2024-09-01"))

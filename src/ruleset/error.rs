@@ -38,9 +38,12 @@ pub enum LoadError {
         expr: String,
         error: Box<ExprError>,
     },
-    /// No version, or more than one, of an authority's rule set can be chosen.
+    /// No version of an authority's rule set is in force on the date (or none is there).
     #[error("{folder}: {message}")]
     Versions { folder: String, message: String },
+    /// Two versions of an authority's rule set are in force on the same day.
+    #[error("{folder}: {message}")]
+    Overlap { folder: String, message: String },
     /// The rule set is not in force on the evaluation date.
     #[error("{id} version {version} is in force {span}, not on {on}")]
     NotInForce {

@@ -83,7 +83,7 @@ pub fn versions_in(folder: &Path) -> Result<Vec<(PathBuf, Manifest)>, LoadError>
     for pair in in_force.windows(2) {
         let (a, b) = (&pair[0].1, &pair[1].1);
         if a.effective_to.is_none_or(|to| to >= b.effective_from) {
-            return Err(LoadError::Versions {
+            return Err(LoadError::Overlap {
                 folder: folder.display().to_string(),
                 message: format!(
                     "versions {} ({}) and {} ({}) are both in force on {}; end one before the other starts",
