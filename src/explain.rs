@@ -3,7 +3,7 @@
 
 use crate::decision::{Decision, Detail, FamilyResult, Output, Status};
 use crate::expr::Value;
-use crate::ruleset::format::{OutputFormat, Provenance};
+use crate::ruleset::format::{Manifest, OutputFormat, Provenance};
 use crate::RuleSet;
 use std::fmt::Write;
 
@@ -40,21 +40,9 @@ pub fn explain(decision: &Decision, rules: &RuleSet) -> String {
         "Rules: {}, version {} ({} figures)",
         m.title, m.version, m.provenance
     );
-    match m.provenance {
-        Provenance::Illustrative => {
-            let _ = writeln!(
-                out,
-                "NOTE: these figures are illustrative placeholders, not {}'s published values. Do not use them for funding.",
-                m.authority
-            );
-        }
-        Provenance::Draft => {
-            let _ = writeln!(
-                out,
-                "NOTE: this is a draft rule set, a proposal that is not in force. Do not use it for funding."
-            );
-        }
-        Provenance::Published => {}
+    let warning = provenance_warning(m);
+    if let Some(w) = &warning {
+        let _ = writeln!(out, "{w}");
     }
     for result in &decision.results {
         out.push('\n');
@@ -64,12 +52,31 @@ pub fn explain(decision: &Decision, rules: &RuleSet) -> String {
         out,
         "\nThis is an indicative result from the rules as written; the final decision rests with the local authority."
     );
+    if let Some(w) = &warning {
+        let _ = writeln!(out, "{w}");
+    }
     let _ = writeln!(
         out,
         "Rule set {} {} ({})",
         m.id, m.version, decision.ruleset.digest
     );
     out
+}
+
+/// The warning every human-facing output gives for figures that are not published values.
+pub fn provenance_warning(m: &Manifest) -> Option<String> {
+    match m.provenance {
+        Provenance::Illustrative => Some(format!(
+            "ILLUSTRATIVE FIGURES: every figure here is a placeholder, not {}'s published values. \
+             Do not use them for funding.",
+            m.authority
+        )),
+        Provenance::Draft => Some(
+            "DRAFT RULES: a proposal that is not in force. Do not use these figures for funding."
+                .to_string(),
+        ),
+        Provenance::Published => None,
+    }
 }
 
 fn family(out: &mut String, result: &FamilyResult, rules: &RuleSet) {
@@ -134,6 +141,8 @@ fn for_people(o: &Output, rules: &RuleSet) -> String {
             )
         }
         (Value::Bool(b), _) => if *b { "yes" } else { "no" }.to_string(),
+        // Codes such as not_met read as words; the JSON keeps the codes.
+        (Value::Text(t), _) => t.replace('_', " "),
         (v, _) => v.to_string(),
     }
 }

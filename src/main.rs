@@ -138,6 +138,10 @@ fn case(args: &CaseArgs, in_words: bool) -> Outcome {
         print!("{}", explain::explain(&decision, &rules));
     } else {
         println!("{}", decision.to_json_pretty());
+        // The JSON is for machines; the person running the command is told here.
+        if let Some(w) = explain::provenance_warning(rules.manifest()) {
+            eprintln!("sendband: {w}");
+        }
     }
     if decision.has_error() {
         for r in decision

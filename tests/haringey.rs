@@ -1,0 +1,161 @@
+//! The Haringey illustrative rule set as a SENDCo meets it: `sendband explain` for each worked
+//! example of the specification (snapshot-tested), and the warnings that its figures are placeholders.
+
+mod common;
+
+use common::{sendband, Run};
+
+fn explain(profile: &str) -> String {
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = sendband(&["explain", "--on", "2024-09-01", "-"], profile);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("Indicative decision for case "),
+        "{stdout}"
+    );
+    let digest = stdout
+        .rsplit("(sha256:")
+        .next()
+        .unwrap_or_default()
+        .trim_end()
+        .trim_end_matches(')')
+        .to_string();
+    stdout.replace(&digest, "<digest>")
+}
+
+#[test]
+fn worked_example_1_issued_plan_band_d() {
+    insta::assert_snapshot!(explain(
+        r#"{"case_id": "HG-W1", "date_of_birth": "2015-03-01", "setting": "mainstream_school", "ehcp": "issued",
+            "needs": {"communication_interaction": 3, "cognition_learning": 2, "semh": 1}}"#
+    ));
+}
+
+#[test]
+fn worked_example_2_band_c_and_its_missing_evidence() {
+    insta::assert_snapshot!(explain(
+        r#"{"case_id": "HG-W2", "date_of_birth": "2015-03-01", "setting": "mainstream_school",
+            "needs": {"communication_interaction": 3, "semh": 2},
+            "sen_support": {"apdr_cycles": 2, "specialist_advice": true, "notional_spend": "6200.00"}}"#
+    ));
+    insta::assert_snapshot!(explain(
+        r#"{"case_id": "HG-W2B", "date_of_birth": "2015-03-01", "setting": "mainstream_school",
+            "needs": {"communication_interaction": 3, "semh": 2},
+            "sen_support": {"apdr_cycles": 2, "specialist_advice": false, "notional_spend": "6200.00"}}"#
+    ));
+}
+
+#[test]
+fn worked_example_3_special_school_pro_rated() {
+    insta::assert_snapshot!(explain(
+        r#"{"case_id": "HG-W3", "date_of_birth": "2012-03-01", "setting": "special_school", "ehcp": "issued",
+            "needs": {"cognition_learning": 4, "sensory_physical": 4, "medical_personal_care": 3},
+            "attendance": {"days_on_roll": 95}}"#
+    ));
+}
+
+#[test]
+fn worked_example_4_exceptional_panel() {
+    insta::assert_snapshot!(explain(
+        r#"{"case_id": "HG-W4", "date_of_birth": "2012-03-01", "setting": "mainstream_school", "ehcp": "issued",
+            "needs": {"communication_interaction": 4, "cognition_learning": 4, "semh": 4,
+                      "sensory_physical": 4, "medical_personal_care": 4}}"#
+    ));
+}
+
+#[test]
+fn worked_example_5_early_years() {
+    insta::assert_snapshot!(explain(
+        r#"{"case_id": "HG-W5", "date_of_birth": "2021-09-01", "setting": "early_years_setting",
+            "early_years": {"funded_hours": 15, "weeks": 38,
+                            "development": {"communication_language": 20, "physical": 30, "psed": 22}}}"#
+    ));
+}
+
+#[test]
+fn worked_example_6_threshold_borderline() {
+    insta::assert_snapshot!(explain(
+        r#"{"case_id": "HG-W6", "date_of_birth": "2015-03-01", "setting": "mainstream_school",
+            "needs": {"semh": 3},
+            "sen_support": {"apdr_cycles": 1, "specialist_advice": true, "notional_spend": "6500.00", "progress": "limited"}}"#
+    ));
+}
+
+#[test]
+fn an_ineligible_placement_and_a_panel_override() {
+    insta::assert_snapshot!(explain(
+        r#"{"case_id": "HG-I1", "date_of_birth": "2013-01-20", "setting": "special_school", "ehcp": "assessing",
+            "needs": {"cognition_learning": 4, "sensory_physical": 4}}"#
+    ));
+    insta::assert_snapshot!(explain(
+        r#"{"case_id": "HG-O1", "date_of_birth": "2013-01-20", "setting": "mainstream_school", "needs": {"semh": 1},
+            "override": {"band": "F", "reason": "Panel of 3 October 2024: needs escalated after exclusion."}}"#
+    ));
+}
+
+#[test]
+fn evaluate_warns_on_stderr_that_the_figures_are_placeholders() {
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = sendband(
+        &[
+            "evaluate",
+            "--on",
+            "2024-09-01",
+            "examples/haringey-band-c.json",
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    let decision: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert_eq!(decision["ruleset"]["provenance"], "illustrative");
+    assert_eq!(
+        stderr,
+        "sendband: ILLUSTRATIVE FIGURES: every figure here is a placeholder, not London Borough of \
+         Haringey's published values. Do not use them for funding.\n"
+    );
+}
+
+#[test]
+fn a_date_outside_the_version_is_a_clear_error() {
+    for on in ["2024-08-31", "2025-09-01"] {
+        let Run {
+            code,
+            stdout,
+            stderr,
+        } = sendband(
+            &["evaluate", "--on", on, "examples/haringey-band-c.json"],
+            "",
+        );
+        assert_eq!((code, stdout.as_str()), (2, ""));
+        assert_eq!(
+            stderr,
+            format!(
+                "sendband: no rule set for that date: haringey-illustrative version 2024-25 is in force \
+                 from 2024-09-01 to 2025-08-31, not on {on}\n\
+                 hint: give --on a date in that period, or --rules a version in force on that date\n"
+            )
+        );
+        let Run { code, stderr, .. } = sendband(
+            &[
+                "evaluate",
+                "--rules",
+                "rules/haringey",
+                "--on",
+                on,
+                "examples/haringey-band-c.json",
+            ],
+            "",
+        );
+        assert_eq!(code, 2);
+        assert!(
+            stderr.contains(&format!("no version is in force on {on}")),
+            "{stderr}"
+        );
+    }
+}
