@@ -255,15 +255,21 @@ impl Serialize for TraceEntry {
             Detail::None => {}
             Detail::Skipped => m.serialize_entry("skipped", &true)?,
             Detail::Score(parts) => {
-                let parts: Vec<_> = parts
+                /// In reading order: which input, at which level, for what weight.
+                #[derive(Serialize)]
+                struct Part<'a> {
+                    input: &'a str,
+                    level: serde_json::Value,
+                    weight: serde_json::Value,
+                    counted: bool,
+                }
+                let parts: Vec<Part> = parts
                     .iter()
-                    .map(|p| {
-                        serde_json::json!({
-                            "input": &*p.input,
-                            "level": value_to_json(&p.level),
-                            "weight": number_to_json(p.weight),
-                            "counted": p.counted,
-                        })
+                    .map(|p| Part {
+                        input: &p.input,
+                        level: value_to_json(&p.level),
+                        weight: number_to_json(p.weight),
+                        counted: p.counted,
                     })
                     .collect();
                 m.serialize_entry("parts", &parts)?;
