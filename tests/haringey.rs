@@ -159,3 +159,97 @@ fn a_date_outside_the_version_is_a_clear_error() {
         );
     }
 }
+
+/// A copy of the Haringey rule set with `edit` applied to its topup family file.
+fn edited_haringey(dir: &std::path::Path, edit: impl Fn(String) -> String) -> std::path::PathBuf {
+    let from = std::path::Path::new("rules/haringey/2024-25");
+    let to = dir.join("2024-25");
+    for sub in ["", "families"] {
+        std::fs::create_dir_all(to.join(sub)).expect("mkdir");
+    }
+    for name in [
+        "ruleset.json",
+        "inputs.json",
+        "families/topup.json",
+        "families/early_years.json",
+        "families/ehcp_threshold.json",
+    ] {
+        let mut text = std::fs::read_to_string(from.join(name)).expect("read");
+        if name == "families/topup.json" {
+            let edited = edit(text.clone());
+            assert_ne!(edited, text, "the edit must change the file");
+            text = edited;
+        }
+        std::fs::write(to.join(name), text).expect("write");
+    }
+    to
+}
+
+fn topup_of(rules: &std::path::Path, profile: &str) -> serde_json::Value {
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = sendband(
+        &[
+            "evaluate",
+            "--rules",
+            rules.to_str().expect("utf-8"),
+            "--on",
+            "2024-09-01",
+            "-",
+        ],
+        profile,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let d: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    d["results"]["topup"]["outputs"].clone()
+}
+
+#[test]
+fn a_value_a_weight_and_a_range_boundary_change_by_editing_the_rule_file_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Score 27 with an issued plan: band D, 4000.00 in the shipped rules.
+    let profile = r#"{"case_id": "HG-EDIT", "date_of_birth": "2015-03-01", "setting": "mainstream_school",
+                      "ehcp": "issued", "needs": {"cognition_learning": 4, "semh": 2}}"#;
+    let shipped = topup_of(std::path::Path::new("rules/haringey/2024-25"), profile);
+    assert_eq!(
+        shipped,
+        serde_json::json!({"band": "D", "amount": "4000.00", "score": 27})
+    );
+
+    let value = edited_haringey(&dir.path().join("value"), |t| {
+        t.replacen(
+            "\"mainstream_school\": \"4000.00\"",
+            "\"mainstream_school\": \"4120.00\"",
+            1,
+        )
+    });
+    assert_eq!(
+        topup_of(&value, profile),
+        serde_json::json!({"band": "D", "amount": "4120.00", "score": 27})
+    );
+
+    let weight = edited_haringey(&dir.path().join("weight"), |t| {
+        t.replacen("\"2\": 7,", "\"2\": 8,", 1)
+    });
+    assert_eq!(
+        topup_of(&weight, profile),
+        serde_json::json!({"band": "E", "amount": "7000.00", "score": 28})
+    );
+
+    let boundary = edited_haringey(&dir.path().join("boundary"), |t| {
+        t.replace(
+            "{\"label\": \"D\", \"min\": 18, \"max\": 27}",
+            "{\"label\": \"D\", \"min\": 18, \"max\": 26}",
+        )
+        .replace(
+            "{\"label\": \"E\", \"min\": 28, \"max\": 39}",
+            "{\"label\": \"E\", \"min\": 27, \"max\": 39}",
+        )
+    });
+    assert_eq!(
+        topup_of(&boundary, profile),
+        serde_json::json!({"band": "E", "amount": "7000.00", "score": 27})
+    );
+}
