@@ -447,3 +447,21 @@ fn a_misspelt_input_in_an_expression_names_file_path_and_suggestion() {
          at column 5: unknown name \"needs.smeh\" (did you mean \"needs.semh\"?)"
     );
 }
+
+#[test]
+fn a_number_key_finds_its_cell_however_the_cell_is_written() {
+    // points / 4 is 2.5 for 10 points and 3 for 12: cells written "2.50" and "3.0" still match.
+    let f = one_step(
+        "v",
+        r#"{"name": "v", "lookup": {"keys": ["points / 4"], "values": {"2.50": "10", "3.0": "20"}}}"#,
+    );
+    let d = run(&f, r#"{"points": 10}"#);
+    assert_eq!((status(&d), out(&d, "o")), (Status::Applied, "10".into()));
+    let d = run(&f, r#"{"points": 12}"#);
+    assert_eq!(out(&d, "o"), "20");
+    let d = run(&f, r#"{"points": 13}"#);
+    assert_eq!(
+        reasons(&d),
+        vec!["there is no value for points / 4 3.25 (step v)"]
+    );
+}

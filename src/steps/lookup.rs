@@ -41,6 +41,13 @@ impl Lookup {
             }
             keys.push(e);
         }
+        // A number key is matched in its normalised form, so a cell written "2.50" is found by 2.5.
+        let label = |k: usize, text: &str| -> Arc<str> {
+            match crate::input::parse_decimal(text) {
+                Some(n) if keys[k].ty().is_numeric() => Arc::from(n.normalize().to_string()),
+                _ => Arc::from(text),
+            }
+        };
         let mut cells = Vec::new();
         let at = ctx.at.join(".lookup.values");
         let outer = as_object(&spec.values, &at)?;
@@ -48,13 +55,13 @@ impl Lookup {
             let at1 = at.join(&format!(".{k1}"));
             if keys.len() == 1 {
                 if let Some(n) = leaf(v1, &at1)? {
-                    cells.push((Arc::from(k1.as_str()), Arc::from(""), n));
+                    cells.push((label(0, k1), Arc::from(""), n));
                 }
                 continue;
             }
             for (k2, v2) in as_object(v1, &at1)? {
                 if let Some(n) = leaf(v2, &at1.join(&format!(".{k2}")))? {
-                    cells.push((Arc::from(k1.as_str()), Arc::from(k2.as_str()), n));
+                    cells.push((label(0, k1), label(1, k2), n));
                 }
             }
         }
