@@ -42,6 +42,23 @@ struct OutputDef {
     format: OutputFormat,
 }
 
+impl OutputDef {
+    /// The output's value for a case; money must already be whole pence (never rounded here).
+    fn value(&self, env: &CaseEnv) -> Result<Value, EvalError> {
+        let value = self.expr.eval(env)?;
+        if let (OutputFormat::Money, Value::Number(n)) = (self.format, &value) {
+            if crate::money::to_pence_string(*n).is_none() {
+                return Err(EvalError::Other(format!(
+                    "{} is {}, which is not a whole number of pence; the rule must declare rounding",
+                    self.name,
+                    n.normalize()
+                )));
+            }
+        }
+        Ok(value)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct FlagDef {
     flag: String,
@@ -216,15 +233,7 @@ impl Family {
         self.outputs
             .iter()
             .map(|o| {
-                let value = match (o.expr.eval(env), o.format) {
-                    (Ok(Value::Number(n)), OutputFormat::Money)
-                        if crate::money::to_pence_string(n).is_none() =>
-                    {
-                        Value::Null
-                    }
-                    (Ok(v), _) => v,
-                    (Err(_), _) => Value::Null,
-                };
+                let value = o.value(env).unwrap_or(Value::Null);
                 Output {
                     name: o.name.clone(),
                     value,
@@ -294,20 +303,10 @@ impl Family {
         let env = CaseEnv { values, on };
         let mut outputs = Vec::with_capacity(self.outputs.len());
         for o in &self.outputs {
-            let value = match o.expr.eval(&env) {
+            let value = match o.value(&env) {
                 Ok(v) => v,
                 Err(e) => return run.fail_at(&format!("output {}", o.name), e),
             };
-            if let (OutputFormat::Money, Value::Number(n)) = (o.format, &value) {
-                if crate::money::to_pence_string(*n).is_none() {
-                    let e = EvalError::Other(format!(
-                        "{} is {}, which is not a whole number of pence; the rule must declare rounding",
-                        o.name,
-                        n.normalize()
-                    ));
-                    return run.fail_at(&format!("output {}", o.name), e);
-                }
-            }
             outputs.push(Output {
                 name: o.name.clone(),
                 value,
