@@ -163,14 +163,7 @@ fn case(args: &CaseArgs, in_words: bool) -> Outcome {
 /// Rule sets named by a path: itself when it is one, otherwise every rule set below it.
 fn rule_sets_in(path: &Path) -> Result<Vec<RuleSet>, LoadError> {
     if path.is_file() {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        return Ok(vec![RuleSet::from_bundle(
-            &path.display().to_string(),
-            &text,
-        )?]);
+        return Ok(vec![RuleSet::from_bundle_file(path)?]);
     }
     if path.join("ruleset.json").is_file() {
         return Ok(vec![RuleSet::from_folder(path)?]);

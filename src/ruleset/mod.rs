@@ -50,6 +50,15 @@ impl RuleSet {
         RuleSet::compile(source::read_bundle(file, text)?)
     }
 
+    /// Load a bundle file from disk.
+    pub fn from_bundle_file(path: &Path) -> Result<RuleSet, LoadError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        RuleSet::from_bundle(&path.display().to_string(), &text)
+    }
+
     /// The rule set compiled into this binary (see `build.rs`).
     pub fn embedded() -> Result<RuleSet, LoadError> {
         RuleSet::from_files(crate::embedded::NAME, crate::embedded::FILES)

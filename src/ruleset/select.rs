@@ -16,8 +16,7 @@ pub fn load_path(path: &Path, on: Date) -> Result<RuleSet, LoadError> {
     };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_file() {
-        let text = std::fs::read_to_string(path).map_err(io)?;
-        return RuleSet::from_bundle(&path.display().to_string(), &text);
+        return RuleSet::from_bundle_file(path);
     }
     if path.join("ruleset.json").is_file() {
         return RuleSet::from_folder(path);
