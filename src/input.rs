@@ -349,3 +349,56 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
         Decimal::from_str(text).ok()
     }
 }
+
+/// Check every input's `ask_when`: each condition names another declared enum or boolean input
+/// and lists values that input can take. `at` is the location of the inputs list.
+pub fn check_ask_when(specs: &[InputSpec], inputs: &[Input], at: &At) -> Result<(), LoadError> {
+    for (i, spec) in specs.iter().enumerate() {
+        for (name, values) in &spec.ask_when {
+            let here = at.join(&format!("[{i}].ask_when.{name}"));
+            let Some(other) = inputs.iter().find(|x| &*x.name == name.as_str()) else {
+                return Err(here.invalid_with(
+                    format!("{name:?} is not a declared input"),
+                    crate::suggest::did_you_mean(name, inputs.iter().map(|x| &*x.name)),
+                ));
+            };
+            if other.name.as_ref() == spec.name {
+                return Err(here.invalid("an input cannot be asked depending on itself"));
+            }
+            if !matches!(other.kind, InputKind::Enum | InputKind::Boolean) {
+                return Err(here.invalid(format!(
+                    "{name:?} is {} input; a form can only depend on enum and boolean inputs",
+                    kind_name(other.kind)
+                )));
+            }
+            if values.is_empty() {
+                return Err(here.invalid("list at least one value"));
+            }
+            for (j, value) in values.iter().enumerate() {
+                let raw = match value {
+                    serde_json::Value::Bool(b) => Raw::Bool(*b),
+                    serde_json::Value::String(s) => Raw::Str(s),
+                    _ => Raw::Nested,
+                };
+                if let Err(e) = other.validate(raw) {
+                    return Err(here
+                        .join(&format!("[{j}]"))
+                        .invalid(format!("{value} is not a value of {name:?}: {e}")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn kind_name(kind: InputKind) -> &'static str {
+    match kind {
+        InputKind::Integer => "an integer",
+        InputKind::Decimal => "a decimal",
+        InputKind::Money => "a money",
+        InputKind::Enum => "an enum",
+        InputKind::Boolean => "a boolean",
+        InputKind::Date => "a date",
+        InputKind::String => "a string",
+    }
+}

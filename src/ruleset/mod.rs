@@ -93,6 +93,7 @@ impl RuleSet {
                 }
             }
         }
+        crate::input::check_ask_when(&b.inputs, &inputs, &o.inputs)?;
         let mut constants = Vec::new();
         for (name, value) in &b.manifest.constants {
             let ty = if value.0.fract().is_zero() {

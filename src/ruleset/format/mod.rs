@@ -185,6 +185,14 @@ pub struct InputSpec {
     /// Other inputs a profile must give whenever it gives this one (e.g. an override's reason).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<String>,
+    /// The heading of the form section this input is asked in; consecutive inputs with the
+    /// same section are asked together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// Ask this input in a form only when each named enum or boolean input has one of the
+    /// listed values, e.g. `{"setting": ["early_years_setting"]}`. Profiles may still give it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ask_when: BTreeMap<String, Vec<serde_json::Value>>,
 }
 
 /// The type of a declared input.
