@@ -222,6 +222,13 @@ impl Family {
             .and_then(|o| o.label.as_deref())
     }
 
+    /// Each output's name, label (when the rule file gives one) and format, in order.
+    pub fn outputs(&self) -> impl Iterator<Item = (&str, Option<&str>, OutputFormat)> {
+        self.outputs
+            .iter()
+            .map(|o| (&*o.name, o.label.as_deref(), o.format))
+    }
+
     /// The names of the outputs, in order.
     pub fn output_names(&self) -> impl Iterator<Item = &str> {
         self.outputs.iter().map(|o| &*o.name)

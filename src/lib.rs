@@ -14,6 +14,7 @@
 //! assert_eq!(topup.output("amount").unwrap().to_text(), "8750.00");
 //! ```
 
+pub mod api;
 pub mod date;
 pub mod decision;
 mod embedded;

@@ -1,0 +1,280 @@
+//! The text-in, JSON-out face of the engine, for hosts that cannot hold Rust values: the WASM
+//! bindings (browser form, Node) call these and only marshal strings across.
+//!
+//! Every call takes an optional bundle (the JSON that `sendband bundle` writes); without one it
+//! uses the built-in rule set. A failure never panics or throws: it is returned as
+//! `{"error": {"kind": ..., "message": ..., "fields": [...]}}`, and no successful answer is a
+//! JSON object with an `error` key.
+//!
+//! ```
+//! let mut engine = sendband::api::Engine::new();
+//! let profile = r#"{"case_id": "HG-1", "date_of_birth": "2015-03-01", "setting": "mainstream_school",
+//!                   "needs": {"semh": 4}}"#;
+//! let decision = engine.evaluate(profile, "2024-09-01", None);
+//! assert!(decision.contains(r#""band": "B""#));
+//! let refused = engine.evaluate(profile, "2024-02-30", None);
+//! assert!(refused.starts_with(r#"{"error":{"kind":"invalid_date""#));
+//! ```
+
+use crate::{explain, Date, LoadError, ProfileErrors, RuleSet};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// What a host sees of a failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    /// `invalid_rules`, `not_in_force`, `invalid_date` or `invalid_profile`.
+    pub kind: &'static str,
+    /// One line (or several, for a profile) a person can read.
+    pub message: String,
+    /// For `invalid_profile`: the case id, when the profile gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+    /// For `invalid_profile`: each field and what is wrong with it, in the order found.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMessage>,
+}
+
+/// One field of a profile and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+impl ApiError {
+    fn rules(e: &LoadError) -> ApiError {
+        let kind = match e {
+            LoadError::NotInForce { .. } => "not_in_force",
+            _ => "invalid_rules",
+        };
+        ApiError::plain(kind, e.to_string())
+    }
+
+    fn plain(kind: &'static str, message: String) -> ApiError {
+        ApiError {
+            kind,
+            message,
+            case_id: None,
+            fields: Vec::new(),
+        }
+    }
+
+    fn profile(e: ProfileErrors) -> ApiError {
+        ApiError {
+            kind: "invalid_profile",
+            message: e.to_string(),
+            case_id: e.case_id,
+            fields: e
+                .errors
+                .into_iter()
+                .map(|f| FieldMessage {
+                    field: f.field,
+                    message: f.message,
+                })
+                .collect(),
+        }
+    }
+
+    /// `{"error": {...}}`, compact.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Wrapped<'a> {
+            error: &'a ApiError,
+        }
+        json(&Wrapped { error: self })
+    }
+}
+
+/// The file name that errors in a host-supplied bundle are reported against.
+pub const BUNDLE_NAME: &str = "bundle";
+
+/// Compiled rule sets kept between calls: the built-in one, and the last bundle given (a form
+/// passes the same bundle on every call, and compiling it each time would be wasted work).
+#[derive(Default)]
+pub struct Engine {
+    builtin: Option<Arc<RuleSet>>,
+    last: Option<(String, Arc<RuleSet>)>,
+}
+
+impl Engine {
+    /// An engine with nothing compiled yet.
+    pub fn new() -> Engine {
+        Engine::default()
+    }
+
+    /// The rule set a call names: the bundle when given (an empty text counts as not given),
+    /// otherwise the built-in one.
+    pub fn rules(&mut self, bundle: Option<&str>) -> Result<Arc<RuleSet>, ApiError> {
+        match bundle.filter(|b| !b.trim().is_empty()) {
+            None => {
+                if let Some(r) = &self.builtin {
+                    return Ok(r.clone());
+                }
+                let r = Arc::new(RuleSet::embedded().map_err(|e| ApiError::rules(&e))?);
+                self.builtin = Some(r.clone());
+                Ok(r)
+            }
+            Some(text) => {
+                if let Some((last, r)) = &self.last {
+                    if last == text {
+                        return Ok(r.clone());
+                    }
+                }
+                let r = Arc::new(
+                    RuleSet::from_bundle(BUNDLE_NAME, text).map_err(|e| ApiError::rules(&e))?,
+                );
+                self.last = Some((text.to_string(), r.clone()));
+                Ok(r)
+            }
+        }
+    }
+
+    /// The decision as JSON, exactly the text `sendband evaluate` prints (without its final
+    /// newline).
+    pub fn evaluate(&mut self, profile: &str, on: &str, bundle: Option<&str>) -> String {
+        match self.decide(profile, on, bundle) {
+            Ok((decision, _)) => decision.to_json_pretty(),
+            Err(e) => e.to_json(),
+        }
+    }
+
+    /// The decision in plain English, exactly what `sendband explain` prints.
+    pub fn explain(&mut self, profile: &str, on: &str, bundle: Option<&str>) -> String {
+        match self.decide(profile, on, bundle) {
+            Ok((decision, rules)) => explain::explain(&decision, &rules),
+            Err(e) => e.to_json(),
+        }
+    }
+
+    /// `{"valid": true, "case_id": ...}` or `{"valid": false, "case_id": ..., "errors": [...]}`:
+    /// whether a profile fits the rule set's declared inputs.
+    pub fn validate(&mut self, profile: &str, bundle: Option<&str>) -> String {
+        #[derive(Serialize)]
+        struct Validation {
+            valid: bool,
+            case_id: Option<String>,
+            errors: Vec<FieldMessage>,
+        }
+        let rules = match self.rules(bundle) {
+            Ok(r) => r,
+            Err(e) => return e.to_json(),
+        };
+        let answer = match rules.facts_from_json(profile) {
+            Ok(facts) => Validation {
+                valid: true,
+                case_id: facts.case_id,
+                errors: Vec::new(),
+            },
+            Err(e) => {
+                let e = ApiError::profile(e);
+                Validation {
+                    valid: false,
+                    case_id: e.case_id,
+                    errors: e.fields,
+                }
+            }
+        };
+        json(&answer)
+    }
+
+    /// What a form is built from: the rule set's manifest and digest, its declared inputs as
+    /// written (labels, help, descriptor texts, sections, `ask_when`), and each family's outputs.
+    pub fn inputs(&mut self, bundle: Option<&str>) -> String {
+        match self.rules(bundle) {
+            Ok(rules) => json(&FormSpec::of(&rules)),
+            Err(e) => e.to_json(),
+        }
+    }
+
+    fn decide(
+        &mut self,
+        profile: &str,
+        on: &str,
+        bundle: Option<&str>,
+    ) -> Result<(crate::Decision, Arc<RuleSet>), ApiError> {
+        let on: Date = on.trim().parse().map_err(|e| {
+            ApiError::plain(
+                "invalid_date",
+                format!("the evaluation date {on:?} is not a date: {e}"),
+            )
+        })?;
+        let rules = self.rules(bundle)?;
+        rules.check_in_force(on).map_err(|e| ApiError::rules(&e))?;
+        let decision = rules
+            .evaluate_json(profile, on)
+            .map_err(ApiError::profile)?;
+        Ok((decision, rules))
+    }
+}
+
+/// `{"engine": "0.1.0", "ruleset": {id, version, provenance, digest}}`: this build and its
+/// built-in rule set.
+pub fn version() -> String {
+    #[derive(Serialize)]
+    struct Version {
+        engine: &'static str,
+        ruleset: Option<crate::decision::RuleSetStamp>,
+    }
+    json(&Version {
+        engine: env!("CARGO_PKG_VERSION"),
+        ruleset: RuleSet::embedded().ok().map(|r| r.stamp()),
+    })
+}
+
+/// The answer of [`Engine::inputs`].
+#[derive(Serialize)]
+struct FormSpec<'a> {
+    ruleset: &'a crate::ruleset::format::Manifest,
+    digest: &'a str,
+    inputs: &'a [crate::ruleset::format::InputSpec],
+    families: Vec<FamilyOutputs<'a>>,
+}
+
+#[derive(Serialize)]
+struct FamilyOutputs<'a> {
+    name: &'a str,
+    title: &'a str,
+    outputs: Vec<OutputInfo<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutputInfo<'a> {
+    name: &'a str,
+    label: Option<&'a str>,
+    format: crate::ruleset::format::OutputFormat,
+}
+
+impl<'a> FormSpec<'a> {
+    fn of(rules: &'a RuleSet) -> FormSpec<'a> {
+        FormSpec {
+            ruleset: rules.manifest(),
+            digest: rules.digest(),
+            inputs: &rules.bundle().inputs,
+            families: rules
+                .families()
+                .iter()
+                .map(|f| FamilyOutputs {
+                    name: &f.name,
+                    title: &f.title,
+                    outputs: f
+                        .outputs()
+                        .map(|(name, label, format)| OutputInfo {
+                            name,
+                            label,
+                            format,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Compact JSON of a value that cannot fail to serialise (plain structs and strings).
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| {
+        let message = serde_json::Value::String(e.to_string());
+        format!(r#"{{"error":{{"kind":"internal","message":{message}}}}}"#)
+    })
+}
