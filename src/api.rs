@@ -187,6 +187,20 @@ impl Engine {
         }
     }
 
+    /// `{"engine": "0.1.0", "ruleset": {id, version, provenance, digest}}`: this build and its
+    /// built-in rule set.
+    pub fn version(&mut self) -> String {
+        #[derive(Serialize)]
+        struct Version {
+            engine: &'static str,
+            ruleset: Option<crate::decision::RuleSetStamp>,
+        }
+        json(&Version {
+            engine: ENGINE_VERSION,
+            ruleset: self.rules(None).ok().map(|r| r.stamp()),
+        })
+    }
+
     fn decide(
         &mut self,
         profile: &str,
@@ -208,19 +222,8 @@ impl Engine {
     }
 }
 
-/// `{"engine": "0.1.0", "ruleset": {id, version, provenance, digest}}`: this build and its
-/// built-in rule set.
-pub fn version() -> String {
-    #[derive(Serialize)]
-    struct Version {
-        engine: &'static str,
-        ruleset: Option<crate::decision::RuleSetStamp>,
-    }
-    json(&Version {
-        engine: env!("CARGO_PKG_VERSION"),
-        ruleset: RuleSet::embedded().ok().map(|r| r.stamp()),
-    })
-}
+/// The version of this build of the engine, e.g. `0.1.0`.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The answer of [`Engine::inputs`].
 #[derive(Serialize)]

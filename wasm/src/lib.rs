@@ -50,5 +50,5 @@ pub fn validate(profile_json: &str, bundle_json: Option<String>) -> String {
 /// `{"engine": ..., "ruleset": {id, version, provenance, digest}}` of this build.
 #[wasm_bindgen]
 pub fn version() -> String {
-    sendband::api::version()
+    with_engine(|e| e.version())
 }

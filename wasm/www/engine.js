@@ -1,0 +1,65 @@
+// The only module that talks to the WASM engine: it turns the engine's JSON strings into objects
+// and its {"error": ...} answers into EngineError exceptions, so callers cannot miss a failure.
+
+import init, { evaluate, explain, inputs, validate, version } from './pkg/sendband_wasm.js';
+import { parseExact } from './profile.js';
+
+/** A failure reported by the engine: kind is invalid_rules, not_in_force, invalid_date or invalid_profile. */
+export class EngineError extends Error {
+  constructor(detail) {
+    super(detail.message ?? 'the rules engine failed');
+    this.kind = detail.kind ?? 'unknown';
+    this.fields = Array.isArray(detail.fields) ? detail.fields : [];
+  }
+}
+
+function checked(text) {
+  // Numbers keep their source text: amounts and decimals must reach the page exactly as computed.
+  const value = parseExact(text);
+  if (value && typeof value === 'object' && value.error) throw new EngineError(value.error);
+  return value;
+}
+
+/** Load the WASM module (fetches the .wasm file next to the bindings). */
+export async function start() {
+  await init();
+}
+
+/** The form spec of the built-in rule set (bundle undefined) or of a bundle's text. */
+export function ruleSet(bundle) {
+  return checked(inputs(bundle));
+}
+
+/** Validate a profile: resolves to [{field, message}] (empty when valid). */
+export function problems(profileText, bundle) {
+  const answer = checked(validate(profileText, bundle));
+  return answer.valid ? [] : answer.errors ?? [];
+}
+
+/** Evaluate and explain a profile on a date: {decision, explanation}. */
+export function decide(profileText, on, bundle) {
+  const decision = checked(evaluate(profileText, on, bundle));
+  const explanation = explain(profileText, on, bundle);
+  if (explanation.startsWith('{"error"')) checked(explanation);
+  return { decision, explanation };
+}
+
+/**
+ * Whether the engine accepts `on` for this rule set, whatever the profile: the engine checks the
+ * date before the profile, so an empty profile tells date problems apart from profile problems.
+ * Returns null when the date is fine, else the EngineError.
+ */
+export function dateProblem(on, bundle) {
+  try {
+    checked(evaluate('{}', on, bundle));
+    return null;
+  } catch (error) {
+    if (error instanceof EngineError && (error.kind === 'invalid_date' || error.kind === 'not_in_force')) return error;
+    return null;
+  }
+}
+
+/** The engine's version, e.g. "0.1.0". */
+export function engineVersion() {
+  return JSON.parse(version()).engine;
+}

@@ -1,0 +1,136 @@
+// Renders a Decision: the headline panel (main family's band and amount), one section per family
+// with outputs, flags and reasons, the answers given, the full explanation and the rule set used.
+
+import { h, summaryList } from './dom.js';
+import { formatDate } from './dates.js';
+import { Num } from './profile.js';
+import { provenanceResultWarning, provenanceWords } from './ruleset.js';
+
+const STATUS = {
+  applied: ['Applies', 'govuk-tag--green'],
+  not_applicable: ['Does not apply to this case', 'govuk-tag--grey'],
+  ineligible: ['Not eligible', 'govuk-tag--orange'],
+  error: ['Could not be decided', 'govuk-tag--red'],
+};
+
+/** "4000.00" as "£4,000.00", from the exact string: digits are regrouped, never converted. */
+export function formatMoney(value) {
+  const text = String(value);
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+  if (!match) return text;
+  const [, sign, whole, fraction = ''] = match;
+  return `${sign}£${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction}`;
+}
+
+/** Engine words such as "not_met" read as "Not met"; bands and names are left alone. */
+function words(text) {
+  return /^[a-z][a-z0-9_]*$/.test(text) ? (text[0].toUpperCase() + text.slice(1)).replaceAll('_', ' ') : text;
+}
+
+export function formatOutput(value, format) {
+  if (value === null || value === undefined) return 'Not decided';
+  if (Array.isArray(value)) return value.length ? value.map((v) => formatOutput(v, 'text')).join(', ') : 'None';
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (format === 'money') return formatMoney(value);
+  if (format === 'date') return formatDate(value);
+  if (value instanceof Num || typeof value !== 'string') return String(value);
+  return words(value);
+}
+
+/** Families in the rule set's order, then any others the decision has. */
+function families(spec, decision) {
+  const results = decision.results ?? {};
+  const known = (spec.families ?? []).filter((f) => f.name in results);
+  const extra = Object.keys(results).filter((name) => !known.some((f) => f.name === name))
+    .map((name) => ({ name, title: name, outputs: [] }));
+  return [...known, ...extra].map((family) => ({ ...family, result: results[family.name] }));
+}
+
+function outputSpecs(family) {
+  const specs = [...(family.outputs ?? [])];
+  for (const name of Object.keys(family.result.outputs ?? {})) {
+    if (!specs.some((o) => o.name === name)) specs.push({ name, label: null, format: 'text' });
+  }
+  return specs;
+}
+
+function outputLabel(o) {
+  return o.label ?? words(o.name);
+}
+
+/**
+ * The headline: the first family that applied and has a band or amount; failing that the first
+ * family, showing its first text output and its money outputs.
+ */
+function headline(list) {
+  const has = (f, name) => Object.hasOwn(f.result.outputs ?? {}, name);
+  const main = list.find((f) => f.result.status === 'applied' && (has(f, 'band') || has(f, 'amount'))) ?? list[0];
+  if (!main) return null;
+  const specs = outputSpecs(main);
+  const outputs = main.result.outputs ?? {};
+  const band = specs.find((o) => o.name === 'band') ?? specs.find((o) => o.format === 'text');
+  const amounts = specs.some((o) => o.name === 'amount')
+    ? specs.filter((o) => o.name === 'amount')
+    : specs.filter((o) => o.format === 'money');
+  const title = main.result.status !== 'applied'
+    ? `${main.title}: ${STATUS[main.result.status]?.[0] ?? main.result.status}`
+    : band ? `${outputLabel(band)}: ${outputs[band.name] == null ? 'none' : formatOutput(outputs[band.name], band.format)}`
+      : main.title;
+  const body = amounts.filter((o) => outputs[o.name] != null)
+    .map((o) => h('p', { class: 'sendband-panel-amount' }, `${outputLabel(o)}: `, h('strong', { text: formatOutput(outputs[o.name], 'money') })));
+  const style = main.result.status === 'applied' ? 'govuk-panel--confirmation' : 'govuk-panel--interruption';
+  return h('div', { class: `govuk-panel ${style} sendband-panel`, id: 'result-panel' },
+    h('h2', { class: 'govuk-panel__title', text: title }),
+    h('div', { class: 'govuk-panel__body' }, body.length ? body : (main.result.status === 'applied' ? null : 'No amount')));
+}
+
+function familySection(family, index) {
+  const { result } = family;
+  const [statusText, statusClass] = STATUS[result.status] ?? [String(result.status), 'govuk-tag--grey'];
+  const headingId = `family-${index}`;
+  const outputs = result.outputs ?? {};
+  const rows = outputSpecs(family)
+    .filter((o) => result.status === 'applied' || outputs[o.name] != null)
+    .map((o) => [outputLabel(o), formatOutput(outputs[o.name], o.format)]);
+  const flags = result.flags ?? [];
+  const reasons = result.reasons ?? [];
+  return h('section', { class: 'sendband-family', 'aria-labelledby': headingId, data: { family: family.name, status: result.status } },
+    h('h2', { class: 'govuk-heading-m', id: headingId, text: family.title ?? family.name }),
+    h('p', { class: 'govuk-body' }, h('strong', { class: `govuk-tag sendband-status ${statusClass}`, text: statusText })),
+    rows.length ? summaryList(rows, 'sendband-outputs') : null,
+    flags.length ? h('p', { class: 'govuk-body' }, 'Flags: ',
+      flags.map((f) => h('strong', { class: 'govuk-tag govuk-tag--yellow sendband-flag', text: words(String(f)) }))) : null,
+    reasons.length ? h('h3', { class: 'govuk-heading-s', text: 'Why' }) : null,
+    reasons.length ? h('ul', { class: 'govuk-list govuk-list--bullet sendband-reasons' }, reasons.map((r) => h('li', { text: r }))) : null);
+}
+
+/**
+ * The result view's content. `actions` is the button group app.js wires up; it goes after the
+ * headline so Save and Print are in reach without scrolling.
+ */
+export function renderResult({ spec, decision, explanation, answers, on, actions }) {
+  const list = families(spec, decision);
+  const r = decision.ruleset ?? {};
+  const ruleset = spec.ruleset ?? {};
+  const caseRows = [
+    ['Case reference', decision.case_id ?? 'Not given'],
+    ['Assessment date', formatDate(decision.on ?? on)],
+    ['Rule set', `${ruleset.title ?? r.id} (${r.id}, version ${r.version})`],
+    ['Figures', provenanceWords(r.provenance)],
+    ['Digest', h('code', { class: 'sendband-digest', text: r.digest ?? '' })],
+  ];
+  return h('div', { class: 'sendband-result' },
+    provenanceResultWarning({ ...ruleset, provenance: r.provenance ?? ruleset.provenance }),
+    headline(list),
+    actions,
+    h('h2', { class: 'govuk-heading-m', text: 'Case' }),
+    summaryList(caseRows, 'sendband-case'),
+    list.map(familySection),
+    h('section', { class: 'sendband-answers', 'aria-labelledby': 'answers-heading' },
+      h('h2', { class: 'govuk-heading-m', id: 'answers-heading', text: 'Answers given' }),
+      answers.length ? summaryList(answers) : h('p', { class: 'govuk-body', text: 'No answers were given.' }),
+      h('p', { class: 'govuk-body-s', text: "Questions not answered count as the rule set's defaults." })),
+    h('details', { class: 'govuk-details sendband-explanation-details' },
+      h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text', text: 'Full explanation' })),
+      h('div', { class: 'govuk-details__text' }, h('pre', { class: 'sendband-explanation', text: explanation }))));
+}
