@@ -207,12 +207,10 @@ impl Engine {
         on: &str,
         bundle: Option<&str>,
     ) -> Result<(crate::Decision, Arc<RuleSet>), ApiError> {
-        let on: Date = on.trim().parse().map_err(|e| {
-            ApiError::plain(
-                "invalid_date",
-                format!("the evaluation date {on:?} is not a date: {e}"),
-            )
-        })?;
+        let on: Date = on
+            .trim()
+            .parse()
+            .map_err(|e| ApiError::plain("invalid_date", format!("the evaluation date {e}")))?;
         let rules = self.rules(bundle)?;
         rules.check_in_force(on).map_err(|e| ApiError::rules(&e))?;
         let decision = rules

@@ -59,7 +59,11 @@ fn evaluate_and_explain_give_exactly_what_the_cli_prints() {
 fn every_failure_is_a_structured_error() {
     let mut engine = Engine::new();
     let e = parsed(&engine.evaluate(BAND_C, "2024-13-01", None));
-    assert_eq!(e["error"]["kind"], "invalid_date");
+    assert_eq!(
+        e["error"],
+        serde_json::json!({"kind": "invalid_date", "message": "the evaluation date \"2024-13-01\" \
+            is not a date: no such day (expected YYYY-MM-DD, e.g. 2024-09-01)"})
+    );
     let e = parsed(&engine.evaluate(BAND_C, "2026-01-05", None));
     assert_eq!(e["error"]["kind"], "not_in_force");
     assert!(
