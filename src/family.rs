@@ -256,16 +256,21 @@ impl Family {
     }
 
     /// Run the pipeline for one case; `values` holds the inputs and constants and receives
-    /// each step's value.
-    pub fn evaluate(&self, values: &mut [Value], on: Date, with_trace: bool) -> FamilyResult {
+    /// each step's value. `explain` false leaves out reasons and trace (and the work of building
+    /// them) but gives the same status, outputs and flags.
+    pub fn evaluate(&self, values: &mut [Value], on: Date, explain: bool) -> FamilyResult {
         let mut run = Run {
             family: self,
             reasons: Vec::new(),
             trace: Vec::new(),
-            with_trace,
+            explain,
         };
         for step in &self.steps {
-            let env = CaseEnv { values, on };
+            let env = CaseEnv {
+                values,
+                on,
+                explain,
+            };
             if let Some(when) = &step.when {
                 match truth(when, &env) {
                     Ok(true) => {}
@@ -287,7 +292,11 @@ impl Family {
             if let Kind::Stop(stop) = &step.kind {
                 if outcome.value == Value::Bool(true) {
                     run.push_trace(step, outcome.value, outcome.detail);
-                    let outputs = self.outputs_so_far(&CaseEnv { values, on });
+                    let outputs = self.outputs_so_far(&CaseEnv {
+                        values,
+                        on,
+                        explain,
+                    });
                     return run.finish(stop.status, outputs, Vec::new());
                 }
             }
@@ -301,13 +310,22 @@ impl Family {
             }
             run.push_trace(step, outcome.value, outcome.detail);
             if let Some(reason) = &step.reason {
-                match reason.render(&CaseEnv { values, on }) {
-                    Ok(text) => run.reasons.push(text),
+                let env = CaseEnv {
+                    values,
+                    on,
+                    explain,
+                };
+                match reason.reason(&env) {
+                    Ok(text) => run.reasons.extend(text),
                     Err(e) => return run.fail(step, e),
                 }
             }
         }
-        let env = CaseEnv { values, on };
+        let env = CaseEnv {
+            values,
+            on,
+            explain,
+        };
         let mut outputs = Vec::with_capacity(self.outputs.len());
         for o in &self.outputs {
             let value = match o.value(&env) {
@@ -324,10 +342,10 @@ impl Family {
         for f in &self.flags {
             match truth(&f.when, &env) {
                 Ok(false) => {}
-                Ok(true) => match f.reason.render(&env) {
+                Ok(true) => match f.reason.reason(&env) {
                     Ok(text) => {
                         flags.push(f.flag.clone());
-                        run.reasons.push(text);
+                        run.reasons.extend(text);
                     }
                     Err(e) => return run.fail_at(&format!("flag {}", f.flag), e),
                 },
@@ -339,13 +357,7 @@ impl Family {
                 None => Ok(true),
                 Some(w) => truth(w, &env),
             };
-            match holds.and_then(|h| {
-                if h {
-                    r.text.render(&env).map(Some)
-                } else {
-                    Ok(None)
-                }
-            }) {
+            match holds.and_then(|h| if h { r.text.reason(&env) } else { Ok(None) }) {
                 Ok(Some(text)) => run.reasons.push(text),
                 Ok(None) => {}
                 Err(e) => return run.fail_at("reasons", e),
@@ -360,12 +372,12 @@ struct Run<'a> {
     family: &'a Family,
     reasons: Vec<String>,
     trace: Vec<TraceEntry>,
-    with_trace: bool,
+    explain: bool,
 }
 
 impl Run<'_> {
     fn push_trace(&mut self, step: &Step, value: Value, detail: Detail) {
-        if self.with_trace {
+        if self.explain {
             self.trace.push(TraceEntry {
                 step: step.name.clone(),
                 kind: step.kind.name(),
@@ -381,6 +393,7 @@ impl Run<'_> {
     }
 
     fn fail_at(mut self, at: &str, e: EvalError) -> FamilyResult {
+        // Even without explanations, an error says what went wrong: it is the only way to know.
         self.reasons.push(format!("{e} ({at})"));
         self.finish(Status::Error, Vec::new(), Vec::new())
     }
@@ -428,6 +441,7 @@ fn infer_format(expr: &Expr, names: &Names) -> OutputFormat {
 pub(crate) struct CaseEnv<'a> {
     pub values: &'a [Value],
     pub on: Date,
+    pub explain: bool,
 }
 
 impl Env for CaseEnv<'_> {
@@ -437,10 +451,13 @@ impl Env for CaseEnv<'_> {
     fn on(&self) -> Date {
         self.on
     }
+    fn explaining(&self) -> bool {
+        self.explain
+    }
 }
 
 /// Evaluate every family of a rule set for one case.
-pub(crate) fn evaluate(rules: &RuleSet, facts: &Facts, on: Date, with_trace: bool) -> Decision {
+pub(crate) fn evaluate(rules: &RuleSet, facts: &Facts, on: Date, explain: bool) -> Decision {
     let mut values = Vec::with_capacity(rules.slot_count());
     values.extend_from_slice(&facts.values);
     values.extend_from_slice(rules.constants());
@@ -448,7 +465,7 @@ pub(crate) fn evaluate(rules: &RuleSet, facts: &Facts, on: Date, with_trace: boo
     let results = rules
         .families()
         .iter()
-        .map(|f| f.evaluate(&mut values, on, with_trace))
+        .map(|f| f.evaluate(&mut values, on, explain))
         .collect();
     Decision {
         case_id: facts.case_id.clone(),

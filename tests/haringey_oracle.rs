@@ -505,6 +505,24 @@ fn the_rule_set_agrees_with_an_oracle_written_from_the_spec() {
         let decision = rules
             .evaluate_json(&case.json, on)
             .unwrap_or_else(|e| panic!("valid profile rejected: {e}\n{}", case.json));
+        // Batch runs evaluate without reasons or trace: everything else must be the same.
+        let facts = rules.facts_from_json(&case.json).expect("validated above");
+        let lean = rules.evaluate_lean(&facts, on);
+        for (full, lean) in decision.results.iter().zip(&lean.results) {
+            assert_eq!(
+                (&full.status, &full.outputs, &full.flags),
+                (&lean.status, &lean.outputs, &lean.flags),
+                "lean evaluation differs for {}",
+                case.json
+            );
+            assert!(lean.trace.is_empty());
+            // An error keeps its own reason (the last), so a batch can say what went wrong.
+            let want: &[String] = match full.status {
+                sendband::Status::Error => &full.reasons[full.reasons.len().saturating_sub(1)..],
+                _ => &[],
+            };
+            assert_eq!(lean.reasons, want, "{}", case.json);
+        }
         let expected = [
             ("topup", topup(&case)),
             ("early_years", early_years(&case)),

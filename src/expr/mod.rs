@@ -48,6 +48,11 @@ pub trait Env {
     fn value(&self, slot: Slot) -> &Value;
     /// The evaluation date (`on`), used by `age_months(date)` and the name `on`.
     fn on(&self) -> crate::Date;
+    /// Whether reasons and trace details are wanted. When not (batch runs), steps still evaluate
+    /// everything that could fail, so the status is the same either way, but build no text.
+    fn explaining(&self) -> bool {
+        true
+    }
 }
 
 /// A load-time error inside one expression: where (character offset), what, and a hint.
@@ -203,5 +208,24 @@ impl Template {
     /// Fill the holes for one case.
     pub fn render(&self, env: &dyn Env) -> Result<String, EvalError> {
         template::render(&self.parts, env)
+    }
+
+    /// Evaluate the holes without writing the text: `render` fails exactly when this does.
+    pub fn check(&self, env: &dyn Env) -> Result<(), EvalError> {
+        for part in self.parts.iter() {
+            if let template::Part::Hole(e, _) = part {
+                e.eval(env)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The text when `env` is explaining; otherwise only the check, and no text.
+    pub fn reason(&self, env: &dyn Env) -> Result<Option<String>, EvalError> {
+        if env.explaining() {
+            self.render(env).map(Some)
+        } else {
+            self.check(env).map(|()| None)
+        }
     }
 }

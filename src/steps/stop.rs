@@ -36,7 +36,7 @@ impl Stop {
         let held = truth(&self.when, env)?;
         let mut out = Outcome::new(Value::Bool(held), Detail::Held(held));
         if held {
-            out.reasons.push(self.reason.render(env)?);
+            out.reasons.extend(self.reason.reason(env)?);
         }
         Ok(out)
     }

@@ -218,7 +218,7 @@ impl Table {
         let mut reasons = Vec::new();
         for &i in &deciding {
             if let Some(t) = &self.rows[i].reason {
-                reasons.push(t.render(env)?);
+                reasons.extend(t.reason(env)?);
             }
         }
         let mut values = values.into_iter();
