@@ -14,8 +14,10 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Lookup {
     keys: Vec<Expr>,
-    /// (first label, second label or "", value); a JSON null cell is left out (no value).
-    cells: Vec<(Arc<str>, Arc<str>, Decimal)>,
+    /// (first label, second label or null, value); a JSON null cell is left out (no value).
+    /// Labels are kept as values of the key's type, so finding a cell compares values and
+    /// formats nothing.
+    cells: Vec<(Value, Value, Decimal)>,
 }
 
 impl Lookup {
@@ -41,11 +43,13 @@ impl Lookup {
             }
             keys.push(e);
         }
-        // A number key is matched in its normalised form, so a cell written "2.50" is found by 2.5.
-        let label = |k: usize, text: &str| -> Arc<str> {
-            match crate::input::parse_decimal(text) {
-                Some(n) if keys[k].ty().is_numeric() => Arc::from(n.normalize().to_string()),
-                _ => Arc::from(text),
+        // A number key is matched as a number, so a cell written "2.50" is found by 2.5.
+        let label = |k: usize, text: &str| -> Value {
+            match (keys[k].ty(), crate::input::parse_decimal(text), text) {
+                (t, Some(n), _) if t.is_numeric() => Value::Number(n),
+                (Type::Bool, _, "true") => Value::Bool(true),
+                (Type::Bool, _, "false") => Value::Bool(false),
+                _ => Value::Text(Arc::from(text)),
             }
         };
         let mut cells = Vec::new();
@@ -55,7 +59,7 @@ impl Lookup {
             let at1 = at.join(&format!(".{k1}"));
             if keys.len() == 1 {
                 if let Some(n) = leaf(v1, &at1)? {
-                    cells.push((label(0, k1), Arc::from(""), n));
+                    cells.push((label(0, k1), Value::Null, n));
                 }
                 continue;
             }
@@ -70,31 +74,47 @@ impl Lookup {
 
     /// The value in the cell the keys name.
     pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
-        let mut labels: Vec<Value> = Vec::with_capacity(2);
-        for k in &self.keys {
+        let key = |k: &Expr| -> Result<Value, EvalError> {
             let v = k.eval(env)?;
             if v.is_null() {
                 return Err(EvalError::NoValue {
                     name: k.source().to_string(),
                 });
             }
-            labels.push(v);
-        }
-        let text: Vec<String> = labels.iter().map(|v| v.to_string()).collect();
-        let second = text.get(1).map_or("", String::as_str);
+            Ok(v)
+        };
+        let first = match self.keys.first() {
+            Some(k) => key(k)?,
+            None => Value::Null,
+        };
+        let second = match self.keys.get(1) {
+            Some(k) => key(k)?,
+            None => Value::Null,
+        };
         let found = self
             .cells
             .iter()
-            .find(|(a, b, _)| **a == *text[0] && **b == *second)
+            .find(|(a, b, _)| *a == first && *b == second)
             .map(|(_, _, n)| *n);
         match found {
-            Some(n) => Ok(Outcome::new(Value::Number(n), Detail::Keys(labels))),
+            Some(n) => {
+                let detail = if env.explaining() {
+                    let mut labels = vec![first];
+                    if self.keys.len() > 1 {
+                        labels.push(second);
+                    }
+                    Detail::Keys(labels)
+                } else {
+                    Detail::None
+                };
+                Ok(Outcome::new(Value::Number(n), detail))
+            }
             None => {
                 let named: Vec<String> = self
                     .keys
                     .iter()
-                    .zip(&text)
-                    .map(|(k, t)| format!("{} {t}", k.source()))
+                    .zip([first, second])
+                    .map(|(k, v)| format!("{} {v}", k.source()))
                     .collect();
                 Err(EvalError::Other(format!(
                     "there is no value for {}",

@@ -24,6 +24,24 @@ struct Row {
     weights: Vec<(Value, Decimal)>,
 }
 
+impl Row {
+    /// The weight of this input's level; a missing level or one with no weight is an error.
+    fn weight_of(&self, level: &Value) -> Result<Decimal, EvalError> {
+        if level.is_null() {
+            return Err(EvalError::NoValue {
+                name: self.input.to_string(),
+            });
+        }
+        self.weights
+            .iter()
+            .find(|(k, _)| k == level)
+            .map(|(_, w)| *w)
+            .ok_or_else(|| {
+                EvalError::Other(format!("no weight for level {level} of {}", self.input))
+            })
+    }
+}
+
 impl Score {
     /// Compile; the score is a whole number when every weight is.
     pub fn compile(spec: &ScoreSpec, ctx: &Ctx) -> Result<(Score, Type), LoadError> {
@@ -115,22 +133,22 @@ impl Score {
 
     /// Weigh each input's level and combine.
     pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
+        if !env.explaining() && self.combine == Combine::Sum {
+            // The common case without a trace: add the weights, keep no parts.
+            let mut total = Decimal::ZERO;
+            for row in &self.rows {
+                total = total
+                    .checked_add(row.weight_of(env.value(row.slot))?)
+                    .ok_or_else(|| EvalError::Overflow {
+                        expr: "score".to_string(),
+                    })?;
+            }
+            return Ok(Outcome::new(Value::Number(total), Detail::None));
+        }
         let mut parts = Vec::with_capacity(self.rows.len());
         for row in &self.rows {
             let level = env.value(row.slot);
-            if level.is_null() {
-                return Err(EvalError::NoValue {
-                    name: row.input.to_string(),
-                });
-            }
-            let weight = row
-                .weights
-                .iter()
-                .find(|(k, _)| k == level)
-                .map(|(_, w)| *w)
-                .ok_or_else(|| {
-                    EvalError::Other(format!("no weight for level {level} of {}", row.input))
-                })?;
+            let weight = row.weight_of(level)?;
             parts.push(ScorePart {
                 input: row.input.clone(),
                 level: level.clone(),
