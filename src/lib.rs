@@ -15,6 +15,8 @@
 //! ```
 
 pub mod api;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod batch;
 pub mod date;
 pub mod decision;
 mod embedded;
@@ -28,6 +30,7 @@ pub mod ruleset;
 pub mod schema;
 pub mod steps;
 pub mod suggest;
+pub mod synth;
 pub mod testing;
 
 pub use date::Date;

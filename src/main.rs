@@ -1,9 +1,9 @@
-//! The `sendband` command: evaluate, explain, test, bundle and schema.
+//! The `sendband` command: evaluate, explain, batch, synth, test, bundle and schema.
 //! Results go to stdout, diagnostics to stderr; exit 0 ok, 1 a case or test failed, 2 bad usage or rules.
 
 use clap::{Args, Parser, Subcommand};
-use sendband::{explain, testing, Date, LoadError, RuleSet};
-use std::io::Read;
+use sendband::{batch, explain, testing, Date, LoadError, RuleSet};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -21,6 +21,11 @@ enum Command {
     Evaluate(CaseArgs),
     /// Evaluate one case profile and explain the decision in plain English.
     Explain(CaseArgs),
+    /// Evaluate every row of a CSV, JSON Lines or xlsx file into an output file, accounting for
+    /// every row; exit 1 if any row was rejected or a family could not decide a row.
+    Batch(BatchArgs),
+    /// Write synthetic case profiles (no real data) as JSON Lines, e.g. to try `batch`.
+    Synth(SynthArgs),
     /// Run the tests written inside rule sets; exit 1 if any fails.
     Test {
         /// Rule-set folders, authority folders, bundles, or folders holding them
@@ -60,6 +65,79 @@ struct CaseArgs {
     case: PathBuf,
 }
 
+/// The rule set and the date, for commands that work on many cases.
+#[derive(Args)]
+struct RulesOn {
+    /// A rule-set folder, an authority folder (the version in force on --on) or a bundle file.
+    /// Without it, the rule set built into sendband.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// The date, YYYY-MM-DD: picks the rule-set version, and is the date every case is
+    /// evaluated on and ages are computed at (default: today).
+    #[arg(long)]
+    on: Option<Date>,
+}
+
+impl RulesOn {
+    /// The rule set in force on the date, or the exit after saying why there is none.
+    fn load(&self) -> Result<(RuleSet, Date), Outcome> {
+        let on = self.on.unwrap_or_else(Date::today);
+        match sendband::ruleset::load(self.rules.as_deref(), on) {
+            Ok(r) => Ok((r, on)),
+            Err(e) => Err(load_error(&e)),
+        }
+    }
+}
+
+#[derive(Args)]
+struct BatchArgs {
+    #[command(flatten)]
+    rules: RulesOn,
+    /// The profiles: .csv or .xlsx (a header row of input names such as needs.semh; an empty
+    /// cell takes the input's default) or .jsonl/.ndjson (one JSON profile per line); - reads
+    /// CSV from standard input.
+    #[arg(long, short)]
+    input: PathBuf,
+    /// The decisions, one row per profile in input order: .csv, .jsonl/.ndjson or .xlsx;
+    /// - writes CSV to standard output. Written under a temporary name, renamed when complete.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Write rejected rows here as CSV (row,case_id,field,message; one line per field error;
+    /// row counts data rows from 1, not the header). Default: print them on standard error.
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// Write the summary here as JSON: rows in, out and rejected, and the totals of every
+    /// money output by family, band and setting.
+    #[arg(long)]
+    summary: Option<PathBuf>,
+    /// Worker threads (default: one per core). The output is the same for any number.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// No progress bar and no summary table on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+    /// For benchmarks only: read, check, encode and write every row, but give each valid row
+    /// the first row's decision instead of evaluating it.
+    #[arg(long, hide = true)]
+    no_evaluate: bool,
+}
+
+#[derive(Args)]
+struct SynthArgs {
+    #[command(flatten)]
+    rules: RulesOn,
+    /// How many profiles to write.
+    #[arg(long)]
+    n: u64,
+    /// The seed: the same seed, rules and date give the same profiles.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Where to write them (default: standard output). A file is written under a temporary
+    /// name and renamed when complete.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
 /// How a command ended, mapped to the exit code.
 enum Outcome {
     Ok,
@@ -74,6 +152,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Evaluate(args) => case(&args, false),
         Command::Explain(args) => case(&args, true),
+        Command::Batch(args) => batch(&args),
+        Command::Synth(args) => synth(&args),
         Command::Test { rules } => test(&rules),
         Command::Bundle { rules, on, output } => bundle(&rules, on, output.as_deref()),
         Command::Schema { out_dir } => schema(out_dir.as_deref()),
@@ -158,6 +238,76 @@ fn case(args: &CaseArgs, in_words: bool) -> Outcome {
         return Outcome::Failed;
     }
     Outcome::Ok
+}
+
+fn batch(args: &BatchArgs) -> Outcome {
+    let (rules, on) = match args.rules.load() {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
+    };
+    if let Some(w) = explain::provenance_warning(rules.manifest()) {
+        eprintln!("sendband: {w}");
+    }
+    let options = batch::Options {
+        rejects: args.rejects.clone(),
+        summary: args.summary.clone(),
+        threads: args.threads.map(usize::from),
+        progress: !args.quiet,
+        evaluate: !args.no_evaluate,
+        ..batch::Options::new(&args.input, &args.output)
+    };
+    let summary = match batch::run(&rules, on, &options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sendband: batch stopped: {e}");
+            if args.output != Path::new("-") {
+                // Files are renamed into place only when a run completes.
+                eprintln!("sendband: no output file was written");
+            }
+            return Outcome::Usage;
+        }
+    };
+    if !args.quiet {
+        eprint!("{}", summary.table());
+    } else if summary.failed() {
+        eprintln!(
+            "sendband: {} of {} rows rejected, {} with a family error",
+            summary.rows_rejected, summary.rows_in, summary.rows_with_error
+        );
+    }
+    if summary.failed() {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    }
+}
+
+fn synth(args: &SynthArgs) -> Outcome {
+    let (rules, on) = match args.rules.load() {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
+    };
+    let written = match &args.output {
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            sendband::synth::write_jsonl(&rules, args.n, args.seed, on, &mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot write to standard output: {e}"))
+        }
+        Some(path) => batch::write_whole(path, |out| {
+            let mut out = std::io::BufWriter::new(out);
+            sendband::synth::write_jsonl(&rules, args.n, args.seed, on, &mut out)?;
+            out.flush()
+        })
+        .map_err(|e| e.to_string()),
+    };
+    match written {
+        Ok(()) => Outcome::Ok,
+        Err(e) => {
+            eprintln!("sendband: {e}");
+            Outcome::Usage
+        }
+    }
 }
 
 /// Rule sets named by a path: itself when it is one, otherwise every rule set below it.

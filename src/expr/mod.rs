@@ -213,8 +213,11 @@ impl Template {
     /// Evaluate the holes without writing the text: `render` fails exactly when this does.
     pub fn check(&self, env: &dyn Env) -> Result<(), EvalError> {
         for part in self.parts.iter() {
+            // A plain name always has a value to show (null is written "none").
             if let template::Part::Hole(e, _) = part {
-                e.eval(env)?;
+                if e.as_name().is_none() {
+                    e.eval(env)?;
+                }
             }
         }
         Ok(())

@@ -1,0 +1,283 @@
+//! Encoding a batch's output: the columns, and each decided row as CSV or JSON Lines text or
+//! xlsx cells, done by the workers in parallel; money outputs are added to the totals here.
+
+use super::summary::{TotalKey, Totals};
+use super::{BatchError, Format};
+use crate::decision::{Decision, Output};
+use crate::expr::Value;
+use crate::ruleset::format::OutputFormat;
+use crate::ruleset::RuleSet;
+
+/// One family's outputs, and which of them the summary groups and adds up.
+#[derive(Debug)]
+pub(crate) struct FamilyLayout {
+    pub name: String,
+    pub outputs: Vec<(String, OutputFormat)>,
+    /// The output named `band`, else the first text output.
+    pub band: Option<usize>,
+    pub money: Vec<usize>,
+}
+
+/// The output columns: `case_id`, per family `<family>.status` and `<family>.<output>`, then
+/// the rule set's id, version and digest.
+#[derive(Debug)]
+pub(crate) struct Layout {
+    pub format: Format,
+    pub header: Vec<String>,
+    /// Each column name as a JSON key with its colon (`"topup.band":`), made once.
+    json_keys: Vec<String>,
+    pub families: Vec<FamilyLayout>,
+    stamp: [String; 3],
+}
+
+impl Layout {
+    pub fn new(rules: &RuleSet, format: Format) -> Layout {
+        let mut header = vec!["case_id".to_string()];
+        let mut families = Vec::new();
+        for f in rules.families() {
+            header.push(format!("{}.status", f.name));
+            let outputs: Vec<(String, OutputFormat)> = f
+                .outputs()
+                .map(|(name, _, format)| (name.to_string(), format))
+                .collect();
+            for (name, _) in &outputs {
+                header.push(format!("{}.{name}", f.name));
+            }
+            let band = outputs
+                .iter()
+                .position(|(n, _)| n == "band")
+                .or_else(|| outputs.iter().position(|(_, f)| *f == OutputFormat::Text));
+            let money = (0..outputs.len())
+                .filter(|&i| outputs[i].1 == OutputFormat::Money)
+                .collect();
+            families.push(FamilyLayout {
+                name: f.name.to_string(),
+                outputs,
+                band,
+                money,
+            });
+        }
+        header.extend(["ruleset_id", "ruleset_version", "ruleset_digest"].map(String::from));
+        let json_keys = header
+            .iter()
+            .map(|h| format!("{}:", serde_json::Value::String(h.clone())))
+            .collect();
+        let m = rules.manifest();
+        Layout {
+            format,
+            header,
+            json_keys,
+            families,
+            stamp: [m.id.clone(), m.version.clone(), rules.digest().to_string()],
+        }
+    }
+
+    /// Encode one decided row into `piece`, and count its money outputs into the totals.
+    pub fn encode(
+        &self,
+        d: &Decision,
+        case_id: Option<&str>,
+        setting: &str,
+        piece: &mut Piece,
+    ) -> Result<(), BatchError> {
+        let mut row = RowWriter::new(self, piece);
+        row.text(case_id);
+        for (i, (fam, result)) in self.families.iter().zip(&d.results).enumerate() {
+            row.text(Some(result.status.as_str()));
+            for (output, (_, format)) in result.outputs.iter().zip(&fam.outputs) {
+                row.output(output, *format);
+            }
+            let band = fam
+                .band
+                .and_then(|b| result.outputs.get(b))
+                .map(Output::to_text)
+                .unwrap_or_default();
+            for &m in &fam.money {
+                if let Some(Value::Number(amount)) = result.outputs.get(m).map(|o| &o.value) {
+                    let key = TotalKey {
+                        family: i,
+                        output: m,
+                        band: band.clone(),
+                        setting: setting.to_string(),
+                    };
+                    row.piece.totals.add(key, *amount)?;
+                }
+            }
+        }
+        for s in &self.stamp {
+            row.text(Some(s));
+        }
+        row.end();
+        piece.rows_out += 1;
+        if d.has_error() {
+            piece.rows_with_error += 1;
+        }
+        Ok(())
+    }
+}
+
+/// An xlsx cell: numbers are carried as their exact decimal text until the sheet is written.
+#[derive(Debug)]
+pub(crate) enum Cell {
+    Empty,
+    Text(String),
+    Number(String),
+    Money(String),
+}
+
+/// One field error of one rejected row (a line of the rejects file).
+#[derive(Debug)]
+pub(crate) struct Reject {
+    pub row: u64,
+    pub case_id: Option<String>,
+    pub field: String,
+    pub message: String,
+}
+
+/// Consecutive rows checked, evaluated and encoded by one worker, in input order.
+#[derive(Debug, Default)]
+pub(crate) struct Piece {
+    /// CSV or JSON Lines text of the output rows.
+    pub out: Vec<u8>,
+    /// xlsx cells of the output rows, one per column.
+    pub cells: Vec<Cell>,
+    pub rejects: Vec<Reject>,
+    pub rows_out: u64,
+    pub rows_rejected: u64,
+    pub rows_with_error: u64,
+    pub totals: Totals,
+}
+
+/// Writes the cells of one row in the layout's format.
+struct RowWriter<'a> {
+    layout: &'a Layout,
+    piece: &'a mut Piece,
+    column: usize,
+}
+
+impl<'a> RowWriter<'a> {
+    fn new(layout: &'a Layout, piece: &'a mut Piece) -> Self {
+        if layout.format == Format::Jsonl {
+            piece.out.push(b'{');
+        }
+        RowWriter {
+            layout,
+            piece,
+            column: 0,
+        }
+    }
+
+    fn start_cell(&mut self) {
+        match self.layout.format {
+            Format::Csv if self.column > 0 => self.piece.out.push(b','),
+            Format::Jsonl => {
+                if self.column > 0 {
+                    self.piece.out.push(b',');
+                }
+                self.piece
+                    .out
+                    .extend_from_slice(self.layout.json_keys[self.column].as_bytes());
+            }
+            _ => {}
+        }
+        self.column += 1;
+    }
+
+    /// A text cell; `None` is empty (CSV, xlsx) or null (JSON).
+    fn text(&mut self, text: Option<&str>) {
+        self.start_cell();
+        let out = &mut self.piece.out;
+        match (self.layout.format, text) {
+            (Format::Csv, Some(t)) => csv_field(out, t),
+            (Format::Csv, None) => {}
+            (Format::Jsonl, Some(t)) => json_string(out, t),
+            (Format::Jsonl, None) => out.extend_from_slice(b"null"),
+            (Format::Xlsx, Some(t)) => self.piece.cells.push(Cell::Text(t.to_string())),
+            (Format::Xlsx, None) => self.piece.cells.push(Cell::Empty),
+        }
+    }
+
+    /// An output as the decision writes it: money "4000.00", whole numbers as numbers.
+    fn output(&mut self, output: &Output, format: OutputFormat) {
+        self.start_cell();
+        match self.layout.format {
+            // Labels, money and nulls are most cells: written without a JSON value between.
+            Format::Csv => match (&output.value, format) {
+                (Value::Null, _) => {}
+                (Value::Text(t), _) => csv_field(&mut self.piece.out, t),
+                (Value::Number(n), OutputFormat::Money) => {
+                    match crate::money::to_pence_string(*n) {
+                        Some(pence) => self.piece.out.extend_from_slice(pence.as_bytes()),
+                        None => csv_field(&mut self.piece.out, &output.to_text()),
+                    }
+                }
+                _ => csv_field(&mut self.piece.out, &output.to_text()),
+            },
+            Format::Jsonl => {
+                // Writing a JSON value into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut self.piece.out, &output.to_json());
+            }
+            Format::Xlsx => {
+                let text = output.to_text();
+                self.piece.cells.push(match (&output.value, format) {
+                    (Value::Null, _) => Cell::Empty,
+                    (Value::Number(_), OutputFormat::Money) => Cell::Money(text),
+                    (Value::Number(_), OutputFormat::Integer) => Cell::Number(text),
+                    _ => Cell::Text(text),
+                });
+            }
+        }
+    }
+
+    fn end(self) {
+        match self.layout.format {
+            Format::Csv => self.piece.out.push(b'\n'),
+            Format::Jsonl => self.piece.out.extend_from_slice(b"}\n"),
+            Format::Xlsx => {}
+        }
+    }
+}
+
+/// A CSV field, quoted only when it holds a comma, a quote or a line break.
+pub(crate) fn csv_field(out: &mut Vec<u8>, text: &str) {
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        for b in text.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+fn json_string(out: &mut Vec<u8>, text: &str) {
+    // Writing a string into a Vec cannot fail.
+    let _ = serde_json::to_writer(out, text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_they_must_be() {
+        let mut out = Vec::new();
+        for (i, text) in ["plain", "a,b", "say \"hi\"", "two\nlines", ""]
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push(b'|');
+            }
+            csv_field(&mut out, text);
+        }
+        assert_eq!(
+            String::from_utf8(out).expect("UTF-8"),
+            "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|"
+        );
+    }
+}

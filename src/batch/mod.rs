@@ -1,0 +1,405 @@
+//! Batch mode: every row of a CSV, JSON Lines or xlsx file evaluated, in bounded memory and in
+//! parallel, to an output file in input order, with every row accounted for (output or rejected).
+//!
+//! Rows are read in chunks on the calling thread; a second thread has each chunk checked,
+//! evaluated and encoded by a rayon pool, a piece of consecutive rows per task; a third writes
+//! the pieces in order. At most a few chunks are in flight, so memory does not grow with the
+//! input (xlsx input: see [`Options::input`]). Each row is encoded on its own, so the output
+//! is byte-identical whatever the number of threads.
+
+mod encode;
+mod read;
+mod row;
+mod summary;
+mod write;
+mod xlsx;
+
+pub use summary::{Summary, Total, TotalLine};
+pub use write::write_whole;
+
+use crate::{Date, RuleSet};
+use encode::{Layout, Piece};
+use rayon::prelude::*;
+use read::{Row, RowSource};
+use std::io::{BufReader, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+use write::{OutFile, RejectSink, Sink};
+
+/// Rows per chunk read before handing them to the workers.
+pub const DEFAULT_CHUNK_ROWS: usize = 8192;
+/// Rows per task: small enough to share a chunk across cores, large enough to be cheap.
+const PIECE_ROWS: usize = 256;
+
+/// A file format, chosen by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.csv`, and `-` (standard input or output).
+    Csv,
+    /// `.jsonl` or `.ndjson`: one JSON object per line.
+    Jsonl,
+    /// `.xlsx`: the first worksheet, with a header row.
+    Xlsx,
+}
+
+impl Format {
+    /// The format of a path by its extension; `-` is CSV.
+    pub fn of(path: &Path) -> Result<Format, BatchError> {
+        if path == Path::new("-") {
+            return Ok(Format::Csv);
+        }
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("csv") => Ok(Format::Csv),
+            Some("jsonl" | "ndjson") => Ok(Format::Jsonl),
+            Some("xlsx") => Ok(Format::Xlsx),
+            _ => Err(BatchError::Usage(format!(
+                "{}: cannot tell the format from the extension (use .csv, .jsonl, .ndjson or \
+                 .xlsx, or - for CSV on standard input or output)",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// What to read and where to write.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// CSV, JSON Lines or xlsx by extension; `-` is CSV on standard input. CSV and JSON Lines
+    /// are streamed. xlsx is read cell by cell from its first worksheet, but its table of
+    /// shared strings (every distinct text in the workbook) is held in memory, and a sheet
+    /// holds at most 1,048,576 rows anyway.
+    pub input: PathBuf,
+    /// CSV, JSON Lines or xlsx by extension; `-` is CSV on standard output.
+    pub output: PathBuf,
+    /// A CSV file `row,case_id,field,message`, one line per field error of a rejected row.
+    /// `row` is the data row from 1: the header is not counted, nor (in CSV) blank lines, which
+    /// are not records; in xlsx, sheet row n + 1 under a header on row 1. `None`: each is
+    /// printed on standard error instead.
+    pub rejects: Option<PathBuf>,
+    /// Where to write the summary as JSON.
+    pub summary: Option<PathBuf>,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// Rows per chunk read (at least 1).
+    pub chunk_rows: usize,
+    /// Show a progress bar on standard error (only drawn when it is a terminal).
+    pub progress: bool,
+    /// False only to measure a batch's own cost: every row is read, checked, encoded and written,
+    /// but each valid row is given the decision of the first, not evaluated.
+    pub evaluate: bool,
+}
+
+impl Options {
+    /// Options for `input` to `output` with the defaults: rejects on standard error, no
+    /// summary file, every core, no progress bar.
+    pub fn new(input: impl Into<PathBuf>, output: impl Into<PathBuf>) -> Options {
+        Options {
+            input: input.into(),
+            output: output.into(),
+            rejects: None,
+            summary: None,
+            threads: None,
+            chunk_rows: DEFAULT_CHUNK_ROWS,
+            progress: false,
+            evaluate: true,
+        }
+    }
+}
+
+/// Why a batch could not run or complete. Nothing is written under an output's real name then.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// Bad usage, e.g. a file extension that names no format.
+    #[error("{0}")]
+    Usage(String),
+    /// The input could not be opened or read.
+    #[error("cannot read {file}: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    /// A header that does not fit the rule set (an unknown column, for instance).
+    #[error("{file}: {message}")]
+    Header { file: String, message: String },
+    /// The xlsx input is not a workbook calamine can read.
+    #[error("cannot read the workbook {0}")]
+    Xlsx(String),
+    /// An output could not be created or written (or holds no more rows, for xlsx).
+    #[error("cannot write {file}: {source}")]
+    Write {
+        file: String,
+        source: std::io::Error,
+    },
+    /// A total went beyond what a decimal holds (about 7.9e28): never a rounded total.
+    #[error("a money total is too large to add up exactly")]
+    Overflow,
+    /// Never expected: the run's own check that no row was lost.
+    #[error("rows do not add up: {rows_in} read, {rows_out} output, {rows_rejected} rejected")]
+    Unaccounted {
+        rows_in: u64,
+        rows_out: u64,
+        rows_rejected: u64,
+    },
+    /// The worker threads could not be started, or one stopped unexpectedly.
+    #[error("{0}")]
+    Threads(String),
+}
+
+impl BatchError {
+    pub(crate) fn write(path: &Path, source: std::io::Error) -> BatchError {
+        BatchError::Write {
+            file: path.display().to_string(),
+            source,
+        }
+    }
+}
+
+/// Evaluate every row of `options.input` on `on` and write the outputs. Returns the summary
+/// (also written to `options.summary`); [`Summary::failed`] tells whether any row was rejected
+/// or had a family with status `error`.
+pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, BatchError> {
+    let in_format = Format::of(&options.input)?;
+    let out_format = Format::of(&options.output)?;
+    let layout = Layout::new(rules, out_format);
+    // Every output is opened first, so a bad path stops the run before any work.
+    let sink = Sink::create(&options.output, &layout)?;
+    let rejects = RejectSink::create(options.rejects.as_deref())?;
+    let summary_file = options
+        .summary
+        .as_deref()
+        .map(OutFile::create)
+        .transpose()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| BatchError::Threads(e.to_string()))?;
+    let outputs = Outputs {
+        sink,
+        rejects,
+        path: options.output.clone(),
+    };
+    let stdin = options.input == Path::new("-");
+    let file = if stdin {
+        "standard input".to_string()
+    } else {
+        options.input.display().to_string()
+    };
+    let read_error = |source| BatchError::Read {
+        file: file.clone(),
+        source,
+    };
+    let mut ctx = row::Context {
+        rules,
+        on,
+        columns: None,
+        setting: rules.inputs().iter().position(|i| &*i.name == "setting"),
+        layout: &layout,
+        evaluate: options.evaluate,
+        stand_in: std::sync::OnceLock::new(),
+    };
+    let size = if stdin {
+        None
+    } else {
+        std::fs::metadata(&options.input).ok().map(|m| m.len())
+    };
+    let progress = Progress::new(options.progress, size.filter(|_| in_format != Format::Xlsx));
+    let chunk = options.chunk_rows.max(1);
+    let (summary, outputs) = match in_format {
+        Format::Csv if stdin => {
+            let mut src = read::CsvRows::new(rules, std::io::stdin().lock(), &file)?;
+            ctx.columns = Some(src.columns());
+            pipeline(&mut src, &ctx, &pool, outputs, &progress, chunk)
+        }
+        Format::Csv => {
+            let f = std::fs::File::open(&options.input).map_err(read_error)?;
+            let mut src = read::CsvRows::new(rules, BufReader::with_capacity(1 << 16, f), &file)?;
+            ctx.columns = Some(src.columns());
+            pipeline(&mut src, &ctx, &pool, outputs, &progress, chunk)
+        }
+        Format::Jsonl => {
+            let f = std::fs::File::open(&options.input).map_err(read_error)?;
+            let mut src = read::JsonlRows::new(BufReader::with_capacity(1 << 16, f), &file);
+            pipeline(&mut src, &ctx, &pool, outputs, &progress, chunk)
+        }
+        Format::Xlsx => {
+            let mut book: calamine::Xlsx<_> =
+                calamine::open_workbook(&options.input).map_err(|e| match e {
+                    calamine::XlsxError::Io(e) => read_error(e),
+                    other => BatchError::Xlsx(format!("{file}: {other}")),
+                })?;
+            let cells = xlsx::first_sheet(&mut book, &file)?;
+            let mut src = xlsx::XlsxRows::new(rules, cells, &file)?;
+            ctx.columns = Some(src.columns());
+            pipeline(&mut src, &ctx, &pool, outputs, &progress, chunk)
+        }
+    }?;
+    progress.bar.finish_and_clear();
+    let summary = summary.into_summary(rules, on, &layout);
+    summary.check()?;
+    // Only a complete run gives files under their real names: all are written in full first,
+    // then renamed, so a failure leaves none of them (short of a failing rename).
+    let mut complete = vec![
+        outputs.sink.finish(&options.output)?,
+        outputs.rejects.finish()?,
+    ];
+    if let Some(mut f) = summary_file {
+        let path = f.path().to_path_buf();
+        std::io::Write::write_all(&mut f, summary.to_json_pretty().as_bytes())
+            .map_err(|e| BatchError::write(&path, e))?;
+        complete.push(Some(f.complete()?));
+    }
+    for file in complete.into_iter().flatten() {
+        file.rename()?;
+    }
+    Ok(summary)
+}
+
+/// The output and rejects, owned by the writing thread while rows flow.
+struct Outputs {
+    sink: Sink,
+    rejects: RejectSink,
+    path: PathBuf,
+}
+
+/// Counts and totals as the pieces are written.
+#[derive(Default)]
+struct Tally {
+    rows_in: u64,
+    rows_out: u64,
+    rows_rejected: u64,
+    rows_with_error: u64,
+    reject_lines: u64,
+    totals: summary::Totals,
+}
+
+impl Tally {
+    fn into_summary(self, rules: &RuleSet, on: Date, layout: &Layout) -> Summary {
+        let names: Vec<(String, Vec<String>)> = layout
+            .families
+            .iter()
+            .map(|f| {
+                let outputs = f.outputs.iter().map(|(n, _)| n.clone()).collect();
+                (f.name.clone(), outputs)
+            })
+            .collect();
+        Summary {
+            ruleset: rules.stamp(),
+            on,
+            rows_in: self.rows_in,
+            rows_out: self.rows_out,
+            rows_rejected: self.rows_rejected,
+            rows_with_error: self.rows_with_error,
+            reject_lines: self.reject_lines,
+            totals: self.totals.lines(&names),
+        }
+    }
+}
+
+/// A progress bar on standard error, drawn only when that is a terminal.
+struct Progress {
+    bar: indicatif::ProgressBar,
+}
+
+impl Progress {
+    fn new(wanted: bool, bytes: Option<u64>) -> Progress {
+        if !wanted || !std::io::stderr().is_terminal() {
+            return Progress {
+                bar: indicatif::ProgressBar::hidden(),
+            };
+        }
+        let bar = match bytes {
+            Some(len) => indicatif::ProgressBar::new(len).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {msg} ({eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            ),
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        Progress { bar }
+    }
+
+    fn update(&self, rows: u64, bytes: Option<u64>) {
+        if let Some(b) = bytes {
+            self.bar.set_position(b);
+        }
+        self.bar.set_message(format!("{rows} rows read"));
+        self.bar.tick();
+    }
+}
+
+/// Read, evaluate and write every row. The reader runs here; evaluation and writing run on
+/// two scoped threads joined by bounded channels, so at most a few chunks are held at once.
+fn pipeline(
+    src: &mut dyn RowSource,
+    ctx: &row::Context<'_>,
+    pool: &rayon::ThreadPool,
+    mut outputs: Outputs,
+    progress: &Progress,
+    chunk: usize,
+) -> Result<(Tally, Outputs), BatchError> {
+    std::thread::scope(|s| {
+        let (rows_tx, rows_rx) = sync_channel::<Vec<Row>>(1);
+        let (pieces_tx, pieces_rx) = sync_channel::<Result<Vec<Piece>, BatchError>>(1);
+        let evaluator = s.spawn(move || {
+            for rows in rows_rx {
+                let pieces = pool.install(|| {
+                    rows.par_chunks(PIECE_ROWS)
+                        .map(|p| ctx.piece(p))
+                        .collect::<Result<Vec<Piece>, BatchError>>()
+                });
+                if pieces_tx.send(pieces).is_err() {
+                    break;
+                }
+            }
+        });
+        let bar = &progress.bar;
+        let writer = s.spawn(move || -> Result<(Tally, Outputs), BatchError> {
+            let mut tally = Tally::default();
+            let columns = ctx.layout.header.len();
+            let show = |line: &str| bar.suspend(|| eprintln!("{line}"));
+            for pieces in pieces_rx {
+                for piece in pieces? {
+                    outputs.sink.write(&outputs.path, &piece, columns)?;
+                    for r in &piece.rejects {
+                        outputs.rejects.write(r, &show)?;
+                    }
+                    tally.rows_out += piece.rows_out;
+                    tally.rows_rejected += piece.rows_rejected;
+                    tally.rows_with_error += piece.rows_with_error;
+                    tally.reject_lines += piece.rejects.len() as u64;
+                    tally.totals.merge(piece.totals)?;
+                }
+            }
+            Ok((tally, outputs))
+        });
+        let mut read = Ok(());
+        let mut rows_in = 0u64;
+        loop {
+            let mut rows = Vec::with_capacity(chunk);
+            if let Err(e) = src.read_chunk(&mut rows, chunk) {
+                read = Err(e);
+                break;
+            }
+            if rows.is_empty() {
+                break;
+            }
+            rows_in += rows.len() as u64;
+            progress.update(rows_in, src.position());
+            // A send fails only when the writer has stopped on an error, reported below.
+            if rows_tx.send(rows).is_err() {
+                break;
+            }
+        }
+        drop(rows_tx);
+        let stopped = || BatchError::Threads("a batch thread stopped unexpectedly".to_string());
+        evaluator.join().map_err(|_| stopped())?;
+        let (mut tally, outputs) = writer.join().map_err(|_| stopped())??;
+        read?;
+        tally.rows_in = rows_in;
+        Ok((tally, outputs))
+    })
+}

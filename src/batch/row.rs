@@ -1,0 +1,158 @@
+//! One batch row from raw text to its place in the output: checked into facts (or rejected with
+//! every field error), evaluated, and encoded. Runs on the worker threads, a piece at a time.
+
+use super::encode::{Layout, Piece, Reject};
+use super::read::{RawRow, Row};
+use super::BatchError;
+use crate::expr::Value;
+use crate::input::Raw;
+use crate::profile::{Facts, FieldError, ProfileErrors};
+use crate::ruleset::RuleSet;
+use crate::Date;
+use std::sync::Arc;
+
+/// What every worker needs, shared read-only.
+pub(crate) struct Context<'a> {
+    pub rules: &'a RuleSet,
+    pub on: Date,
+    /// The header of CSV or xlsx input.
+    pub columns: Option<Arc<[String]>>,
+    /// Where the declared input `setting` is among the facts, when there is one.
+    pub setting: Option<usize>,
+    pub layout: &'a Layout,
+    /// False to measure everything but evaluation (see `Options::evaluate`).
+    pub evaluate: bool,
+    /// Without evaluation, the decision every valid row is given: the first row's.
+    pub stand_in: std::sync::OnceLock<crate::Decision>,
+}
+
+impl Context<'_> {
+    /// Check, evaluate and encode consecutive rows.
+    pub fn piece(&self, rows: &[Row]) -> Result<Piece, BatchError> {
+        let mut piece = Piece::default();
+        for row in rows {
+            match self.facts(row) {
+                Ok(facts) => {
+                    let setting = match self.setting.and_then(|i| facts.values.get(i)) {
+                        Some(Value::Text(t)) => t,
+                        _ => "",
+                    };
+                    let case_id = facts.case_id.as_deref();
+                    if self.evaluate {
+                        // The output has no reasons or trace; lean evaluation gives the same rest.
+                        let decision = self.rules.evaluate_lean(&facts, self.on);
+                        self.layout
+                            .encode(&decision, case_id, setting, &mut piece)?;
+                    } else {
+                        let decision = self
+                            .stand_in
+                            .get_or_init(|| self.rules.evaluate_lean(&facts, self.on));
+                        self.layout.encode(decision, case_id, setting, &mut piece)?;
+                    }
+                }
+                Err(e) => reject(&mut piece, row.number, e),
+            }
+        }
+        Ok(piece)
+    }
+
+    fn facts(&self, row: &Row) -> Result<Facts, ProfileErrors> {
+        match &row.raw {
+            RawRow::Json { line, complete } => self.json(line, *complete),
+            RawRow::Cells { cells, problems } => self.cells(cells, problems),
+            RawRow::Broken { case_id, errors } => Err(ProfileErrors {
+                case_id: case_id.clone(),
+                errors: errors.clone(),
+            }),
+        }
+    }
+
+    fn json(&self, line: &[u8], complete: bool) -> Result<Facts, ProfileErrors> {
+        let whole = |message: &str| ProfileErrors {
+            case_id: None,
+            errors: vec![FieldError {
+                field: "(row)".to_string(),
+                message: message.to_string(),
+            }],
+        };
+        let text = std::str::from_utf8(line).map_err(|_| whole("not valid UTF-8 text"))?;
+        if text.trim().is_empty() {
+            return Err(whole("empty line"));
+        }
+        self.rules.facts_from_json(text).map_err(|mut e| {
+            if !complete {
+                // Only a profile that does not parse is blamed on a cut: a complete object on
+                // a last line without a newline is an ordinary row.
+                for err in &mut e.errors {
+                    if err.field == "(profile)" && err.message.starts_with("not valid JSON") {
+                        err.message = format!(
+                            "the last line has no newline and is {}: the file may be cut short",
+                            err.message
+                        );
+                    }
+                }
+            }
+            e
+        })
+    }
+
+    fn cells(
+        &self,
+        cells: &csv::ByteRecord,
+        problems: &[FieldError],
+    ) -> Result<Facts, ProfileErrors> {
+        let columns = self.columns.as_deref().unwrap_or(&[]);
+        let mut read_errors = problems.to_vec();
+        let mut fields = Vec::with_capacity(columns.len());
+        for (name, cell) in columns.iter().zip(cells.iter()) {
+            match std::str::from_utf8(cell) {
+                Ok(text) => fields.push((name.as_str(), Raw::Cell(text))),
+                Err(_) => read_errors.push(FieldError {
+                    field: name.clone(),
+                    message: "not valid UTF-8 text".to_string(),
+                }),
+            }
+        }
+        let known = read_errors.len();
+        // A field with a problem as read is reported once, for that problem, not again by
+        // validation (e.g. as a missing required value).
+        let fields: Vec<_> = fields
+            .into_iter()
+            .filter(|(name, _)| !read_errors.iter().any(|e| e.field == *name))
+            .collect();
+        self.rules
+            .facts_from_fields(fields, read_errors)
+            .map_err(|mut e| {
+                let (read, checked) = e.errors.split_at(known.min(e.errors.len()));
+                let checked: Vec<FieldError> = checked
+                    .iter()
+                    .filter(|c| !read.iter().any(|r| r.field == c.field))
+                    .cloned()
+                    .collect();
+                e.errors.truncate(known);
+                e.errors.extend(checked);
+                e
+            })
+    }
+}
+
+/// Count a rejected row and keep one reject line per field error.
+fn reject(piece: &mut Piece, row: u64, e: ProfileErrors) {
+    piece.rows_rejected += 1;
+    let mut errors = e.errors;
+    if errors.is_empty() {
+        // Not expected from validation, but a rejected row must never leave no trace.
+        errors.push(FieldError {
+            field: "(row)".to_string(),
+            message: "rejected".to_string(),
+        });
+    }
+    for err in errors {
+        piece.rejects.push(Reject {
+            row,
+            case_id: e.case_id.clone(),
+            field: err.field,
+            message: err.message,
+        });
+    }
+}
