@@ -22,6 +22,9 @@ pub struct Input {
     pub max: Option<Decimal>,
     pub one_of: Vec<Decimal>,
     pub values: Vec<Choice>,
+    /// Each enum value as a `Value`, made once: every profile shares them, so a case holds no
+    /// text of its own for an enum and its values stay in cache.
+    labels: Vec<Value>,
     pub levels: Vec<Level>,
     pub max_length: Option<u32>,
     /// Inputs that must be given whenever this one is.
@@ -121,6 +124,7 @@ impl Input {
             max: spec.max.map(|d| d.0),
             one_of: spec.one_of.iter().map(|d| d.0).collect(),
             values: spec.values.clone(),
+            labels: spec.values.iter().map(|c| Value::text(&c.value)).collect(),
             levels: spec.levels.clone(),
             max_length: spec.max_length,
             requires: spec
@@ -223,8 +227,12 @@ impl Input {
             },
             InputKind::Enum => {
                 let text = self.text_of(raw)?;
-                if self.values.iter().any(|c| c.value == text) {
-                    return Ok(Value::text(text));
+                if let Some(i) = self.values.iter().position(|c| c.value == text) {
+                    return Ok(self
+                        .labels
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| Value::text(text)));
                 }
                 let allowed: Vec<&str> = self.values.iter().map(|c| c.value.as_str()).collect();
                 let hint = crate::suggest::did_you_mean(text, allowed.iter().copied())
