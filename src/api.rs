@@ -193,7 +193,7 @@ impl Engine {
         #[derive(Serialize)]
         struct Version {
             engine: &'static str,
-            ruleset: Option<crate::decision::RuleSetStamp>,
+            ruleset: Option<Arc<crate::decision::RuleSetStamp>>,
         }
         json(&Version {
             engine: ENGINE_VERSION,

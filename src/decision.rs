@@ -51,7 +51,8 @@ pub struct RuleSetStamp {
 pub struct Decision {
     pub case_id: Option<String>,
     pub on: Date,
-    pub ruleset: RuleSetStamp,
+    /// Shared by every decision of one rule set: made once, at load.
+    pub ruleset: Arc<RuleSetStamp>,
     /// One result per family, in the rule set's order.
     pub results: Vec<FamilyResult>,
 }

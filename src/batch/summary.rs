@@ -91,7 +91,7 @@ pub struct TotalLine {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The rule set every row was decided by.
-    pub ruleset: RuleSetStamp,
+    pub ruleset: std::sync::Arc<RuleSetStamp>,
     /// The evaluation date of every row.
     pub on: Date,
     /// Every row read: `rows_in == rows_out + rows_rejected`, always.

@@ -27,6 +27,8 @@ pub use select::{load_path, versions_in};
 pub struct RuleSet {
     source: Arc<Source>,
     digest: String,
+    /// What every decision carries, made once.
+    stamp: Arc<RuleSetStamp>,
     inputs: Vec<Input>,
     /// Slots of the manifest's constants follow the inputs.
     constants: Vec<Value>,
@@ -142,9 +144,17 @@ impl RuleSet {
             }
         }
         let digest = digest_of(b);
+        let m = &source.bundle.manifest;
+        let stamp = Arc::new(RuleSetStamp {
+            id: m.id.clone(),
+            version: m.version.clone(),
+            provenance: m.provenance,
+            digest: digest.clone(),
+        });
         Ok(RuleSet {
             source: Arc::new(source),
             digest,
+            stamp,
             inputs,
             constants,
             families,
@@ -222,14 +232,8 @@ impl RuleSet {
     }
 
     /// The stamp every decision carries.
-    pub fn stamp(&self) -> RuleSetStamp {
-        let m = self.manifest();
-        RuleSetStamp {
-            id: m.id.clone(),
-            version: m.version.clone(),
-            provenance: m.provenance,
-            digest: self.digest.clone(),
-        }
+    pub fn stamp(&self) -> Arc<RuleSetStamp> {
+        self.stamp.clone()
     }
 
     /// Validate a profile (JSON text) and evaluate it on `on`.
