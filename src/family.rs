@@ -255,10 +255,16 @@ impl Family {
         &self.steps
     }
 
-    /// Run the pipeline for one case; `values` holds the inputs and constants and receives
-    /// each step's value. `explain` false leaves out reasons and trace (and the work of building
-    /// them) but gives the same status, outputs and flags.
-    pub fn evaluate(&self, values: &mut [Value], on: Date, explain: bool) -> FamilyResult {
+    /// Run the pipeline for one case: `given` holds the inputs and constants, read in place, and
+    /// `steps` receives each step's value. `explain` false leaves out reasons and trace (and the
+    /// work of building them) but gives the same status, outputs and flags.
+    pub fn evaluate(
+        &self,
+        given: Given<'_>,
+        steps: &mut [Value],
+        on: Date,
+        explain: bool,
+    ) -> FamilyResult {
         let mut run = Run {
             family: self,
             reasons: Vec::new(),
@@ -267,7 +273,8 @@ impl Family {
         };
         for step in &self.steps {
             let env = CaseEnv {
-                values,
+                given,
+                steps,
                 on,
                 explain,
             };
@@ -276,7 +283,7 @@ impl Family {
                     Ok(true) => {}
                     Ok(false) => {
                         for &s in &step.slots {
-                            values[s as usize] = Value::Null;
+                            given.set(steps, s, Value::Null);
                         }
                         run.push_trace(step, Value::Null, Detail::Skipped);
                         continue;
@@ -293,7 +300,8 @@ impl Family {
                 if outcome.value == Value::Bool(true) {
                     run.push_trace(step, outcome.value, outcome.detail);
                     let outputs = self.outputs_so_far(&CaseEnv {
-                        values,
+                        given,
+                        steps,
                         on,
                         explain,
                     });
@@ -302,16 +310,18 @@ impl Family {
             }
             let mut more = outcome.more.into_iter();
             for (k, &s) in step.slots.iter().enumerate() {
-                values[s as usize] = if k == 0 {
+                let value = if k == 0 {
                     outcome.value.clone()
                 } else {
                     more.next().unwrap_or(Value::Null)
                 };
+                given.set(steps, s, value);
             }
             run.push_trace(step, outcome.value, outcome.detail);
             if let Some(reason) = &step.reason {
                 let env = CaseEnv {
-                    values,
+                    given,
+                    steps,
                     on,
                     explain,
                 };
@@ -322,7 +332,8 @@ impl Family {
             }
         }
         let env = CaseEnv {
-            values,
+            given,
+            steps,
             on,
             explain,
         };
@@ -437,16 +448,51 @@ fn infer_format(expr: &Expr, names: &Names) -> OutputFormat {
     }
 }
 
+/// What a case starts with, read where it lies rather than copied for every case: the
+/// validated inputs (slots from 0), then the rule set's constants. Step values follow them.
+#[derive(Clone, Copy)]
+pub struct Given<'a> {
+    pub inputs: &'a [Value],
+    pub constants: &'a [Value],
+}
+
+impl Given<'_> {
+    /// The first slot that holds a step's value.
+    fn steps_from(&self) -> usize {
+        self.inputs.len() + self.constants.len()
+    }
+
+    /// Store a step's value in its slot (slots of inputs and constants are never written).
+    fn set(&self, steps: &mut [Value], slot: Slot, value: Value) {
+        if let Some(place) = (slot as usize)
+            .checked_sub(self.steps_from())
+            .and_then(|i| steps.get_mut(i))
+        {
+            *place = value;
+        }
+    }
+}
+
 /// The values of one case during evaluation.
 pub(crate) struct CaseEnv<'a> {
-    pub values: &'a [Value],
+    pub given: Given<'a>,
+    pub steps: &'a [Value],
     pub on: Date,
     pub explain: bool,
 }
 
 impl Env for CaseEnv<'_> {
     fn value(&self, slot: Slot) -> &Value {
-        self.values.get(slot as usize).unwrap_or(&Value::Null)
+        let s = slot as usize;
+        let inputs = self.given.inputs.len();
+        let found = if s < inputs {
+            self.given.inputs.get(s)
+        } else if s < self.given.steps_from() {
+            self.given.constants.get(s - inputs)
+        } else {
+            self.steps.get(s - self.given.steps_from())
+        };
+        found.unwrap_or(&Value::Null)
     }
     fn on(&self) -> Date {
         self.on
@@ -458,14 +504,15 @@ impl Env for CaseEnv<'_> {
 
 /// Evaluate every family of a rule set for one case.
 pub(crate) fn evaluate(rules: &RuleSet, facts: &Facts, on: Date, explain: bool) -> Decision {
-    let mut values = Vec::with_capacity(rules.slot_count());
-    values.extend_from_slice(&facts.values);
-    values.extend_from_slice(rules.constants());
-    values.resize(rules.slot_count(), Value::Null);
+    let given = Given {
+        inputs: &facts.values,
+        constants: rules.constants(),
+    };
+    let mut steps = vec![Value::Null; rules.slot_count().saturating_sub(given.steps_from())];
     let results = rules
         .families()
         .iter()
-        .map(|f| f.evaluate(&mut values, on, explain))
+        .map(|f| f.evaluate(given, &mut steps, on, explain))
         .collect();
     Decision {
         case_id: facts.case_id.clone(),
