@@ -197,6 +197,24 @@ impl Table {
 
     /// Apply the hit policy to the matching rows.
     pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
+        if self.policy == HitPolicy::First && !env.explaining() {
+            // Without a trace, FIRST needs no list of matches: the first row decides.
+            for row in &self.rows {
+                if row.matches(env)? {
+                    if let Some(t) = &row.reason {
+                        t.check(env)?;
+                    }
+                    let mut values = row.outputs(env)?.into_iter();
+                    let value = values.next().unwrap_or(Value::Null);
+                    return Ok(Outcome {
+                        value,
+                        more: values.collect(),
+                        detail: Detail::None,
+                        reasons: Vec::new(),
+                    });
+                }
+            }
+        }
         let mut matched = Vec::new();
         for (i, row) in self.rows.iter().enumerate() {
             if row.matches(env)? {
