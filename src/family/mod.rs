@@ -1,16 +1,19 @@
 //! A family: one decision (e.g. `topup`) as an ordered pipeline of named steps, then outputs,
 //! flags and reasons. Compiled once; evaluated per case into a status, outputs and a trace.
 
-use crate::decision::{Decision, Detail, FamilyResult, Output, Status, TraceEntry};
-use crate::expr::{Env, EvalError, Expr, Scope, Slot, Template, Type, Value};
+use crate::decision::{Detail, FamilyResult, Output, Status, TraceEntry};
+use crate::expr::{EvalError, Expr, Scope, Slot, Template, Type, Value};
 use crate::input::Input;
-use crate::profile::Facts;
 use crate::ruleset::error::{At, LoadError};
 use crate::ruleset::format::{FamilySpec, OutputFormat};
-use crate::ruleset::RuleSet;
 use crate::steps::{truth, Ctx, Kind, Names};
 use crate::Date;
 use std::sync::Arc;
+
+mod case;
+pub(crate) use case::evaluate;
+use case::CaseEnv;
+pub use case::Given;
 
 /// A compiled family.
 #[derive(Debug, Clone)]
@@ -445,79 +448,5 @@ fn infer_format(expr: &Expr, names: &Names) -> OutputFormat {
         Type::Date => OutputFormat::Date,
         Type::List(_) => OutputFormat::List,
         Type::Text | Type::Null | Type::Any => OutputFormat::Text,
-    }
-}
-
-/// What a case starts with, read where it lies rather than copied for every case: the
-/// validated inputs (slots from 0), then the rule set's constants. Step values follow them.
-#[derive(Clone, Copy)]
-pub struct Given<'a> {
-    pub inputs: &'a [Value],
-    pub constants: &'a [Value],
-}
-
-impl Given<'_> {
-    /// The first slot that holds a step's value.
-    fn steps_from(&self) -> usize {
-        self.inputs.len() + self.constants.len()
-    }
-
-    /// Store a step's value in its slot (slots of inputs and constants are never written).
-    fn set(&self, steps: &mut [Value], slot: Slot, value: Value) {
-        if let Some(place) = (slot as usize)
-            .checked_sub(self.steps_from())
-            .and_then(|i| steps.get_mut(i))
-        {
-            *place = value;
-        }
-    }
-}
-
-/// The values of one case during evaluation.
-pub(crate) struct CaseEnv<'a> {
-    pub given: Given<'a>,
-    pub steps: &'a [Value],
-    pub on: Date,
-    pub explain: bool,
-}
-
-impl Env for CaseEnv<'_> {
-    fn value(&self, slot: Slot) -> &Value {
-        let s = slot as usize;
-        let inputs = self.given.inputs.len();
-        let found = if s < inputs {
-            self.given.inputs.get(s)
-        } else if s < self.given.steps_from() {
-            self.given.constants.get(s - inputs)
-        } else {
-            self.steps.get(s - self.given.steps_from())
-        };
-        found.unwrap_or(&Value::Null)
-    }
-    fn on(&self) -> Date {
-        self.on
-    }
-    fn explaining(&self) -> bool {
-        self.explain
-    }
-}
-
-/// Evaluate every family of a rule set for one case.
-pub(crate) fn evaluate(rules: &RuleSet, facts: &Facts, on: Date, explain: bool) -> Decision {
-    let given = Given {
-        inputs: &facts.values,
-        constants: rules.constants(),
-    };
-    let mut steps = vec![Value::Null; rules.slot_count().saturating_sub(given.steps_from())];
-    let results = rules
-        .families()
-        .iter()
-        .map(|f| f.evaluate(given, &mut steps, on, explain))
-        .collect();
-    Decision {
-        case_id: facts.case_id.clone(),
-        on,
-        ruleset: rules.stamp(),
-        results,
     }
 }
