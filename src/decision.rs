@@ -148,23 +148,33 @@ pub struct Output {
 impl Output {
     /// The value as the decision JSON writes it (money as `"4000.00"`).
     pub fn to_json(&self) -> serde_json::Value {
-        match (&self.value, self.format) {
-            (Value::Number(n), OutputFormat::Money) => crate::money::to_pence_string(*n)
-                .map_or_else(|| value_to_json(&self.value), serde_json::Value::String),
-            (Value::Number(n), OutputFormat::Decimal) => {
-                serde_json::Value::String(n.normalize().to_string())
-            }
-            (v, _) => value_to_json(v),
-        }
+        output_json(&self.value, self.format)
     }
 
     /// The value as text for a CSV cell or a test: money with two decimals, null as empty.
     pub fn to_text(&self) -> String {
-        match self.to_json() {
-            serde_json::Value::Null => String::new(),
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
+        output_text(&self.value, self.format)
+    }
+}
+
+/// An output's value as the decision JSON writes it in its format (money as `"4000.00"`).
+pub fn output_json(value: &Value, format: OutputFormat) -> serde_json::Value {
+    match (value, format) {
+        (Value::Number(n), OutputFormat::Money) => crate::money::to_pence_string(*n)
+            .map_or_else(|| value_to_json(value), serde_json::Value::String),
+        (Value::Number(n), OutputFormat::Decimal) => {
+            serde_json::Value::String(n.normalize().to_string())
         }
+        (v, _) => value_to_json(v),
+    }
+}
+
+/// An output's value as text in its format: money with two decimals, null as empty.
+pub fn output_text(value: &Value, format: OutputFormat) -> String {
+    match output_json(value, format) {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
     }
 }
 

@@ -319,6 +319,11 @@ impl Input {
         Ok(())
     }
 
+    /// Each enum value as the shared `Value` every validated profile holds.
+    pub(crate) fn labels(&self) -> &[Value] {
+        &self.labels
+    }
+
     /// The descriptor level with this value, if the input declares levels.
     pub fn level(&self, value: &Value) -> Option<&Level> {
         let n = value.as_number()?;

@@ -23,6 +23,7 @@ mod embedded;
 pub mod explain;
 pub mod expr;
 pub mod family;
+pub mod fast;
 pub mod input;
 pub mod money;
 pub mod profile;

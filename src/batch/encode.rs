@@ -3,8 +3,9 @@
 
 use super::summary::{TotalKey, Totals};
 use super::{BatchError, Format};
-use crate::decision::{Decision, Output};
+use crate::decision::{output_json, output_text, Decision, Status};
 use crate::expr::Value;
+use crate::fast::{Lean, OutRef};
 use crate::ruleset::format::OutputFormat;
 use crate::ruleset::RuleSet;
 
@@ -75,32 +76,36 @@ impl Layout {
     /// Encode one decided row into `piece`, and count its money outputs into the totals.
     pub fn encode(
         &self,
-        d: &Decision,
+        d: &impl Decided,
         case_id: Option<&str>,
         setting: &str,
         piece: &mut Piece,
     ) -> Result<(), BatchError> {
         let mut row = RowWriter::new(self, piece);
         row.text(case_id);
-        for (i, (fam, result)) in self.families.iter().zip(&d.results).enumerate() {
-            row.text(Some(result.status.as_str()));
-            for (output, (_, format)) in result.outputs.iter().zip(&fam.outputs) {
-                row.output(output, *format);
+        for (i, fam) in self.families.iter().enumerate() {
+            row.text(Some(d.status(i).as_str()));
+            for (k, (_, format)) in fam.outputs.iter().enumerate() {
+                row.output(d.output(i, k), *format);
             }
             let band = fam
                 .band
-                .and_then(|b| result.outputs.get(b))
-                .map(Output::to_text)
+                .and_then(|b| Some(ref_text(d.output(i, b), fam.outputs.get(b)?.1)))
                 .unwrap_or_default();
             for &m in &fam.money {
-                if let Some(Value::Number(amount)) = result.outputs.get(m).map(|o| &o.value) {
+                let amount = match d.output(i, m) {
+                    OutRef::Value(Value::Number(n)) => Some(*n),
+                    OutRef::Owned(Value::Number(n)) => Some(n),
+                    _ => None,
+                };
+                if let Some(amount) = amount {
                     let key = TotalKey {
                         family: i,
                         output: m,
                         band: band.clone(),
                         setting: setting.to_string(),
                     };
-                    row.piece.totals.add(key, *amount)?;
+                    row.piece.totals.add(key, amount)?;
                 }
             }
         }
@@ -113,6 +118,49 @@ impl Layout {
             piece.rows_with_error += 1;
         }
         Ok(())
+    }
+}
+
+/// A decision as the batch reads it: the interpreter's [`Decision`], or a [`Lean`] one.
+pub(crate) trait Decided {
+    fn status(&self, family: usize) -> Status;
+    fn output(&self, family: usize, output: usize) -> OutRef<'_>;
+    fn has_error(&self) -> bool;
+}
+
+impl Decided for Decision {
+    fn status(&self, family: usize) -> Status {
+        self.results.get(family).map_or(Status::Error, |r| r.status)
+    }
+    fn output(&self, family: usize, output: usize) -> OutRef<'_> {
+        match self.results.get(family).and_then(|r| r.outputs.get(output)) {
+            Some(o) => OutRef::Value(&o.value),
+            None => OutRef::Owned(Value::Null),
+        }
+    }
+    fn has_error(&self) -> bool {
+        Decision::has_error(self)
+    }
+}
+
+impl Decided for Lean<'_> {
+    fn status(&self, family: usize) -> Status {
+        Lean::status(self, family)
+    }
+    fn output(&self, family: usize, output: usize) -> OutRef<'_> {
+        Lean::output(self, family, output)
+    }
+    fn has_error(&self) -> bool {
+        Lean::has_error(self)
+    }
+}
+
+/// An output's text in its format, for grouping totals by band.
+fn ref_text(r: OutRef, format: OutputFormat) -> String {
+    match r {
+        OutRef::Text(t) => t.to_string(),
+        OutRef::Value(v) => output_text(v, format),
+        OutRef::Owned(v) => output_text(&v, format),
     }
 }
 
@@ -198,28 +246,45 @@ impl<'a> RowWriter<'a> {
     }
 
     /// An output as the decision writes it: money "4000.00", whole numbers as numbers.
-    fn output(&mut self, output: &Output, format: OutputFormat) {
+    fn output(&mut self, output: OutRef, format: OutputFormat) {
         self.start_cell();
+        let owned;
+        let value = match output {
+            // Labels are most cells: written straight from the rule set's own text.
+            OutRef::Text(t) => {
+                match self.layout.format {
+                    Format::Csv => csv_field(&mut self.piece.out, t),
+                    Format::Jsonl => json_string(&mut self.piece.out, t),
+                    Format::Xlsx => self.piece.cells.push(Cell::Text(t.to_string())),
+                }
+                return;
+            }
+            OutRef::Value(v) => v,
+            OutRef::Owned(v) => {
+                owned = v;
+                &owned
+            }
+        };
         match self.layout.format {
-            // Labels, money and nulls are most cells: written without a JSON value between.
-            Format::Csv => match (&output.value, format) {
+            // Money and nulls are most of the rest: written without a JSON value between.
+            Format::Csv => match (value, format) {
                 (Value::Null, _) => {}
                 (Value::Text(t), _) => csv_field(&mut self.piece.out, t),
                 (Value::Number(n), OutputFormat::Money) => {
                     match crate::money::to_pence_string(*n) {
                         Some(pence) => self.piece.out.extend_from_slice(pence.as_bytes()),
-                        None => csv_field(&mut self.piece.out, &output.to_text()),
+                        None => csv_field(&mut self.piece.out, &output_text(value, format)),
                     }
                 }
-                _ => csv_field(&mut self.piece.out, &output.to_text()),
+                _ => csv_field(&mut self.piece.out, &output_text(value, format)),
             },
             Format::Jsonl => {
                 // Writing a JSON value into a Vec cannot fail.
-                let _ = serde_json::to_writer(&mut self.piece.out, &output.to_json());
+                let _ = serde_json::to_writer(&mut self.piece.out, &output_json(value, format));
             }
             Format::Xlsx => {
-                let text = output.to_text();
-                self.piece.cells.push(match (&output.value, format) {
+                let text = output_text(value, format);
+                self.piece.cells.push(match (value, format) {
                     (Value::Null, _) => Cell::Empty,
                     (Value::Number(_), OutputFormat::Money) => Cell::Money(text),
                     (Value::Number(_), OutputFormat::Integer) => Cell::Number(text),

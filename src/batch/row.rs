@@ -30,6 +30,7 @@ impl Context<'_> {
     /// Check, evaluate and encode consecutive rows.
     pub fn piece(&self, rows: &[Row]) -> Result<Piece, BatchError> {
         let mut piece = Piece::default();
+        let mut buf = crate::fast::LeanBuf::default();
         for row in rows {
             match self.facts(row) {
                 Ok(facts) => {
@@ -40,9 +41,8 @@ impl Context<'_> {
                     let case_id = facts.case_id.as_deref();
                     if self.evaluate {
                         // The output has no reasons or trace; lean evaluation gives the same rest.
-                        let decision = self.rules.evaluate_lean(&facts, self.on);
-                        self.layout
-                            .encode(&decision, case_id, setting, &mut piece)?;
+                        let lean = self.rules.evaluate_into(&facts, self.on, &mut buf);
+                        self.layout.encode(&lean, case_id, setting, &mut piece)?;
                     } else {
                         let decision = self
                             .stand_in

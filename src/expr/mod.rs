@@ -8,6 +8,7 @@ mod ast;
 mod builtins;
 mod check;
 mod eval;
+mod fast;
 mod functions;
 mod lexer;
 mod parser;
@@ -22,6 +23,7 @@ mod tests_functions;
 #[cfg(test)]
 mod tests_template;
 mod value;
+pub(crate) use fast::FastExpr;
 pub use value::{Type, Value};
 
 use std::sync::Arc;
@@ -203,6 +205,14 @@ impl Template {
             }
         }
         out
+    }
+
+    /// The expressions in the holes, in order.
+    pub(crate) fn holes(&self) -> impl Iterator<Item = &Expr> {
+        self.parts.iter().filter_map(|p| match p {
+            template::Part::Hole(e, _) => Some(e),
+            template::Part::Lit(_) => None,
+        })
     }
 
     /// Fill the holes for one case.

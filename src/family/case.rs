@@ -17,7 +17,7 @@ pub struct Given<'a> {
 
 impl Given<'_> {
     /// The first slot that holds a step's value.
-    pub(super) fn steps_from(&self) -> usize {
+    pub(crate) fn steps_from(&self) -> usize {
         self.inputs.len() + self.constants.len()
     }
 

@@ -20,10 +20,10 @@ pub use case::Given;
 pub struct Family {
     pub name: Arc<str>,
     pub title: String,
-    steps: Vec<Step>,
-    outputs: Vec<OutputDef>,
-    flags: Vec<FlagDef>,
-    reasons: Vec<ReasonDef>,
+    pub(crate) steps: Vec<Step>,
+    pub(crate) outputs: Vec<OutputDef>,
+    pub(crate) flags: Vec<FlagDef>,
+    pub(crate) reasons: Vec<ReasonDef>,
 }
 
 /// A compiled step with its slots.
@@ -31,18 +31,18 @@ pub struct Family {
 pub struct Step {
     pub name: Arc<str>,
     /// Where its value goes (a table with several outputs has one slot per output).
-    slots: Vec<Slot>,
-    when: Option<Expr>,
-    reason: Option<Template>,
+    pub(crate) slots: Vec<Slot>,
+    pub(crate) when: Option<Expr>,
+    pub(crate) reason: Option<Template>,
     pub kind: Kind,
 }
 
 #[derive(Debug, Clone)]
-struct OutputDef {
-    name: Arc<str>,
+pub(crate) struct OutputDef {
+    pub(crate) name: Arc<str>,
     label: Option<String>,
-    expr: Expr,
-    format: OutputFormat,
+    pub(crate) expr: Expr,
+    pub(crate) format: OutputFormat,
 }
 
 impl OutputDef {
@@ -63,16 +63,16 @@ impl OutputDef {
 }
 
 #[derive(Debug, Clone)]
-struct FlagDef {
-    flag: String,
-    when: Expr,
-    reason: Template,
+pub(crate) struct FlagDef {
+    pub(crate) flag: String,
+    pub(crate) when: Expr,
+    pub(crate) reason: Template,
 }
 
 #[derive(Debug, Clone)]
-struct ReasonDef {
-    when: Option<Expr>,
-    text: Template,
+pub(crate) struct ReasonDef {
+    pub(crate) when: Option<Expr>,
+    pub(crate) text: Template,
 }
 
 fn is_identifier(name: &str) -> bool {

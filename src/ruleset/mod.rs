@@ -34,6 +34,8 @@ pub struct RuleSet {
     constants: Vec<Value>,
     families: Vec<Family>,
     slot_count: usize,
+    /// The families compiled once more for lean evaluation.
+    program: Arc<crate::fast::Program>,
 }
 
 impl RuleSet {
@@ -151,7 +153,11 @@ impl RuleSet {
             provenance: m.provenance,
             digest: digest.clone(),
         });
+        let program = Arc::new(crate::fast::Program::compile(
+            &inputs, &constants, &families, next_slot,
+        ));
         Ok(RuleSet {
+            program,
             source: Arc::new(source),
             digest,
             stamp,
@@ -250,6 +256,38 @@ impl RuleSet {
     /// Evaluate without reasons or trace, for batch runs: the same status, outputs and flags as
     /// [`RuleSet::evaluate`], and an error still says what went wrong, at a fraction of the cost.
     pub fn evaluate_lean(&self, facts: &Facts, on: Date) -> Decision {
+        self.program.evaluate(self, facts, on).0
+    }
+
+    /// Evaluate without reasons or trace into reusable buffers, and read the result in place:
+    /// what batch runs do, allocating nothing per case once `buf` has grown. Statuses and
+    /// outputs are those of [`RuleSet::evaluate_lean`].
+    pub fn evaluate_into<'a>(
+        &'a self,
+        facts: &'a Facts,
+        on: Date,
+        buf: &'a mut crate::fast::LeanBuf,
+    ) -> crate::fast::Lean<'a> {
+        self.program.run(self, facts, on, buf);
+        crate::fast::Lean {
+            program: &self.program,
+            given: crate::family::Given {
+                inputs: &facts.values,
+                constants: &self.constants,
+            },
+            buf,
+        }
+    }
+
+    /// `evaluate_lean`, and how many families the compiled tier decided (for its tests).
+    #[doc(hidden)]
+    pub fn evaluate_lean_tiers(&self, facts: &Facts, on: Date) -> (Decision, crate::fast::Tiers) {
+        self.program.evaluate(self, facts, on)
+    }
+
+    /// `evaluate_lean` by the interpreter alone: the reference the compiled tier is held to.
+    #[doc(hidden)]
+    pub fn evaluate_lean_interpreted(&self, facts: &Facts, on: Date) -> Decision {
         crate::family::evaluate(self, facts, on, false)
     }
 

@@ -13,11 +13,11 @@ use std::sync::Arc;
 /// A compiled lookup table.
 #[derive(Debug, Clone)]
 pub struct Lookup {
-    keys: Vec<Expr>,
+    pub(crate) keys: Vec<Expr>,
     /// (first label, second label or null, value); a JSON null cell is left out (no value).
     /// Labels are kept as values of the key's type, so finding a cell compares values and
     /// formats nothing.
-    cells: Vec<(Value, Value, Decimal)>,
+    pub(crate) cells: Vec<(Value, Value, Decimal)>,
 }
 
 impl Lookup {

@@ -13,22 +13,22 @@ use std::sync::Arc;
 /// A compiled money step.
 #[derive(Debug, Clone)]
 pub struct Money {
-    rate: Expr,
+    pub(crate) rate: Expr,
     /// Multipliers from the basis: none, terms, months, weeks, or hours and weeks.
-    quantity: Vec<Quantity>,
-    prorate: Option<Prorate>,
-    cap: Option<Expr>,
-    round: Option<(RoundingMode, u32)>,
+    pub(crate) quantity: Vec<Quantity>,
+    pub(crate) prorate: Option<Prorate>,
+    pub(crate) cap: Option<Expr>,
+    pub(crate) round: Option<(RoundingMode, u32)>,
 }
 
 #[derive(Debug, Clone)]
-enum Quantity {
+pub(crate) enum Quantity {
     Fixed(Decimal),
     Expr(Expr),
 }
 
 #[derive(Debug, Clone)]
-enum Prorate {
+pub(crate) enum Prorate {
     Ratio {
         part: Expr,
         whole: Expr,

@@ -12,29 +12,29 @@ use std::sync::Arc;
 /// A compiled set of ranges.
 #[derive(Debug, Clone)]
 pub struct Ranges {
-    of: Expr,
-    ranges: Vec<Range>,
-    outside: Outside,
+    pub(crate) of: Expr,
+    pub(crate) ranges: Vec<Range>,
+    pub(crate) outside: Outside,
 }
 
 #[derive(Debug, Clone)]
-struct Range {
-    label: Value,
-    min: Decimal,
-    top: Top,
+pub(crate) struct Range {
+    pub(crate) label: Value,
+    pub(crate) min: Decimal,
+    pub(crate) top: Top,
     /// How the range reads in traces and messages, e.g. `18-27`.
     shown: Arc<str>,
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Top {
+pub(crate) enum Top {
     Max(Decimal),
     Below(Decimal),
     Open,
 }
 
 impl Range {
-    fn holds(&self, v: Decimal) -> bool {
+    pub(crate) fn holds(&self, v: Decimal) -> bool {
         v >= self.min
             && match self.top {
                 Top::Max(m) => v <= m,

@@ -12,16 +12,16 @@ use std::sync::Arc;
 /// A compiled score.
 #[derive(Debug, Clone)]
 pub struct Score {
-    combine: Combine,
-    rows: Vec<Row>,
+    pub(crate) combine: Combine,
+    pub(crate) rows: Vec<Row>,
 }
 
 #[derive(Debug, Clone)]
-struct Row {
+pub(crate) struct Row {
     input: Arc<str>,
-    slot: Slot,
+    pub(crate) slot: Slot,
     /// Level as it appears in a profile (a number or a text label) to weight.
-    weights: Vec<(Value, Decimal)>,
+    pub(crate) weights: Vec<(Value, Decimal)>,
 }
 
 impl Row {

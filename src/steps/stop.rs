@@ -10,9 +10,9 @@ use crate::ruleset::format::StopSpec;
 /// A compiled stop.
 #[derive(Debug, Clone)]
 pub struct Stop {
-    when: Expr,
+    pub(crate) when: Expr,
     pub status: Status,
-    reason: Template,
+    pub(crate) reason: Template,
 }
 
 impl Stop {

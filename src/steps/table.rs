@@ -12,20 +12,20 @@ use std::sync::Arc;
 /// A compiled decision table.
 #[derive(Debug, Clone)]
 pub struct Table {
-    policy: HitPolicy,
+    pub(crate) policy: HitPolicy,
     outputs: Vec<Arc<str>>,
-    rows: Vec<Row>,
+    pub(crate) rows: Vec<Row>,
     priority: Vec<Value>,
-    default: Option<Vec<Expr>>,
+    pub(crate) default: Option<Vec<Expr>>,
 }
 
 #[derive(Debug, Clone)]
-struct Row {
+pub(crate) struct Row {
     /// Every condition must hold (one per non-blank cell, or one expression).
-    when: Vec<Expr>,
+    pub(crate) when: Vec<Expr>,
     /// One expression per output, in output order.
-    then: Vec<Expr>,
-    reason: Option<Template>,
+    pub(crate) then: Vec<Expr>,
+    pub(crate) reason: Option<Template>,
 }
 
 impl Row {

@@ -1,0 +1,318 @@
+//! The compiled tier of lean evaluation (batch runs): each family compiled once more, to typed
+//! code over a flat array of copyable values. It decides almost every case; any case it cannot
+//! decide exactly (an error to word, a list, a text only the interpreter holds) goes to the
+//! interpreter, which stays the reference. `tests/compiled.rs` holds the two to the same answers.
+
+mod family;
+mod steps;
+mod value;
+
+use crate::decision::{Decision, FamilyResult, Output};
+use crate::expr::Value;
+use crate::family::Given;
+use crate::input::Input;
+use crate::profile::Facts;
+use crate::ruleset::RuleSet;
+use crate::Date;
+use family::{FastFamily, Verdict};
+use value::InputCodes;
+pub(crate) use value::{same, Syms, V};
+
+/// One case's values during a compiled run: inputs, then constants, then step values.
+pub(crate) struct Regs<'a> {
+    pub v: &'a mut [V],
+    pub on: Date,
+    pub syms: &'a Syms,
+}
+
+impl Regs<'_> {
+    /// The value in a slot (`None` only for a slot that does not exist).
+    pub fn get(&self, slot: u32) -> Option<V> {
+        self.v.get(slot as usize).copied()
+    }
+
+    /// Store a step's value.
+    pub fn set(&mut self, slot: u32, value: V) {
+        if let Some(place) = self.v.get_mut(slot as usize) {
+            *place = value;
+        }
+    }
+}
+
+/// A rule set's compiled tier: interned texts, the constants, and each family's compiled form
+/// (`None` for a family that uses something only the interpreter does).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Program {
+    syms: Syms,
+    codes: Option<InputCodes>,
+    inputs: usize,
+    constants: Vec<V>,
+    families: Vec<Option<FastFamily>>,
+    slot_count: usize,
+}
+
+/// Reusable buffers of lean evaluation, one per worker: nothing is allocated per case once
+/// they have grown to the rule set's size.
+#[derive(Debug, Default)]
+pub struct LeanBuf {
+    regs: Vec<V>,
+    steps: Vec<Value>,
+    families: Vec<FamilyOut>,
+}
+
+/// One family's lean result: compiled (a verdict and compiled outputs) or the interpreter's.
+#[derive(Debug, Default)]
+struct FamilyOut {
+    verdict: Option<family::Verdict>,
+    values: Vec<V>,
+    interpreted: Option<FamilyResult>,
+}
+
+/// One output value as the batch writes it: text borrowed from the rule set or the case.
+#[derive(Debug)]
+pub enum OutRef<'a> {
+    Text(&'a str),
+    Value(&'a Value),
+    /// A number, boolean, date or null (nothing shared).
+    Owned(Value),
+}
+
+/// A lean decision in a [`LeanBuf`], read in place.
+pub struct Lean<'a> {
+    pub(crate) program: &'a Program,
+    pub(crate) given: Given<'a>,
+    pub(crate) buf: &'a LeanBuf,
+}
+
+impl<'a> Lean<'a> {
+    /// The status of family `k` (in the rule set's order).
+    pub fn status(&self, k: usize) -> crate::decision::Status {
+        match self.buf.families.get(k) {
+            Some(FamilyOut {
+                interpreted: Some(r),
+                ..
+            }) => r.status,
+            Some(FamilyOut {
+                verdict: Some(v), ..
+            }) => v.status,
+            _ => crate::decision::Status::Error,
+        }
+    }
+
+    /// Output `i` of family `k`.
+    pub fn output(&self, k: usize, i: usize) -> OutRef<'a> {
+        match self.buf.families.get(k) {
+            Some(FamilyOut {
+                interpreted: Some(r),
+                ..
+            }) => r
+                .outputs
+                .get(i)
+                .map_or(OutRef::Owned(Value::Null), |o| OutRef::Value(&o.value)),
+            Some(f) => f.values.get(i).map_or(OutRef::Owned(Value::Null), |v| {
+                self.program.cell(*v, &self.given)
+            }),
+            None => OutRef::Owned(Value::Null),
+        }
+    }
+
+    /// True when any family's status is `error`.
+    pub fn has_error(&self) -> bool {
+        (0..self.buf.families.len()).any(|k| self.status(k) == crate::decision::Status::Error)
+    }
+}
+
+/// How one case was decided: by the compiled tier for how many of its families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tiers {
+    pub compiled: usize,
+    pub interpreted: usize,
+}
+
+impl Program {
+    /// Compile the families of a rule set that has just been compiled for the interpreter.
+    pub fn compile(
+        inputs: &[Input],
+        constants: &[Value],
+        families: &[crate::family::Family],
+        slot_count: usize,
+    ) -> Program {
+        let mut syms = Syms::default();
+        let codes = InputCodes::new(inputs, &mut syms);
+        let constants = constants
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let slot = u32::try_from(inputs.len() + i).unwrap_or(u32::MAX);
+                syms.constant(c).unwrap_or(V::Opaque(slot))
+            })
+            .collect();
+        let families = families
+            .iter()
+            .map(|f| FastFamily::compile(f, &mut syms))
+            .collect();
+        Program {
+            syms,
+            codes: Some(codes),
+            inputs: inputs.len(),
+            constants,
+            families,
+            slot_count,
+        }
+    }
+
+    /// Evaluate every family without reasons or trace into `buf`: compiled where it can be,
+    /// else by the interpreter, family by family.
+    pub fn run(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) -> Tiers {
+        let regs = &mut buf.regs;
+        regs.clear();
+        let codes = self.codes.as_ref();
+        for i in 0..self.inputs {
+            let v = match (facts.values.get(i), codes) {
+                (Some(v), Some(c)) => c.code(i, v, &self.syms),
+                _ => V::Null,
+            };
+            regs.push(v);
+        }
+        regs.extend_from_slice(&self.constants);
+        regs.resize(self.slot_count.max(regs.len()), V::Null);
+        let given = Given {
+            inputs: &facts.values,
+            constants: rules.constants(),
+        };
+        let families = rules.families();
+        buf.families.resize_with(families.len(), FamilyOut::default);
+        let mut steps_ready = false;
+        let mut tiers = Tiers {
+            compiled: 0,
+            interpreted: 0,
+        };
+        for (k, (f, slot)) in families.iter().zip(&mut buf.families).enumerate() {
+            let mut r = Regs {
+                v: regs,
+                on,
+                syms: &self.syms,
+            };
+            slot.interpreted = None;
+            slot.verdict = self
+                .families
+                .get(k)
+                .and_then(Option::as_ref)
+                .and_then(|ff| ff.run(&mut r, &mut slot.values));
+            if slot.verdict.is_some() {
+                tiers.compiled += 1;
+                continue;
+            }
+            tiers.interpreted += 1;
+            if !steps_ready {
+                // The interpreter reads only its own family's step values, which it writes
+                // before reading: a buffer of nulls per case is all it needs.
+                buf.steps.clear();
+                buf.steps.resize(
+                    self.slot_count.saturating_sub(given.steps_from()),
+                    Value::Null,
+                );
+                steps_ready = true;
+            }
+            slot.interpreted = Some(f.evaluate(given, &mut buf.steps, on, false));
+        }
+        tiers
+    }
+
+    /// `run`, as a decision (the interpreter's lean decision, exactly).
+    pub fn evaluate(&self, rules: &RuleSet, facts: &Facts, on: Date) -> (Decision, Tiers) {
+        let mut buf = LeanBuf::default();
+        let tiers = self.run(rules, facts, on, &mut buf);
+        let given = Given {
+            inputs: &facts.values,
+            constants: rules.constants(),
+        };
+        let results = rules
+            .families()
+            .iter()
+            .zip(buf.families)
+            .map(|(f, out)| match (out.interpreted, out.verdict) {
+                (Some(result), _) => result,
+                (None, v) => {
+                    let v = v.unwrap_or(Verdict {
+                        status: crate::decision::Status::Error,
+                        flags: 0,
+                    });
+                    FamilyResult {
+                        family: f.name.clone(),
+                        status: v.status,
+                        outputs: f
+                            .outputs
+                            .iter()
+                            .zip(&out.values)
+                            .map(|(o, value)| Output {
+                                name: o.name.clone(),
+                                value: self.value(*value, &given),
+                                format: o.format,
+                            })
+                            .collect(),
+                        flags: f
+                            .flags
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| v.flags & (1 << i) != 0)
+                            .map(|(_, x)| x.flag.clone())
+                            .collect(),
+                        reasons: Vec::new(),
+                        trace: Vec::new(),
+                    }
+                }
+            })
+            .collect();
+        let decision = Decision {
+            case_id: facts.case_id.clone(),
+            on,
+            ruleset: rules.stamp(),
+            results,
+        };
+        (decision, tiers)
+    }
+
+    /// A compiled output as the batch writes it, text borrowed rather than shared.
+    pub(crate) fn cell<'a>(&'a self, v: V, given: &Given<'a>) -> OutRef<'a> {
+        match v {
+            V::Text(id) => self
+                .syms
+                .text(id)
+                .map_or(OutRef::Owned(Value::Null), |t| OutRef::Text(t)),
+            V::Opaque(_) => match self.value(v, given) {
+                Value::Text(_) | Value::List(_) => match self.opaque(v, given) {
+                    Some(r) => OutRef::Value(r),
+                    None => OutRef::Owned(Value::Null),
+                },
+                other => OutRef::Owned(other),
+            },
+            other => OutRef::Owned(self.value(other, given)),
+        }
+    }
+
+    fn opaque<'a>(&self, v: V, given: &Given<'a>) -> Option<&'a Value> {
+        let V::Opaque(slot) = v else { return None };
+        let s = slot as usize;
+        if s < self.inputs {
+            given.inputs.get(s)
+        } else {
+            given.constants.get(s - self.inputs)
+        }
+    }
+
+    /// The interpreter's value for a compiled one.
+    fn value(&self, v: V, given: &Given) -> Value {
+        match v {
+            V::Null => Value::Null,
+            V::Num(n) => Value::Number(n),
+            V::Bool(b) => Value::Bool(b),
+            V::Date(d) => Value::Date(d),
+            V::Text(id) => self
+                .syms
+                .text(id)
+                .map_or(Value::Null, |t| Value::Text(t.clone())),
+            V::Opaque(_) => self.opaque(v, given).cloned().unwrap_or(Value::Null),
+        }
+    }
+}

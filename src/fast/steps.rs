@@ -1,0 +1,428 @@
+//! The compiled form of each kind of step, and its evaluation for one case: the same values as
+//! the interpreter's lean run, or `None` for the interpreter to decide the case.
+
+use super::{same, Regs, Syms, V};
+use crate::decision::Status;
+use crate::expr::{FastExpr, Template};
+use crate::ruleset::format::{Combine, HitPolicy, Outside};
+use crate::steps::{lookup, money, ranges, score, stop, table, Kind};
+use rust_decimal::Decimal;
+
+/// The holes of a template that could fail (plain names cannot): a reason that is not written
+/// must still fail exactly when writing it would.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Checks(Box<[FastExpr]>);
+
+impl Checks {
+    pub fn new(t: &Template, syms: &mut Syms) -> Option<Checks> {
+        let mut out = Vec::new();
+        for e in t.holes() {
+            out.extend(e.fast_check(syms)?);
+        }
+        Some(Checks(out.into()))
+    }
+
+    pub fn of(t: Option<&Template>, syms: &mut Syms) -> Option<Checks> {
+        t.map_or(Some(Checks::default()), |t| Checks::new(t, syms))
+    }
+
+    pub fn pass(&self, r: &Regs) -> Option<()> {
+        for e in self.0.iter() {
+            e.eval(r)?;
+        }
+        Some(())
+    }
+}
+
+/// A compiled step kind.
+#[derive(Debug, Clone)]
+pub(crate) enum FastKind {
+    Let(FastExpr),
+    Stop {
+        when: FastExpr,
+        status: Status,
+        reason: Checks,
+    },
+    Score(FastScore),
+    Ranges {
+        of: FastExpr,
+        ranges: Vec<(ranges::Range, V)>,
+        outside: Outside,
+    },
+    Table(FastTable),
+    Lookup {
+        keys: Vec<FastExpr>,
+        cells: Vec<(V, V, Decimal)>,
+    },
+    Money(FastMoney),
+}
+
+/// What a step did: its value(s) are in place, or the family stops with a status.
+pub(crate) enum Done {
+    Next,
+    Stop(Status),
+}
+
+impl FastKind {
+    /// The compiled form of a step kind, when the compiled tier has one.
+    pub fn compile(kind: &Kind, syms: &mut Syms) -> Option<FastKind> {
+        Some(match kind {
+            Kind::Let(e) => FastKind::Let(e.fast(syms)?),
+            Kind::Stop(s) => compile_stop(s, syms)?,
+            Kind::Score(s) => FastKind::Score(FastScore::compile(s, syms)?),
+            Kind::Ranges(r) => FastKind::Ranges {
+                of: r.of.fast(syms)?,
+                ranges: r
+                    .ranges
+                    .iter()
+                    .map(|x| Some((x.clone(), syms.constant(&x.label)?)))
+                    .collect::<Option<_>>()?,
+                outside: r.outside,
+            },
+            Kind::Table(t) => FastKind::Table(FastTable::compile(t, syms)?),
+            Kind::Lookup(l) => compile_lookup(l, syms)?,
+            Kind::Money(m) => FastKind::Money(FastMoney::compile(m, syms)?),
+        })
+    }
+
+    /// Evaluate into the step's slots (`slots[0]` first, then a table's further outputs).
+    pub fn run(&self, r: &mut Regs, slots: &[u32]) -> Option<Done> {
+        let value = match self {
+            FastKind::Let(e) => e.eval(r)?,
+            FastKind::Stop {
+                when,
+                status,
+                reason,
+            } => {
+                if when.truth(r)? {
+                    reason.pass(r)?;
+                    return Some(Done::Stop(*status));
+                }
+                V::Bool(false)
+            }
+            FastKind::Score(s) => V::Num(s.eval(r)?),
+            FastKind::Ranges {
+                of,
+                ranges,
+                outside,
+            } => {
+                let v = of.num(r)?;
+                match ranges.iter().find(|(x, _)| x.holds(v)) {
+                    Some((_, label)) => *label,
+                    None if *outside == Outside::NoValue => V::Null,
+                    None => return None,
+                }
+            }
+            FastKind::Table(t) => return t.run(r, slots).map(|()| Done::Next),
+            FastKind::Lookup { keys, cells } => {
+                let first = match keys.first() {
+                    Some(k) => k.eval(r)?,
+                    None => V::Null,
+                };
+                let second = match keys.get(1) {
+                    Some(k) => k.eval(r)?,
+                    None => V::Null,
+                };
+                if keys.iter().zip([first, second]).any(|(_, v)| v.is_null()) {
+                    return None;
+                }
+                let mut found = None;
+                for (a, b, n) in cells {
+                    if same(*a, first)? && same(*b, second)? {
+                        found = Some(*n);
+                        break;
+                    }
+                }
+                V::Num(found?)
+            }
+            FastKind::Money(m) => V::Num(m.eval(r)?),
+        };
+        r.set(*slots.first()?, value);
+        Some(Done::Next)
+    }
+}
+
+fn compile_stop(s: &stop::Stop, syms: &mut Syms) -> Option<FastKind> {
+    Some(FastKind::Stop {
+        when: s.when.fast(syms)?,
+        status: s.status,
+        reason: Checks::new(&s.reason, syms)?,
+    })
+}
+
+fn compile_lookup(l: &lookup::Lookup, syms: &mut Syms) -> Option<FastKind> {
+    Some(FastKind::Lookup {
+        keys: l.keys.iter().map(|k| k.fast(syms)).collect::<Option<_>>()?,
+        cells: l
+            .cells
+            .iter()
+            .map(|(a, b, n)| Some((syms.constant(a)?, syms.constant(b)?, *n)))
+            .collect::<Option<_>>()?,
+    })
+}
+
+/// A compiled score: each input's weights, by whole-number level where levels are numbers.
+#[derive(Debug, Clone)]
+pub(crate) struct FastScore {
+    combine: Combine,
+    rows: Vec<ScoreRow>,
+}
+
+#[derive(Debug, Clone)]
+struct ScoreRow {
+    slot: u32,
+    weights: Vec<(V, Decimal)>,
+    /// Weights of whole-number levels 0..64 by level, for levels written without decimals.
+    by_level: Vec<Option<Decimal>>,
+}
+
+impl ScoreRow {
+    fn weight(&self, level: V) -> Option<Decimal> {
+        match level {
+            V::Null => None,
+            V::Num(n) if n.scale() == 0 && n.is_sign_positive() && n < Decimal::from(64) => {
+                *self.by_level.get(usize::try_from(n.mantissa()).ok()?)?
+            }
+            _ => {
+                for (k, w) in &self.weights {
+                    if same(*k, level)? {
+                        return Some(*w);
+                    }
+                }
+                None
+            }
+        }
+    }
+}
+
+impl FastScore {
+    fn compile(s: &score::Score, syms: &mut Syms) -> Option<FastScore> {
+        let rows = s
+            .rows
+            .iter()
+            .map(|row| {
+                let weights: Vec<(V, Decimal)> = row
+                    .weights
+                    .iter()
+                    .map(|(k, w)| Some((syms.constant(k)?, *w)))
+                    .collect::<Option<_>>()?;
+                let mut by_level = vec![None; 64];
+                for (k, w) in &weights {
+                    if let V::Num(n) = k {
+                        if n.fract().is_zero() && n.is_sign_positive() && *n < Decimal::from(64) {
+                            let i = usize::try_from(n.trunc().normalize().mantissa()).ok()?;
+                            // The first weight listed for a level wins, as in a linear search.
+                            if let Some(place @ None) = by_level.get_mut(i) {
+                                *place = Some(*w);
+                            }
+                        }
+                    }
+                }
+                Some(ScoreRow {
+                    slot: row.slot,
+                    weights,
+                    by_level,
+                })
+            })
+            .collect::<Option<_>>()?;
+        Some(FastScore {
+            combine: s.combine,
+            rows,
+        })
+    }
+
+    fn eval(&self, r: &Regs) -> Option<Decimal> {
+        if self.combine == Combine::Sum {
+            let mut total = Decimal::ZERO;
+            for row in &self.rows {
+                total = total.checked_add(row.weight(r.get(row.slot)?)?)?;
+            }
+            return Some(total);
+        }
+        let mut weights = Vec::with_capacity(self.rows.len());
+        for row in &self.rows {
+            weights.push(row.weight(r.get(row.slot)?)?);
+        }
+        let keep = match self.combine {
+            Combine::SumOfTop(n) => n as usize,
+            _ => 1,
+        };
+        // The largest weights count, ties to the input listed first; added in listed order.
+        let mut order: Vec<usize> = (0..weights.len()).collect();
+        order.sort_by(|a, b| weights[*b].cmp(&weights[*a]).then(a.cmp(b)));
+        let mut counted = vec![false; weights.len()];
+        for &i in order.iter().take(keep) {
+            counted[i] = true;
+        }
+        let mut total = Decimal::ZERO;
+        for (w, c) in weights.iter().zip(counted) {
+            if c {
+                total = total.checked_add(*w)?;
+            }
+        }
+        Some(total)
+    }
+}
+
+/// A compiled FIRST or UNIQUE table.
+#[derive(Debug, Clone)]
+pub(crate) struct FastTable {
+    unique: bool,
+    rows: Vec<TableRow>,
+    default: Option<Vec<FastExpr>>,
+}
+
+#[derive(Debug, Clone)]
+struct TableRow {
+    when: Vec<FastExpr>,
+    then: Vec<FastExpr>,
+    reason: Checks,
+}
+
+impl TableRow {
+    fn matches(&self, r: &Regs) -> Option<bool> {
+        for c in &self.when {
+            if !c.truth(r)? {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
+}
+
+impl FastTable {
+    fn compile(t: &table::Table, syms: &mut Syms) -> Option<FastTable> {
+        let unique = match t.policy {
+            HitPolicy::First => false,
+            HitPolicy::Unique => true,
+            _ => return None,
+        };
+        let exprs = |es: &[crate::expr::Expr], syms: &mut Syms| -> Option<Vec<FastExpr>> {
+            es.iter().map(|e| e.fast(syms)).collect()
+        };
+        let mut rows = Vec::new();
+        for row in &t.rows {
+            rows.push(TableRow {
+                when: exprs(&row.when, syms)?,
+                then: exprs(&row.then, syms)?,
+                reason: Checks::of(row.reason.as_ref(), syms)?,
+            });
+        }
+        let default = match &t.default {
+            Some(d) => Some(exprs(d, syms)?),
+            None => None,
+        };
+        Some(FastTable {
+            unique,
+            rows,
+            default,
+        })
+    }
+
+    /// The deciding row's outputs, written straight to the slots: a row's expressions cannot
+    /// read the table's own outputs, so writing one before the next is computed is safe.
+    fn run(&self, r: &mut Regs, slots: &[u32]) -> Option<()> {
+        let mut decided = None;
+        for (i, row) in self.rows.iter().enumerate() {
+            if row.matches(r)? {
+                if decided.is_some() {
+                    // UNIQUE: a second matching row is an error.
+                    return None;
+                }
+                decided = Some(i);
+                if !self.unique {
+                    break;
+                }
+            }
+        }
+        let then = match decided {
+            Some(i) => {
+                let row = self.rows.get(i)?;
+                row.reason.pass(r)?;
+                &row.then
+            }
+            None => self.default.as_ref()?,
+        };
+        for (k, &slot) in slots.iter().enumerate() {
+            let v = match then.get(k) {
+                Some(e) => e.eval(r)?,
+                None => V::Null,
+            };
+            r.set(slot, v);
+        }
+        Some(())
+    }
+}
+
+/// A compiled money step (rates pro-rated by a ratio; pro-rating by periods is left to the
+/// interpreter).
+#[derive(Debug, Clone)]
+pub(crate) struct FastMoney {
+    rate: FastExpr,
+    quantity: Vec<Result<Decimal, FastExpr>>,
+    prorate: Option<(FastExpr, FastExpr)>,
+    cap: Option<FastExpr>,
+    round: Option<(crate::money::RoundingMode, u32)>,
+}
+
+impl FastMoney {
+    fn compile(m: &money::Money, syms: &mut Syms) -> Option<FastMoney> {
+        let quantity = m
+            .quantity
+            .iter()
+            .map(|q| match q {
+                money::Quantity::Fixed(n) => Some(Ok(*n)),
+                money::Quantity::Expr(e) => Some(Err(e.fast(syms)?)),
+            })
+            .collect::<Option<_>>()?;
+        let prorate = match &m.prorate {
+            None => None,
+            Some(money::Prorate::Ratio { part, whole }) => {
+                Some((part.fast(syms)?, whole.fast(syms)?))
+            }
+            Some(money::Prorate::Periods { .. }) => return None,
+        };
+        let cap = match &m.cap {
+            Some(c) => Some(c.fast(syms)?),
+            None => None,
+        };
+        Some(FastMoney {
+            rate: m.rate.fast(syms)?,
+            quantity,
+            prorate,
+            cap,
+            round: m.round,
+        })
+    }
+
+    fn eval(&self, r: &Regs) -> Option<Decimal> {
+        let rate = self.rate.num(r)?;
+        let mut quantity = Decimal::ONE;
+        for q in &self.quantity {
+            let n = match q {
+                Ok(n) => *n,
+                Err(e) => e.num(r)?,
+            };
+            quantity = quantity.checked_mul(n)?;
+        }
+        let mut amount = rate.checked_mul(quantity)?;
+        if let Some((part, whole)) = &self.prorate {
+            let p = part.num(r)?;
+            let w = whole.num(r)?;
+            if w.is_zero() {
+                return None;
+            }
+            amount = amount.checked_mul(p)?.checked_div(w)?;
+        }
+        if let Some(cap) = &self.cap {
+            let c = cap.num(r)?;
+            if amount > c {
+                amount = c;
+            }
+        }
+        if let Some((mode, places)) = self.round {
+            amount = mode.round(amount, places);
+        }
+        Some(amount)
+    }
+}
