@@ -1,11 +1,13 @@
 //! Evaluation speed on pre-parsed profiles: the Haringey rule set's `topup` family alone and all
-//! three families, lean (as batch runs) and with reasons and trace, against hand-written Rust.
+//! three families, lean into a reusable buffer (as batch runs), as a lean Decision (compiled tier and
+//! interpreter alone) and with reasons and trace, against hand-written Rust.
 //!
 //! `cargo bench --bench evaluate` (criterion). The cohort is 20,000 profiles from `sendband::synth`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rust_decimal::Decimal;
 use sendband::expr::Value;
+use sendband::fast::LeanBuf;
 use sendband::{Date, Facts, RuleSet};
 use std::hint::black_box;
 use std::path::Path;
@@ -200,10 +202,13 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("haringey");
     g.throughput(Throughput::Elements(facts.len() as u64));
-    g.bench_function("topup, lean", |b| {
+    // What batch runs do: the compiled tier, read in place from a reusable buffer.
+    let mut buf = LeanBuf::default();
+    g.bench_function("topup, lean into a buffer", |b| {
         b.iter(|| {
             for f in &facts {
-                black_box(topup.evaluate_lean(black_box(f), on));
+                let lean = topup.evaluate_into(black_box(f), on, &mut buf);
+                black_box(lean.status(0));
             }
         })
     });
@@ -214,10 +219,25 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
-    g.bench_function("three families, lean", |b| {
+    g.bench_function("three families, lean into a buffer", |b| {
+        b.iter(|| {
+            for f in &facts {
+                let lean = all.evaluate_into(black_box(f), on, &mut buf);
+                black_box(lean.status(2));
+            }
+        })
+    });
+    g.bench_function("three families, lean Decision", |b| {
         b.iter(|| {
             for f in &facts {
                 black_box(all.evaluate_lean(black_box(f), on));
+            }
+        })
+    });
+    g.bench_function("three families, lean Decision, interpreter only", |b| {
+        b.iter(|| {
+            for f in &facts {
+                black_box(all.evaluate_lean_interpreted(black_box(f), on));
             }
         })
     });
