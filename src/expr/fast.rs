@@ -5,7 +5,7 @@ use super::ast::{ArithOp, CmpOp};
 use super::builtins::Func;
 use super::eval::{Node, NodeKind};
 use super::Expr;
-use crate::fast::{same, Regs, Syms, V};
+use crate::fast::{cmp_num, same, Regs, Syms, V};
 use crate::Date;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -133,7 +133,7 @@ impl FastExpr {
 /// The order of two values of one orderable kind; anything else fails, as in the interpreter.
 fn order(x: V, y: V, r: &Regs) -> Option<Ordering> {
     match (x, y) {
-        (V::Num(p), V::Num(q)) => Some(p.cmp(&q)),
+        (V::Num(p), V::Num(q)) => Some(cmp_num(p, q)),
         (V::Text(p), V::Text(q)) => Some(r.syms.text(p)?.cmp(r.syms.text(q)?)),
         (V::Date(p), V::Date(q)) => Some(p.cmp(&q)),
         _ => None,
@@ -218,7 +218,7 @@ impl F {
                 let (x, y) = (a.present(r)?, b.present(r)?);
                 V::Bool(holds(*op, order(x, y, r)?))
             }
-            F::OrdConst(op, a, n) => V::Bool(holds(*op, a.num(r)?.cmp(n))),
+            F::OrdConst(op, a, n) => V::Bool(holds(*op, cmp_num(a.num(r)?, *n))),
             F::InList(neg, x, items) => {
                 let v = x.present(r)?;
                 let mut found = false;

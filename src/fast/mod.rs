@@ -16,7 +16,7 @@ use crate::ruleset::RuleSet;
 use crate::Date;
 use family::{FastFamily, Verdict};
 use value::InputCodes;
-pub(crate) use value::{same, Syms, V};
+pub(crate) use value::{cmp_num, same, Syms, V};
 
 /// One case's values during a compiled run: inputs, then constants, then step values.
 pub(crate) struct Regs<'a> {

@@ -37,12 +37,23 @@ pub(crate) fn same(a: V, b: V) -> Option<bool> {
     Some(match (a, b) {
         (V::Opaque(_), V::Opaque(_)) => return None,
         (V::Null, V::Null) => true,
-        (V::Num(x), V::Num(y)) => x == y,
+        (V::Num(x), V::Num(y)) => cmp_num(x, y) == std::cmp::Ordering::Equal,
         (V::Bool(x), V::Bool(y)) => x == y,
         (V::Text(x), V::Text(y)) => x == y,
         (V::Date(x), V::Date(y)) => x == y,
         _ => false,
     })
+}
+
+/// The order of two numbers, comparing whole numbers written without decimals directly (most
+/// values in rules are levels, counts and scores) rather than aligning scales first.
+#[inline]
+pub(crate) fn cmp_num(x: Decimal, y: Decimal) -> std::cmp::Ordering {
+    if x.scale() == 0 && y.scale() == 0 {
+        x.mantissa().cmp(&y.mantissa())
+    } else {
+        x.cmp(&y)
+    }
 }
 
 /// The interned texts of one rule set.
