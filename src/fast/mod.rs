@@ -41,10 +41,10 @@ impl Regs<'_> {
 
 /// A rule set's compiled tier: interned texts, the constants, and each family's compiled form
 /// (`None` for a family that uses something only the interpreter does).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Program {
     syms: Syms,
-    codes: Option<InputCodes>,
+    codes: InputCodes,
     inputs: usize,
     constants: Vec<V>,
     families: Vec<Option<FastFamily>>,
@@ -153,7 +153,7 @@ impl Program {
             .collect();
         Program {
             syms,
-            codes: Some(codes),
+            codes,
             inputs: inputs.len(),
             constants,
             families,
@@ -166,11 +166,10 @@ impl Program {
     pub fn run(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) -> Tiers {
         let regs = &mut buf.regs;
         regs.clear();
-        let codes = self.codes.as_ref();
         for i in 0..self.inputs {
-            let v = match (facts.values.get(i), codes) {
-                (Some(v), Some(c)) => c.code(i, v, &self.syms),
-                _ => V::Null,
+            let v = match facts.values.get(i) {
+                Some(v) => self.codes.code(i, v, &self.syms),
+                None => V::Null,
             };
             regs.push(v);
         }
@@ -280,12 +279,9 @@ impl Program {
                 .syms
                 .text(id)
                 .map_or(OutRef::Owned(Value::Null), |t| OutRef::Text(t)),
-            V::Opaque(_) => match self.value(v, given) {
-                Value::Text(_) | Value::List(_) => match self.opaque(v, given) {
-                    Some(r) => OutRef::Value(r),
-                    None => OutRef::Owned(Value::Null),
-                },
-                other => OutRef::Owned(other),
+            V::Opaque(_) => match self.opaque(v, given) {
+                Some(r) => OutRef::Value(r),
+                None => OutRef::Owned(Value::Null),
             },
             other => OutRef::Owned(self.value(other, given)),
         }
