@@ -15,7 +15,15 @@ pub struct Given<'a> {
     pub constants: &'a [Value],
 }
 
-impl Given<'_> {
+impl<'a> Given<'a> {
+    /// A case's inputs and the rule set's constants.
+    pub(crate) fn of(rules: &'a RuleSet, facts: &'a Facts) -> Given<'a> {
+        Given {
+            inputs: &facts.values,
+            constants: rules.constants(),
+        }
+    }
+
     /// The first slot that holds a step's value.
     pub(crate) fn steps_from(&self) -> usize {
         self.inputs.len() + self.constants.len()
@@ -63,10 +71,7 @@ impl Env for CaseEnv<'_> {
 
 /// Evaluate every family of a rule set for one case.
 pub(crate) fn evaluate(rules: &RuleSet, facts: &Facts, on: Date, explain: bool) -> Decision {
-    let given = Given {
-        inputs: &facts.values,
-        constants: rules.constants(),
-    };
+    let given = Given::of(rules, facts);
     let mut steps = vec![Value::Null; rules.slot_count().saturating_sub(given.steps_from())];
     let results = rules
         .families()

@@ -175,10 +175,7 @@ impl Program {
         }
         regs.extend_from_slice(&self.constants);
         regs.resize(self.slot_count.max(regs.len()), V::Null);
-        let given = Given {
-            inputs: &facts.values,
-            constants: rules.constants(),
-        };
+        let given = Given::of(rules, facts);
         let families = rules.families();
         buf.families.resize_with(families.len(), FamilyOut::default);
         let mut steps_ready = false;
@@ -222,10 +219,7 @@ impl Program {
     pub fn evaluate(&self, rules: &RuleSet, facts: &Facts, on: Date) -> (Decision, Tiers) {
         let mut buf = LeanBuf::default();
         let tiers = self.run(rules, facts, on, &mut buf);
-        let given = Given {
-            inputs: &facts.values,
-            constants: rules.constants(),
-        };
+        let given = Given::of(rules, facts);
         let results = rules
             .families()
             .iter()

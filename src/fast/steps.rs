@@ -180,18 +180,22 @@ impl ScoreRow {
     fn weight(&self, level: V) -> Option<Decimal> {
         match level {
             V::Null => None,
-            V::Num(n) if n.scale() == 0 && n.is_sign_positive() && n < Decimal::from(64) => {
-                *self.by_level.get(usize::try_from(n.mantissa()).ok()?)?
-            }
-            _ => {
-                for (k, w) in &self.weights {
-                    if same(*k, level)? {
-                        return Some(*w);
-                    }
-                }
-                None
+            // A whole level in the table needs no search (nor a decimal comparison).
+            V::Num(n) if n.scale() == 0 => match usize::try_from(n.mantissa()) {
+                Ok(i) if i < self.by_level.len() => self.by_level[i],
+                _ => self.search(level),
+            },
+            _ => self.search(level),
+        }
+    }
+
+    fn search(&self, level: V) -> Option<Decimal> {
+        for (k, w) in &self.weights {
+            if same(*k, level)? {
+                return Some(*w);
             }
         }
+        None
     }
 }
 

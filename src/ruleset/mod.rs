@@ -271,10 +271,7 @@ impl RuleSet {
         self.program.run(self, facts, on, buf);
         crate::fast::Lean {
             program: &self.program,
-            given: crate::family::Given {
-                inputs: &facts.values,
-                constants: &self.constants,
-            },
+            given: crate::family::Given::of(self, facts),
             buf,
         }
     }
