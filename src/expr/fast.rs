@@ -1,315 +1,338 @@
-//! Expressions for the compiled tier: the checked tree re-made over copyable values, where any
-//! failure is `None` (the interpreter then decides the case and words the error).
+//! Expressions for the compiled tier: the checked tree flattened to register instructions
+//! (`fast_ops`), where any failure is `None` (the interpreter then decides the case and words the error).
 
-use super::ast::{ArithOp, CmpOp};
 use super::builtins::Func;
 use super::eval::{Node, NodeKind};
+use super::fast_ops::{run, Op};
 use super::Expr;
-use crate::fast::{cmp_num, same, Regs, Syms, V};
-use crate::Date;
+use crate::fast::{Compile, Regs, V};
 use rust_decimal::Decimal;
-use std::cmp::Ordering;
 
 /// A compiled expression: evaluates to the interpreter's value whenever the interpreter
 /// succeeds, and gives `None` whenever it fails (and, rarely, when only the interpreter can tell).
 #[derive(Debug, Clone)]
-pub(crate) struct FastExpr(F);
-
-#[derive(Debug, Clone)]
-enum F {
-    Const(V),
-    Slot(u32),
-    On,
-    Neg(Box<F>),
-    Not(Box<F>),
-    Arith(Box<F>, Box<[(ArithOp, F)]>),
-    And(Box<[F]>),
-    Or(Box<[F]>),
-    Eq(bool, Box<F>, Box<F>),
-    /// `slot == constant` (or `!=`), the commonest condition.
-    EqConst(bool, u32, V),
-    Ord(CmpOp, Box<F>, Box<F>),
-    /// `x < number` and the like.
-    OrdConst(CmpOp, Box<F>, Decimal),
-    /// `in` a list whose items are evaluated (all of them, as the interpreter does).
-    InList(bool, Box<F>, Box<[F]>),
-    InRange(bool, Box<F>, Box<F>, Box<F>),
-    If(Box<F>, Box<F>, Box<F>),
-    Given(u32),
-    Call(Func, Box<[F]>),
+pub(crate) struct FastExpr {
+    ops: Box<[Op]>,
+    args: Box<[u32]>,
+    pool: Box<[V]>,
+    /// The register that holds the value once the instructions have run (a name is read where
+    /// it lies, with no instruction at all).
+    out: u32,
 }
 
 impl Expr {
     /// The compiled form, or `None` when the expression uses what the compiled tier lacks
     /// (list values other than `in [...]`, `len`, `sum`).
-    pub(crate) fn fast(&self, syms: &mut Syms) -> Option<FastExpr> {
-        compile(&self.inner.node, syms).map(FastExpr)
+    pub(crate) fn fast(&self, cx: &mut Compile) -> Option<FastExpr> {
+        let mut e = Emit {
+            cx,
+            ops: Vec::new(),
+            args: Vec::new(),
+            pool: Vec::new(),
+            next: 0,
+        };
+        e.next = e.cx.temps_from;
+        let out = e.operand(&self.inner.node)?;
+        let used = e.next - e.cx.temps_from;
+        e.cx.temps = e.cx.temps.max(used);
+        Some(FastExpr {
+            ops: e.ops.into(),
+            args: e.args.into(),
+            pool: e.pool.into(),
+            out,
+        })
     }
 
     /// The compiled form of a condition that may be left out (a plain name cannot fail).
-    pub(crate) fn fast_check(&self, syms: &mut Syms) -> Option<Option<FastExpr>> {
+    pub(crate) fn fast_check(&self, cx: &mut Compile) -> Option<Option<FastExpr>> {
         match self.inner.node.kind {
             NodeKind::Name(..) | NodeKind::Const(_) => Some(None),
-            _ => self.fast(syms).map(Some),
+            _ => self.fast(cx).map(Some),
         }
     }
-}
-
-fn boxed(n: &Node, syms: &mut Syms) -> Option<Box<F>> {
-    compile(n, syms).map(Box::new)
-}
-
-fn all(ns: &[Node], syms: &mut Syms) -> Option<Box<[F]>> {
-    ns.iter().map(|n| compile(n, syms)).collect()
-}
-
-fn compile(n: &Node, syms: &mut Syms) -> Option<F> {
-    Some(match &n.kind {
-        NodeKind::Const(v) => F::Const(syms.constant(v)?),
-        NodeKind::Name(slot, _) => F::Slot(*slot),
-        NodeKind::On => F::On,
-        NodeKind::List(_) => return None,
-        NodeKind::Neg(a) => F::Neg(boxed(a, syms)?),
-        NodeKind::Not(a) => F::Not(boxed(a, syms)?),
-        NodeKind::Arith(a, rest) => F::Arith(
-            boxed(a, syms)?,
-            rest.iter()
-                .map(|(op, n)| Some((*op, compile(n, syms)?)))
-                .collect::<Option<_>>()?,
-        ),
-        NodeKind::And(xs) => F::And(all(xs, syms)?),
-        NodeKind::Or(xs) => F::Or(all(xs, syms)?),
-        NodeKind::Eq(neg, a, b) => match (&a.kind, &b.kind) {
-            (NodeKind::Name(slot, _), NodeKind::Const(c)) => {
-                F::EqConst(*neg, *slot, syms.constant(c)?)
-            }
-            _ => F::Eq(*neg, boxed(a, syms)?, boxed(b, syms)?),
-        },
-        NodeKind::Ord(op, a, b) => match &b.kind {
-            NodeKind::Const(crate::expr::Value::Number(r)) => F::OrdConst(*op, boxed(a, syms)?, *r),
-            _ => F::Ord(*op, boxed(a, syms)?, boxed(b, syms)?),
-        },
-        NodeKind::InList(neg, x, list) => {
-            let items = match &list.kind {
-                NodeKind::Const(crate::expr::Value::List(items)) => items
-                    .iter()
-                    .map(|v| syms.constant(v).map(F::Const))
-                    .collect::<Option<_>>()?,
-                NodeKind::List(items) => all(items, syms)?,
-                _ => return None,
-            };
-            F::InList(*neg, boxed(x, syms)?, items)
-        }
-        NodeKind::InRange(neg, x, lo, hi) => {
-            F::InRange(*neg, boxed(x, syms)?, boxed(lo, syms)?, boxed(hi, syms)?)
-        }
-        NodeKind::If(c, a, b) => F::If(boxed(c, syms)?, boxed(a, syms)?, boxed(b, syms)?),
-        NodeKind::Given(slot) => F::Given(*slot),
-        NodeKind::Call(f, args) => match f {
-            Func::Len | Func::Sum => return None,
-            _ if args.is_empty() => return None,
-            _ => F::Call(*f, all(args, syms)?),
-        },
-    })
 }
 
 impl FastExpr {
     /// The value for one case.
-    pub fn eval(&self, r: &Regs) -> Option<V> {
-        self.0.eval(r)
+    #[inline]
+    pub fn eval(&self, r: &mut Regs) -> Option<V> {
+        if !self.ops.is_empty() {
+            run(&self.ops, &self.args, &self.pool, r)?;
+        }
+        r.v.get(self.out as usize).copied()
     }
 
     /// A condition's truth; no value, or a value that is not true or false, fails.
-    pub fn truth(&self, r: &Regs) -> Option<bool> {
-        self.0.boolean(r)
+    #[inline]
+    pub fn truth(&self, r: &mut Regs) -> Option<bool> {
+        if !self.ops.is_empty() {
+            run(&self.ops, &self.args, &self.pool, r)?;
+        }
+        r.boolean(self.out)
     }
 
     /// A number; no value, or a value that is not a number, fails.
-    pub fn num(&self, r: &Regs) -> Option<Decimal> {
-        self.0.num(r)
+    #[inline]
+    pub fn num(&self, r: &mut Regs) -> Option<Decimal> {
+        if !self.ops.is_empty() {
+            run(&self.ops, &self.args, &self.pool, r)?;
+        }
+        r.num(self.out)
     }
 }
 
-/// The order of two values of one orderable kind; anything else fails, as in the interpreter.
-fn order(x: V, y: V, r: &Regs) -> Option<Ordering> {
-    match (x, y) {
-        (V::Num(p), V::Num(q)) => Some(cmp_num(p, q)),
-        (V::Text(p), V::Text(q)) => Some(r.syms.text(p)?.cmp(r.syms.text(q)?)),
-        (V::Date(p), V::Date(q)) => Some(p.cmp(&q)),
-        _ => None,
-    }
+/// Instructions being written for one expression. Temporaries are numbered from the first
+/// register after the case's slots and never reused within the expression; every expression
+/// starts again from the first, as none is evaluated inside another.
+struct Emit<'c> {
+    cx: &'c mut Compile,
+    ops: Vec<Op>,
+    args: Vec<u32>,
+    pool: Vec<V>,
+    next: u32,
 }
 
-fn holds(op: CmpOp, ord: Ordering) -> bool {
-    match op {
-        CmpOp::Lt => ord == Ordering::Less,
-        CmpOp::Le => ord != Ordering::Greater,
-        CmpOp::Gt => ord == Ordering::Greater,
-        _ => ord != Ordering::Less,
+impl Emit<'_> {
+    fn temp(&mut self) -> Option<u32> {
+        let t = self.next;
+        self.next = t.checked_add(1)?;
+        Some(t)
     }
-}
 
-impl F {
-    fn num(&self, r: &Regs) -> Option<Decimal> {
-        match self.eval(r)? {
-            V::Num(n) => Some(n),
-            _ => None,
+    fn here(&self) -> Option<u32> {
+        u32::try_from(self.ops.len()).ok()
+    }
+
+    /// Point the jump at `at` to `to`.
+    fn patch(&mut self, at: usize, to: u32) {
+        match self.ops.get_mut(at) {
+            Some(Op::Jump { to: t })
+            | Some(Op::JumpIfFalse { to: t, .. })
+            | Some(Op::JumpIfTrue { to: t, .. })
+            | Some(Op::JumpIfPresent { to: t, .. }) => *t = to,
+            _ => {}
         }
     }
 
-    fn boolean(&self, r: &Regs) -> Option<bool> {
-        match self.eval(r)? {
-            V::Bool(b) => Some(b),
-            _ => None,
-        }
-    }
-
-    fn date(&self, r: &Regs) -> Option<Date> {
-        match self.eval(r)? {
-            V::Date(d) => Some(d),
-            _ => None,
-        }
-    }
-
-    fn present(&self, r: &Regs) -> Option<V> {
-        Some(self.eval(r)?).filter(|v| !v.is_null())
-    }
-
-    fn eval(&self, r: &Regs) -> Option<V> {
-        Some(match self {
-            F::Const(v) => *v,
-            F::Slot(s) => *r.v.get(*s as usize)?,
-            F::On => V::Date(r.on),
-            F::Neg(a) => V::Num(-a.num(r)?),
-            F::Not(a) => V::Bool(!a.boolean(r)?),
-            F::Arith(first, rest) => {
-                let mut acc = first.num(r)?;
-                for (op, n) in rest.iter() {
-                    let x = n.num(r)?;
-                    acc = match op {
-                        ArithOp::Add => acc.checked_add(x)?,
-                        ArithOp::Sub => acc.checked_sub(x)?,
-                        ArithOp::Mul => acc.checked_mul(x)?,
-                        ArithOp::Div if x.is_zero() => return None,
-                        ArithOp::Div => acc.checked_div(x)?,
-                    };
-                }
-                V::Num(acc)
+    /// The register holding a node's value: a name is read where it lies.
+    fn operand(&mut self, n: &Node) -> Option<u32> {
+        match n.kind {
+            NodeKind::Name(slot, _) => {
+                self.cx.reads(slot);
+                Some(slot)
             }
-            F::And(items) => {
-                for n in items.iter() {
-                    if !n.boolean(r)? {
-                        return Some(V::Bool(false));
+            _ => {
+                let t = self.temp()?;
+                self.into(n, t)?;
+                Some(t)
+            }
+        }
+    }
+
+    /// Registers for a list of nodes, as a range of the argument list.
+    fn operands(&mut self, ns: &[Node]) -> Option<(u32, u32)> {
+        let regs = ns
+            .iter()
+            .map(|n| self.operand(n))
+            .collect::<Option<Vec<u32>>>()?;
+        let from = u32::try_from(self.args.len()).ok()?;
+        self.args.extend(regs);
+        Some((from, u32::try_from(ns.len()).ok()?))
+    }
+
+    fn constant(&mut self, v: &super::Value) -> Option<V> {
+        self.cx.syms.constant(v)
+    }
+
+    /// Instructions that leave a node's value in register `dst`.
+    fn into(&mut self, n: &Node, dst: u32) -> Option<()> {
+        let op = match &n.kind {
+            NodeKind::Const(v) => Op::Const {
+                dst,
+                v: self.constant(v)?,
+            },
+            NodeKind::Name(slot, _) => {
+                self.cx.reads(*slot);
+                Op::Move { dst, src: *slot }
+            }
+            NodeKind::On => Op::On { dst },
+            NodeKind::List(_) => return None,
+            NodeKind::Neg(a) => Op::Neg {
+                dst,
+                a: self.operand(a)?,
+            },
+            NodeKind::Not(a) => Op::Not {
+                dst,
+                a: self.operand(a)?,
+            },
+            NodeKind::Arith(first, rest) => {
+                let mut a = self.operand(first)?;
+                if rest.is_empty() {
+                    return None;
+                }
+                for (op, node) in rest.iter() {
+                    let b = self.operand(node)?;
+                    self.ops.push(Op::Arith { dst, op: *op, a, b });
+                    a = dst;
+                }
+                return Some(());
+            }
+            NodeKind::And(items) => return self.junction(items, dst, false),
+            NodeKind::Or(items) => return self.junction(items, dst, true),
+            NodeKind::Eq(neg, a, b) => match (&a.kind, &b.kind) {
+                (_, NodeKind::Const(c)) => Op::EqConst {
+                    dst,
+                    neg: *neg,
+                    a: self.operand(a)?,
+                    c: self.constant(c)?,
+                },
+                (NodeKind::Const(c), _) => Op::EqConst {
+                    dst,
+                    neg: *neg,
+                    a: self.operand(b)?,
+                    c: self.constant(c)?,
+                },
+                _ => Op::Eq {
+                    dst,
+                    neg: *neg,
+                    a: self.operand(a)?,
+                    b: self.operand(b)?,
+                },
+            },
+            NodeKind::Ord(op, a, b) => match &b.kind {
+                NodeKind::Const(super::Value::Number(num)) => Op::OrdConst {
+                    dst,
+                    op: *op,
+                    a: self.operand(a)?,
+                    n: *num,
+                },
+                _ => Op::Ord {
+                    dst,
+                    op: *op,
+                    a: self.operand(a)?,
+                    b: self.operand(b)?,
+                },
+            },
+            NodeKind::InList(neg, x, list) => {
+                let x = self.operand(x)?;
+                match &list.kind {
+                    NodeKind::Const(super::Value::List(items)) => {
+                        let from = u32::try_from(self.pool.len()).ok()?;
+                        for v in items.iter() {
+                            let c = self.constant(v)?;
+                            self.pool.push(c);
+                        }
+                        let n = u32::try_from(items.len()).ok()?;
+                        Op::InPool {
+                            dst,
+                            neg: *neg,
+                            x,
+                            from,
+                            n,
+                        }
+                    }
+                    NodeKind::List(items) => {
+                        let (from, n) = self.operands(items)?;
+                        Op::In {
+                            dst,
+                            neg: *neg,
+                            x,
+                            from,
+                            n,
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            NodeKind::InRange(neg, x, lo, hi) => Op::InRange {
+                dst,
+                neg: *neg,
+                x: self.operand(x)?,
+                lo: self.operand(lo)?,
+                hi: self.operand(hi)?,
+            },
+            NodeKind::If(c, a, b) => {
+                let cond = self.operand(c)?;
+                let to_else = self.ops.len();
+                self.ops.push(Op::JumpIfFalse { cond, to: 0 });
+                self.into(a, dst)?;
+                let to_end = self.ops.len();
+                self.ops.push(Op::Jump { to: 0 });
+                let at_else = self.here()?;
+                self.patch(to_else, at_else);
+                self.into(b, dst)?;
+                let end = self.here()?;
+                self.patch(to_end, end);
+                return Some(());
+            }
+            NodeKind::Given(slot) => {
+                self.cx.reads(*slot);
+                Op::Given { dst, a: *slot }
+            }
+            NodeKind::Call(f, args) => match f {
+                Func::Len | Func::Sum => return None,
+                _ if args.is_empty() => return None,
+                Func::Coalesce => return self.coalesce(args, dst),
+                _ => {
+                    let (from, n) = self.operands(args)?;
+                    Op::Call {
+                        dst,
+                        f: *f,
+                        from,
+                        n,
                     }
                 }
-                V::Bool(true)
-            }
-            F::Or(items) => {
-                for n in items.iter() {
-                    if n.boolean(r)? {
-                        return Some(V::Bool(true));
-                    }
-                }
-                V::Bool(false)
-            }
-            F::Eq(neg, a, b) => V::Bool(same(a.eval(r)?, b.eval(r)?)? != *neg),
-            F::EqConst(neg, slot, c) => V::Bool(same(*r.v.get(*slot as usize)?, *c)? != *neg),
-            F::Ord(op, a, b) => {
-                let (x, y) = (a.present(r)?, b.present(r)?);
-                V::Bool(holds(*op, order(x, y, r)?))
-            }
-            F::OrdConst(op, a, n) => V::Bool(holds(*op, cmp_num(a.num(r)?, *n))),
-            F::InList(neg, x, items) => {
-                let v = x.present(r)?;
-                let mut found = false;
-                for item in items.iter() {
-                    // Every item is evaluated, as the interpreter builds the whole list.
-                    let w = item.eval(r)?;
-                    found |= same(v, w)?;
-                }
-                V::Bool(found != *neg)
-            }
-            F::InRange(neg, x, lo, hi) => {
-                let v = x.present(r)?;
-                let low = order(lo.present(r)?, v, r)? != Ordering::Greater;
-                let inside = low && order(v, hi.present(r)?, r)? != Ordering::Greater;
-                V::Bool(inside != *neg)
-            }
-            F::If(c, a, b) => {
-                if c.boolean(r)? {
-                    a.eval(r)?
-                } else {
-                    b.eval(r)?
-                }
-            }
-            F::Given(slot) => V::Bool(!r.v.get(*slot as usize)?.is_null()),
-            F::Call(f, args) => call(*f, args, r)?,
-        })
+            },
+        };
+        self.ops.push(op);
+        Some(())
     }
-}
 
-fn call(f: Func, args: &[F], r: &Regs) -> Option<V> {
-    let first = args.first()?;
-    Some(match f {
-        Func::Min | Func::Max => {
-            let want = if matches!(f, Func::Min) {
-                Ordering::Less
+    /// `and` (`or` when `any`): each item must be a boolean; the first false (true) decides.
+    fn junction(&mut self, items: &[Node], dst: u32, any: bool) -> Option<()> {
+        let mut jumps = Vec::with_capacity(items.len());
+        for item in items {
+            let cond = self.operand(item)?;
+            jumps.push(self.ops.len());
+            self.ops.push(if any {
+                Op::JumpIfTrue { cond, to: 0 }
             } else {
-                Ordering::Greater
-            };
-            let mut best = first.present(r)?;
-            for a in &args[1..] {
-                let v = a.present(r)?;
-                if order(v, best, r)? == want {
-                    best = v;
-                }
+                Op::JumpIfFalse { cond, to: 0 }
+            });
+        }
+        self.ops.push(Op::Const {
+            dst,
+            v: V::Bool(!any),
+        });
+        let to_end = self.ops.len();
+        self.ops.push(Op::Jump { to: 0 });
+        let decided = self.here()?;
+        for j in jumps {
+            self.patch(j, decided);
+        }
+        self.ops.push(Op::Const {
+            dst,
+            v: V::Bool(any),
+        });
+        let end = self.here()?;
+        self.patch(to_end, end);
+        Some(())
+    }
+
+    /// `coalesce`: the first argument that holds a value; later ones are not evaluated.
+    fn coalesce(&mut self, args: &[Node], dst: u32) -> Option<()> {
+        let mut jumps = Vec::with_capacity(args.len());
+        for (i, a) in args.iter().enumerate() {
+            self.into(a, dst)?;
+            if i + 1 < args.len() {
+                jumps.push(self.ops.len());
+                self.ops.push(Op::JumpIfPresent { a: dst, to: 0 });
             }
-            best
         }
-        Func::Abs => V::Num(first.num(r)?.abs()),
-        Func::Round(dp, mode) => V::Num(mode.round(first.num(r)?, dp)),
-        Func::Floor => V::Num(first.num(r)?.floor()),
-        Func::Ceil => V::Num(first.num(r)?.ceil()),
-        Func::CountAtLeast => {
-            let n = first.num(r)?;
-            let mut c = 0u32;
-            for a in &args[1..] {
-                if let V::Num(x) = a.eval(r)? {
-                    c += u32::from(x >= n);
-                }
-            }
-            V::Num(Decimal::from(c))
+        let end = self.here()?;
+        for j in jumps {
+            self.patch(j, end);
         }
-        Func::CountTrue => {
-            let mut c = 0u32;
-            for a in args {
-                c += u32::from(matches!(a.eval(r)?, V::Bool(true)));
-            }
-            V::Num(Decimal::from(c))
-        }
-        Func::AgeMonths => {
-            let on = match args.get(1) {
-                Some(a) => a.date(r)?,
-                None => r.on,
-            };
-            V::Num(Decimal::from(first.date(r)?.whole_months_until(on)))
-        }
-        Func::DaysBetween => {
-            let later = match args.get(1) {
-                Some(a) => a.date(r)?,
-                None => r.on,
-            };
-            V::Num(Decimal::from(first.date(r)?.days_until(later)))
-        }
-        Func::Coalesce => {
-            for a in args {
-                let v = a.eval(r)?;
-                if !v.is_null() {
-                    return Some(v);
-                }
-            }
-            V::Null
-        }
-        Func::Len | Func::Sum => return None,
-    })
+        Some(())
+    }
 }

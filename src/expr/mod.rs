@@ -9,6 +9,7 @@ mod builtins;
 mod check;
 mod eval;
 mod fast;
+mod fast_ops;
 mod functions;
 mod lexer;
 mod parser;

@@ -2,7 +2,7 @@
 //! array of values, in the interpreter's order, with no text built and nothing allocated.
 
 use super::steps::{Checks, Done, FastKind};
-use super::{Regs, Syms, V};
+use super::{Compile, Regs, V};
 use crate::decision::Status;
 use crate::expr::FastExpr;
 use crate::family::Family;
@@ -36,7 +36,7 @@ pub(crate) struct Verdict {
 
 impl FastFamily {
     /// The compiled form of a family, or `None` when any part of it needs the interpreter.
-    pub fn compile(f: &Family, syms: &mut Syms) -> Option<FastFamily> {
+    pub fn compile(f: &Family, cx: &mut Compile) -> Option<FastFamily> {
         if f.flags.len() > 64 {
             return None;
         }
@@ -45,32 +45,32 @@ impl FastFamily {
             steps.push(FastStep {
                 slots: s.slots.clone(),
                 when: match &s.when {
-                    Some(w) => Some(w.fast(syms)?),
+                    Some(w) => Some(w.fast(cx)?),
                     None => None,
                 },
-                reason: Checks::of(s.reason.as_ref(), syms)?,
-                kind: FastKind::compile(&s.kind, syms)?,
+                reason: Checks::of(s.reason.as_ref(), cx)?,
+                kind: FastKind::compile(&s.kind, cx)?,
             });
         }
         let outputs = f
             .outputs
             .iter()
-            .map(|o| Some((o.expr.fast(syms)?, o.format == OutputFormat::Money)))
+            .map(|o| Some((o.expr.fast(cx)?, o.format == OutputFormat::Money)))
             .collect::<Option<_>>()?;
         let flags = f
             .flags
             .iter()
-            .map(|x| Some((x.when.fast(syms)?, Checks::new(&x.reason, syms)?)))
+            .map(|x| Some((x.when.fast(cx)?, Checks::new(&x.reason, cx)?)))
             .collect::<Option<_>>()?;
         let reasons = f
             .reasons
             .iter()
             .map(|x| {
                 let when = match &x.when {
-                    Some(w) => Some(w.fast(syms)?),
+                    Some(w) => Some(w.fast(cx)?),
                     None => None,
                 };
-                Some((when, Checks::new(&x.text, syms)?))
+                Some((when, Checks::new(&x.text, cx)?))
             })
             .collect::<Option<_>>()?;
         Some(FastFamily {
@@ -123,7 +123,7 @@ impl FastFamily {
         })
     }
 
-    fn outputs_into(&self, r: &Regs, out: &mut Vec<V>) -> Option<()> {
+    fn outputs_into(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<()> {
         for (expr, money) in &self.outputs {
             let v = expr.eval(r)?;
             if let (true, V::Num(n)) = (money, v) {

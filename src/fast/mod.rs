@@ -39,6 +39,27 @@ impl Regs<'_> {
     }
 }
 
+/// What compiling a rule set for the tier builds up: the interned texts, and the temporaries
+/// its expressions need after the case's slots.
+pub(crate) struct Compile {
+    pub syms: Syms,
+    /// The first register after the case's slots.
+    pub temps_from: u32,
+    /// The most temporaries any one expression needs.
+    pub temps: u32,
+    /// Which slots compiled code reads (inputs not read are not converted per case).
+    pub read: Vec<bool>,
+}
+
+impl Compile {
+    /// Note that compiled code reads `slot`.
+    pub fn reads(&mut self, slot: u32) {
+        if let Some(r) = self.read.get_mut(slot as usize) {
+            *r = true;
+        }
+    }
+}
+
 /// A rule set's compiled tier: interned texts, the constants, and each family's compiled form
 /// (`None` for a family that uses something only the interpreter does).
 #[derive(Debug, Clone)]
@@ -46,9 +67,13 @@ pub(crate) struct Program {
     syms: Syms,
     codes: InputCodes,
     inputs: usize,
+    /// The inputs compiled code reads, the only ones converted per case.
+    read_inputs: Vec<usize>,
     constants: Vec<V>,
     families: Vec<Option<FastFamily>>,
     slot_count: usize,
+    /// Slots, then temporaries.
+    registers: usize,
 }
 
 /// Reusable buffers of lean evaluation, one per worker: nothing is allocated per case once
@@ -137,27 +162,37 @@ impl Program {
         families: &[crate::family::Family],
         slot_count: usize,
     ) -> Program {
-        let mut syms = Syms::default();
-        let codes = InputCodes::new(inputs, &mut syms);
+        let mut cx = Compile {
+            syms: Syms::default(),
+            temps_from: u32::try_from(slot_count).unwrap_or(u32::MAX),
+            temps: 0,
+            read: vec![false; slot_count],
+        };
+        let codes = InputCodes::new(inputs, &mut cx.syms);
         let constants = constants
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let slot = u32::try_from(inputs.len() + i).unwrap_or(u32::MAX);
-                syms.constant(c).unwrap_or(V::Opaque(slot))
+                cx.syms.constant(c).unwrap_or(V::Opaque(slot))
             })
             .collect();
         let families = families
             .iter()
-            .map(|f| FastFamily::compile(f, &mut syms))
+            .map(|f| FastFamily::compile(f, &mut cx))
+            .collect();
+        let read_inputs = (0..inputs.len())
+            .filter(|&i| cx.read.get(i).copied().unwrap_or(true))
             .collect();
         Program {
-            syms,
+            syms: cx.syms,
             codes,
             inputs: inputs.len(),
+            read_inputs,
             constants,
             families,
             slot_count,
+            registers: slot_count + cx.temps as usize,
         }
     }
 
@@ -166,15 +201,14 @@ impl Program {
     pub fn run(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) -> Tiers {
         let regs = &mut buf.regs;
         regs.clear();
-        for i in 0..self.inputs {
-            let v = match facts.values.get(i) {
-                Some(v) => self.codes.code(i, v, &self.syms),
-                None => V::Null,
-            };
-            regs.push(v);
+        regs.resize(self.inputs, V::Null);
+        for &i in &self.read_inputs {
+            if let (Some(place), Some(v)) = (regs.get_mut(i), facts.values.get(i)) {
+                *place = self.codes.code(i, v, &self.syms);
+            }
         }
         regs.extend_from_slice(&self.constants);
-        regs.resize(self.slot_count.max(regs.len()), V::Null);
+        regs.resize(self.registers.max(regs.len()), V::Null);
         let given = Given::of(rules, facts);
         let families = rules.families();
         buf.families.resize_with(families.len(), FamilyOut::default);

@@ -1,7 +1,7 @@
 //! The compiled form of each kind of step, and its evaluation for one case: the same values as
 //! the interpreter's lean run, or `None` for the interpreter to decide the case.
 
-use super::{same, Regs, Syms, V};
+use super::{same, Compile, Regs, V};
 use crate::decision::Status;
 use crate::expr::{FastExpr, Template};
 use crate::ruleset::format::{Combine, HitPolicy, Outside};
@@ -14,19 +14,19 @@ use rust_decimal::Decimal;
 pub(crate) struct Checks(Box<[FastExpr]>);
 
 impl Checks {
-    pub fn new(t: &Template, syms: &mut Syms) -> Option<Checks> {
+    pub fn new(t: &Template, cx: &mut Compile) -> Option<Checks> {
         let mut out = Vec::new();
         for e in t.holes() {
-            out.extend(e.fast_check(syms)?);
+            out.extend(e.fast_check(cx)?);
         }
         Some(Checks(out.into()))
     }
 
-    pub fn of(t: Option<&Template>, syms: &mut Syms) -> Option<Checks> {
-        t.map_or(Some(Checks::default()), |t| Checks::new(t, syms))
+    pub fn of(t: Option<&Template>, cx: &mut Compile) -> Option<Checks> {
+        t.map_or(Some(Checks::default()), |t| Checks::new(t, cx))
     }
 
-    pub fn pass(&self, r: &Regs) -> Option<()> {
+    pub fn pass(&self, r: &mut Regs) -> Option<()> {
         for e in self.0.iter() {
             e.eval(r)?;
         }
@@ -65,23 +65,23 @@ pub(crate) enum Done {
 
 impl FastKind {
     /// The compiled form of a step kind, when the compiled tier has one.
-    pub fn compile(kind: &Kind, syms: &mut Syms) -> Option<FastKind> {
+    pub fn compile(kind: &Kind, cx: &mut Compile) -> Option<FastKind> {
         Some(match kind {
-            Kind::Let(e) => FastKind::Let(e.fast(syms)?),
-            Kind::Stop(s) => compile_stop(s, syms)?,
-            Kind::Score(s) => FastKind::Score(FastScore::compile(s, syms)?),
+            Kind::Let(e) => FastKind::Let(e.fast(cx)?),
+            Kind::Stop(s) => compile_stop(s, cx)?,
+            Kind::Score(s) => FastKind::Score(FastScore::compile(s, cx)?),
             Kind::Ranges(r) => FastKind::Ranges {
-                of: r.of.fast(syms)?,
+                of: r.of.fast(cx)?,
                 ranges: r
                     .ranges
                     .iter()
-                    .map(|x| Some((x.clone(), syms.constant(&x.label)?)))
+                    .map(|x| Some((x.clone(), cx.syms.constant(&x.label)?)))
                     .collect::<Option<_>>()?,
                 outside: r.outside,
             },
-            Kind::Table(t) => FastKind::Table(FastTable::compile(t, syms)?),
-            Kind::Lookup(l) => compile_lookup(l, syms)?,
-            Kind::Money(m) => FastKind::Money(FastMoney::compile(m, syms)?),
+            Kind::Table(t) => FastKind::Table(FastTable::compile(t, cx)?),
+            Kind::Lookup(l) => compile_lookup(l, cx)?,
+            Kind::Money(m) => FastKind::Money(FastMoney::compile(m, cx)?),
         })
     }
 
@@ -142,21 +142,21 @@ impl FastKind {
     }
 }
 
-fn compile_stop(s: &stop::Stop, syms: &mut Syms) -> Option<FastKind> {
+fn compile_stop(s: &stop::Stop, cx: &mut Compile) -> Option<FastKind> {
     Some(FastKind::Stop {
-        when: s.when.fast(syms)?,
+        when: s.when.fast(cx)?,
         status: s.status,
-        reason: Checks::new(&s.reason, syms)?,
+        reason: Checks::new(&s.reason, cx)?,
     })
 }
 
-fn compile_lookup(l: &lookup::Lookup, syms: &mut Syms) -> Option<FastKind> {
+fn compile_lookup(l: &lookup::Lookup, cx: &mut Compile) -> Option<FastKind> {
     Some(FastKind::Lookup {
-        keys: l.keys.iter().map(|k| k.fast(syms)).collect::<Option<_>>()?,
+        keys: l.keys.iter().map(|k| k.fast(cx)).collect::<Option<_>>()?,
         cells: l
             .cells
             .iter()
-            .map(|(a, b, n)| Some((syms.constant(a)?, syms.constant(b)?, *n)))
+            .map(|(a, b, n)| Some((cx.syms.constant(a)?, cx.syms.constant(b)?, *n)))
             .collect::<Option<_>>()?,
     })
 }
@@ -200,7 +200,7 @@ impl ScoreRow {
 }
 
 impl FastScore {
-    fn compile(s: &score::Score, syms: &mut Syms) -> Option<FastScore> {
+    fn compile(s: &score::Score, cx: &mut Compile) -> Option<FastScore> {
         let rows = s
             .rows
             .iter()
@@ -208,7 +208,7 @@ impl FastScore {
                 let weights: Vec<(V, Decimal)> = row
                     .weights
                     .iter()
-                    .map(|(k, w)| Some((syms.constant(k)?, *w)))
+                    .map(|(k, w)| Some((cx.syms.constant(k)?, *w)))
                     .collect::<Option<_>>()?;
                 let mut by_level = vec![None; 64];
                 for (k, w) in &weights {
@@ -222,6 +222,7 @@ impl FastScore {
                         }
                     }
                 }
+                cx.reads(row.slot);
                 Some(ScoreRow {
                     slot: row.slot,
                     weights,
@@ -284,7 +285,7 @@ struct TableRow {
 }
 
 impl TableRow {
-    fn matches(&self, r: &Regs) -> Option<bool> {
+    fn matches(&self, r: &mut Regs) -> Option<bool> {
         for c in &self.when {
             if !c.truth(r)? {
                 return Some(false);
@@ -295,25 +296,25 @@ impl TableRow {
 }
 
 impl FastTable {
-    fn compile(t: &table::Table, syms: &mut Syms) -> Option<FastTable> {
+    fn compile(t: &table::Table, cx: &mut Compile) -> Option<FastTable> {
         let unique = match t.policy {
             HitPolicy::First => false,
             HitPolicy::Unique => true,
             _ => return None,
         };
-        let exprs = |es: &[crate::expr::Expr], syms: &mut Syms| -> Option<Vec<FastExpr>> {
-            es.iter().map(|e| e.fast(syms)).collect()
+        let exprs = |es: &[crate::expr::Expr], cx: &mut Compile| -> Option<Vec<FastExpr>> {
+            es.iter().map(|e| e.fast(cx)).collect()
         };
         let mut rows = Vec::new();
         for row in &t.rows {
             rows.push(TableRow {
-                when: exprs(&row.when, syms)?,
-                then: exprs(&row.then, syms)?,
-                reason: Checks::of(row.reason.as_ref(), syms)?,
+                when: exprs(&row.when, cx)?,
+                then: exprs(&row.then, cx)?,
+                reason: Checks::of(row.reason.as_ref(), cx)?,
             });
         }
         let default = match &t.default {
-            Some(d) => Some(exprs(d, syms)?),
+            Some(d) => Some(exprs(d, cx)?),
             None => None,
         };
         Some(FastTable {
@@ -370,28 +371,26 @@ pub(crate) struct FastMoney {
 }
 
 impl FastMoney {
-    fn compile(m: &money::Money, syms: &mut Syms) -> Option<FastMoney> {
+    fn compile(m: &money::Money, cx: &mut Compile) -> Option<FastMoney> {
         let quantity = m
             .quantity
             .iter()
             .map(|q| match q {
                 money::Quantity::Fixed(n) => Some(Ok(*n)),
-                money::Quantity::Expr(e) => Some(Err(e.fast(syms)?)),
+                money::Quantity::Expr(e) => Some(Err(e.fast(cx)?)),
             })
             .collect::<Option<_>>()?;
         let prorate = match &m.prorate {
             None => None,
-            Some(money::Prorate::Ratio { part, whole }) => {
-                Some((part.fast(syms)?, whole.fast(syms)?))
-            }
+            Some(money::Prorate::Ratio { part, whole }) => Some((part.fast(cx)?, whole.fast(cx)?)),
             Some(money::Prorate::Periods { .. }) => return None,
         };
         let cap = match &m.cap {
-            Some(c) => Some(c.fast(syms)?),
+            Some(c) => Some(c.fast(cx)?),
             None => None,
         };
         Some(FastMoney {
-            rate: m.rate.fast(syms)?,
+            rate: m.rate.fast(cx)?,
             quantity,
             prorate,
             cap,
@@ -399,7 +398,7 @@ impl FastMoney {
         })
     }
 
-    fn eval(&self, r: &Regs) -> Option<Decimal> {
+    fn eval(&self, r: &mut Regs) -> Option<Decimal> {
         let rate = self.rate.num(r)?;
         let mut quantity = Decimal::ONE;
         for q in &self.quantity {

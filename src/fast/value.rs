@@ -33,6 +33,7 @@ impl V {
 ///
 /// Every interned text is known, so an opaque value (a text the rule set never mentions, or a
 /// list) differs from each of them; two opaque values could still be equal.
+#[inline]
 pub(crate) fn same(a: V, b: V) -> Option<bool> {
     Some(match (a, b) {
         (V::Opaque(_), V::Opaque(_)) => return None,
@@ -123,6 +124,7 @@ impl InputCodes {
     }
 
     /// The compiled value of input `slot`'s value.
+    #[inline]
     pub fn code(&self, slot: usize, v: &Value, syms: &Syms) -> V {
         match v {
             Value::Null => V::Null,
