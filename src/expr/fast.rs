@@ -18,6 +18,8 @@ pub(crate) struct FastExpr {
     /// The register that holds the value once the instructions have run (a name is read where
     /// it lies, with no instruction at all).
     out: u32,
+    /// True when no case can make the instructions fail (see [`cannot_fail`]).
+    infallible: bool,
 }
 
 impl Expr {
@@ -35,11 +37,13 @@ impl Expr {
         let out = e.operand(&self.inner.node)?;
         let used = e.next - e.cx.temps_from;
         e.cx.temps = e.cx.temps.max(used);
+        let infallible = cannot_fail(&e.ops);
         Some(FastExpr {
             ops: e.ops.into(),
             args: e.args.into(),
             pool: e.pool.into(),
             out,
+            infallible,
         })
     }
 
@@ -53,6 +57,12 @@ impl Expr {
 }
 
 impl FastExpr {
+    /// True when evaluating it fails for no case: a condition of a reason that is not written
+    /// need not be evaluated at all.
+    pub fn infallible(&self) -> bool {
+        self.infallible
+    }
+
     /// The value for one case.
     #[inline]
     pub fn eval(&self, r: &mut Regs) -> Option<V> {
@@ -334,5 +344,69 @@ impl Emit<'_> {
             self.patch(j, end);
         }
         Some(())
+    }
+}
+
+/// Whether instructions fail for no case. Sound, not complete: comparisons with a constant,
+/// `given`, constants, and `not`/`and`/`or`/`if` over what they produce cannot fail (a constant
+/// is never an opaque text, and a register always exists); anything reading a case's value as
+/// a particular kind might.
+fn cannot_fail(ops: &[Op]) -> bool {
+    // Temporaries (and only they) known to hold a boolean when read; a case's own slot might
+    // hold anything.
+    let mut booleans: Vec<u32> = Vec::new();
+    // Temporaries also written with something else (`if c then true else 5`).
+    let mut others: Vec<u32> = Vec::new();
+    for op in ops {
+        let is_bool = |r: u32| booleans.contains(&r) && !others.contains(&r);
+        match *op {
+            Op::Const { dst, v } => {
+                if matches!(v, V::Bool(_)) {
+                    booleans.push(dst);
+                } else {
+                    others.push(dst);
+                }
+            }
+            Op::EqConst { dst, .. } | Op::Given { dst, .. } => booleans.push(dst),
+            Op::Not { dst, a } if is_bool(a) => booleans.push(dst),
+            Op::JumpIfFalse { cond, .. } | Op::JumpIfTrue { cond, .. } if is_bool(cond) => {}
+            Op::Jump { .. } => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::compile;
+    use crate::fast::{Compile, Syms};
+
+    fn infallible(src: &str) -> bool {
+        let mut cx = Compile {
+            syms: Syms::default(),
+            temps_from: 100,
+            temps: 0,
+            read: Vec::new(),
+        };
+        compile(src).fast(&mut cx).map(|f| f.infallible()) == Some(true)
+    }
+
+    #[test]
+    fn only_what_no_case_can_break_is_infallible() {
+        // A comparison with a constant, given, and the logic over them cannot fail.
+        assert!(infallible("band == 'B'"));
+        assert!(infallible(
+            "not given(missing) and band != 'C' or score == 12"
+        ));
+        assert!(infallible(
+            "(if band == 'A' then true else false) and given(score)"
+        ));
+        // A case's own value read as a boolean or a number, or `in` (null fails), might.
+        assert!(!infallible("eligible and band == 'B'"));
+        assert!(!infallible("score >= 10"));
+        assert!(!infallible("band in ['A', 'B']"));
+        assert!(!infallible("not eligible"));
+        assert!(!infallible("score + 1"));
     }
 }

@@ -62,17 +62,19 @@ impl FastFamily {
             .iter()
             .map(|x| Some((x.when.fast(cx)?, Checks::new(&x.reason, cx)?)))
             .collect::<Option<_>>()?;
-        let reasons = f
-            .reasons
-            .iter()
-            .map(|x| {
-                let when = match &x.when {
-                    Some(w) => Some(w.fast(cx)?),
-                    None => None,
-                };
-                Some((when, Checks::new(&x.text, cx)?))
-            })
-            .collect::<Option<_>>()?;
+        let mut reasons = Vec::new();
+        for x in &f.reasons {
+            let when = match &x.when {
+                Some(w) => Some(w.fast(cx)?),
+                None => None,
+            };
+            let text = Checks::new(&x.text, cx)?;
+            // A reason that cannot fail leaves nothing for a lean run to do.
+            if text.is_empty() && when.as_ref().is_none_or(FastExpr::infallible) {
+                continue;
+            }
+            reasons.push((when, text));
+        }
         Some(FastFamily {
             steps,
             outputs,

@@ -17,13 +17,18 @@ impl Checks {
     pub fn new(t: &Template, cx: &mut Compile) -> Option<Checks> {
         let mut out = Vec::new();
         for e in t.holes() {
-            out.extend(e.fast_check(cx)?);
+            out.extend(e.fast_check(cx)?.filter(|f| !f.infallible()));
         }
         Some(Checks(out.into()))
     }
 
     pub fn of(t: Option<&Template>, cx: &mut Compile) -> Option<Checks> {
         t.map_or(Some(Checks::default()), |t| Checks::new(t, cx))
+    }
+
+    /// True when there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     pub fn pass(&self, r: &mut Regs) -> Option<()> {
