@@ -161,6 +161,7 @@ impl Regs<'_> {
 }
 
 /// The order of two values of one orderable kind; anything else fails, as in the interpreter.
+#[inline(never)]
 fn order(x: V, y: V, r: &Regs) -> Option<Ordering> {
     match (x, y) {
         (V::Num(p), V::Num(q)) => Some(cmp_num(p, q)),
@@ -282,6 +283,8 @@ pub(super) fn run(ops: &[Op], args: &[u32], pool: &[V], r: &mut Regs) -> Option<
 }
 
 /// A function call over its argument registers (`coalesce`, being lazy, is compiled to jumps).
+/// Kept out of line, so the instruction loop stays small.
+#[inline(never)]
 fn call(f: Func, args: &[u32], r: &Regs) -> Option<V> {
     let (&first, rest) = args.split_first()?;
     Some(match f {

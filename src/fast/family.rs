@@ -130,7 +130,7 @@ impl FastFamily {
             let v = expr.eval(r)?;
             if let (true, V::Num(n)) = (money, v) {
                 // Money is written in whole pence; more places is an error of the rule.
-                if n.normalize().scale() > 2 {
+                if n.scale() > 2 && n.normalize().scale() > 2 {
                     return None;
                 }
             }

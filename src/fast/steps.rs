@@ -1,7 +1,7 @@
 //! The compiled form of each kind of step, and its evaluation for one case: the same values as
 //! the interpreter's lean run, or `None` for the interpreter to decide the case.
 
-use super::{same, Compile, Regs, V};
+use super::{cmp_num, same, Compile, Regs, V};
 use crate::decision::Status;
 use crate::expr::{FastExpr, Template};
 use crate::ruleset::format::{Combine, HitPolicy, Outside};
@@ -112,7 +112,7 @@ impl FastKind {
                 outside,
             } => {
                 let v = of.num(r)?;
-                match ranges.iter().find(|(x, _)| x.holds(v)) {
+                match ranges.iter().find(|(x, _)| within(x, v)) {
                     Some((_, label)) => *label,
                     None if *outside == Outside::NoValue => V::Null,
                     None => return None,
@@ -147,6 +147,17 @@ impl FastKind {
     }
 }
 
+/// `Range::holds`, comparing whole numbers by their integers.
+fn within(range: &ranges::Range, v: Decimal) -> bool {
+    use std::cmp::Ordering::{Greater, Less};
+    cmp_num(v, range.min) != Less
+        && match range.top {
+            ranges::Top::Max(m) => cmp_num(v, m) != Greater,
+            ranges::Top::Below(b) => cmp_num(v, b) == Less,
+            ranges::Top::Open => true,
+        }
+}
+
 fn compile_stop(s: &stop::Stop, cx: &mut Compile) -> Option<FastKind> {
     Some(FastKind::Stop {
         when: s.when.fast(cx)?,
@@ -179,6 +190,9 @@ struct ScoreRow {
     weights: Vec<(V, Decimal)>,
     /// Weights of whole-number levels 0..64 by level, for levels written without decimals.
     by_level: Vec<Option<Decimal>>,
+    /// The same as integers, when every weight is a whole number written without decimals
+    /// (their sum is then the interpreter's to the last digit).
+    int_by_level: Option<Vec<Option<i64>>>,
 }
 
 impl ScoreRow {
@@ -191,6 +205,18 @@ impl ScoreRow {
                 _ => self.search(level),
             },
             _ => self.search(level),
+        }
+    }
+
+    /// The integer weight of a whole level in the table, if there is one.
+    #[inline]
+    fn int_weight(&self, level: V) -> Option<i64> {
+        match level {
+            V::Num(n) if n.scale() == 0 => {
+                let i = usize::try_from(n.mantissa()).ok()?;
+                *self.int_by_level.as_ref()?.get(i)?
+            }
+            _ => None,
         }
     }
 
@@ -228,10 +254,20 @@ impl FastScore {
                     }
                 }
                 cx.reads(row.slot);
+                let int_by_level = by_level
+                    .iter()
+                    .map(|w| match w {
+                        Some(w) if w.scale() == 0 => Some(i64::try_from(*w).ok().map(Some)?),
+                        Some(_) => None,
+                        None => Some(None),
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .filter(|_| weights.iter().all(|(_, w)| w.scale() == 0));
                 Some(ScoreRow {
                     slot: row.slot,
                     weights,
                     by_level,
+                    int_by_level,
                 })
             })
             .collect::<Option<_>>()?;
@@ -241,8 +277,21 @@ impl FastScore {
         })
     }
 
+    /// A sum of whole weights in integers; `None` sends the case to the decimal sum (which
+    /// also words nothing: it fails the same way or succeeds with the same value).
+    fn int_sum(&self, r: &Regs) -> Option<i64> {
+        let mut total = 0i64;
+        for row in &self.rows {
+            total = total.checked_add(row.int_weight(r.get(row.slot)?)?)?;
+        }
+        Some(total)
+    }
+
     fn eval(&self, r: &Regs) -> Option<Decimal> {
         if self.combine == Combine::Sum {
+            if let Some(total) = self.int_sum(r) {
+                return Some(Decimal::from(total));
+            }
             let mut total = Decimal::ZERO;
             for row in &self.rows {
                 total = total.checked_add(row.weight(r.get(row.slot)?)?)?;
