@@ -43,11 +43,19 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Print the JSON Schemas of the rule-set format, or write them to a folder.
+    /// Print the JSON Schemas of the rule-set format, or write them to a folder; with
+    /// --profile, print the JSON Schema of a case profile for a rule set.
     Schema {
         /// Write every schema file into this folder (as under rules/schema/).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "profile")]
         out_dir: Option<PathBuf>,
+        /// Print the schema of a profile for this rule set (a folder, an authority folder with
+        /// --on, or a bundle) instead.
+        #[arg(long, value_name = "RULES")]
+        profile: Option<PathBuf>,
+        /// The date that picks the version in an authority folder (default: today).
+        #[arg(long, requires = "profile")]
+        on: Option<Date>,
     },
 }
 
@@ -156,7 +164,15 @@ fn main() -> ExitCode {
         Command::Synth(args) => synth(&args),
         Command::Test { rules } => test(&rules),
         Command::Bundle { rules, on, output } => bundle(&rules, on, output.as_deref()),
-        Command::Schema { out_dir } => schema(out_dir.as_deref()),
+        Command::Schema {
+            profile: Some(rules),
+            on,
+            ..
+        } => profile_schema(RulesOn {
+            rules: Some(rules),
+            on,
+        }),
+        Command::Schema { out_dir, .. } => schema(out_dir.as_deref()),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,
@@ -408,6 +424,19 @@ fn bundle(path: &Path, on: Option<Date>, output: Option<&Path>) -> Outcome {
             eprintln!("sendband: wrote {} ({})", out.display(), rules.digest());
         }
     }
+    Outcome::Ok
+}
+
+fn profile_schema(rules: RulesOn) -> Outcome {
+    let on = rules.on.unwrap_or_else(Date::today);
+    let rules = match sendband::ruleset::describe(rules.rules.as_deref(), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    print!(
+        "{}",
+        sendband::schema::to_file_text(&sendband::schema::profile_schema(&rules))
+    );
     Outcome::Ok
 }
 

@@ -342,10 +342,17 @@ fn sorted(v: serde_json::Value) -> serde_json::Value {
 
 /// Load rule sets named by a path, or the embedded one when there is none.
 pub fn load(path: Option<&Path>, on: Date) -> Result<RuleSet, LoadError> {
+    let rules = describe(path, on)?;
+    rules.check_in_force(on)?;
+    Ok(rules)
+}
+
+/// `load`, without requiring a version named directly to be in force on `on`: for describing
+/// a rule set (its schemas, its checks) rather than evaluating cases with it.
+pub fn describe(path: Option<&Path>, on: Date) -> Result<RuleSet, LoadError> {
     let rules = match path {
         Some(p) => load_path(p, on)?,
         None => RuleSet::embedded()?,
     };
-    rules.check_in_force(on)?;
     Ok(rules)
 }
