@@ -24,6 +24,8 @@ pub mod explain;
 pub mod expr;
 pub mod family;
 pub mod fast;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod impact;
 pub mod input;
 pub mod money;
 pub mod profile;

@@ -26,6 +26,9 @@ enum Command {
     Batch(BatchArgs),
     /// Write synthetic case profiles (no real data) as JSON Lines, e.g. to try `batch`.
     Synth(SynthArgs),
+    /// Compare a cohort under a base and a proposed rule set: cost under each, who gains and
+    /// who loses, band transitions, largest movers; exit 1 if any profile was refused.
+    Diff(DiffArgs),
     /// Run the tests written inside rule sets; exit 1 if any fails.
     Test {
         /// Rule-set folders, authority folders, bundles, or folders holding them
@@ -98,6 +101,27 @@ impl RulesOn {
 }
 
 #[derive(Args)]
+struct DiffArgs {
+    /// The rule set in force: a version folder, an authority folder (the version in force on
+    /// --on) or a bundle.
+    #[arg(long)]
+    base: PathBuf,
+    /// The proposed rule set, usually a draft version folder; it need not be in force on --on.
+    #[arg(long)]
+    proposed: PathBuf,
+    /// The profiles: .jsonl/.ndjson (one JSON profile per line) or .csv (a header row of input
+    /// names).
+    #[arg(long)]
+    cohort: PathBuf,
+    /// The date both rule sets evaluate every case on, so only the rules differ (default: today).
+    #[arg(long)]
+    on: Option<Date>,
+    /// Write every case whose result changed to this CSV file (one row per changed family).
+    #[arg(long)]
+    changes: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct BatchArgs {
     #[command(flatten)]
     rules: RulesOn,
@@ -162,6 +186,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => case(&args, true),
         Command::Batch(args) => batch(&args),
         Command::Synth(args) => synth(&args),
+        Command::Diff(args) => diff(&args),
         Command::Test { rules } => test(&rules),
         Command::Bundle { rules, on, output } => bundle(&rules, on, output.as_deref()),
         Command::Schema {
@@ -295,6 +320,56 @@ fn batch(args: &BatchArgs) -> Outcome {
         Outcome::Failed
     } else {
         Outcome::Ok
+    }
+}
+
+fn diff(args: &DiffArgs) -> Outcome {
+    use sendband::impact::{self, Cohort};
+    let on = args.on.unwrap_or_else(Date::today);
+    let base = match sendband::ruleset::load(Some(&args.base), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    let proposed = match sendband::ruleset::describe(Some(&args.proposed), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    let (b, p) = (base.manifest(), proposed.manifest());
+    println!(
+        "Impact of {} {} ({}) against {} {} ({}), every case evaluated on {on}",
+        p.id, p.version, p.provenance, b.id, b.version, b.provenance
+    );
+    let file = args.cohort.display().to_string();
+    let reader = match std::fs::File::open(&args.cohort) {
+        Ok(f) => std::io::BufReader::new(f),
+        Err(e) => {
+            eprintln!("sendband: {file}: {e}");
+            return Outcome::Usage;
+        }
+    };
+    let cohort = match batch::Format::of(&args.cohort) {
+        Ok(batch::Format::Jsonl) => Cohort::Jsonl(reader),
+        Ok(batch::Format::Csv) => Cohort::Csv(reader),
+        _ => {
+            eprintln!("sendband: {file}: a cohort is .jsonl, .ndjson or .csv");
+            return Outcome::Usage;
+        }
+    };
+    let result =
+        impact::compare_with_changes(&base, &proposed, on, cohort, &file, args.changes.as_deref());
+    match result {
+        Ok(impact) => {
+            print!("{}", impact.to_text());
+            if impact.rejected.is_empty() {
+                Outcome::Ok
+            } else {
+                Outcome::Failed
+            }
+        }
+        Err(e) => {
+            eprintln!("sendband: diff stopped: {e}");
+            Outcome::Usage
+        }
     }
 }
 

@@ -1,0 +1,371 @@
+//! The impact of a rule change: a cohort evaluated under a base and a proposed rule set, case by
+//! case, summed into the cost under each, who gains and who loses, band transitions and movers.
+//!
+//! Totals are exact (`rust_decimal`) and are the sums of the per-case changes, so a report and
+//! its list of changes always agree.
+
+mod read;
+mod text;
+
+pub use text::{change_row, CHANGES_HEADER};
+
+use crate::decision::{Decision, FamilyResult, Status};
+use crate::profile::ProfileErrors;
+use crate::ruleset::format::OutputFormat;
+use crate::{Date, RuleSet};
+use rayon::prelude::*;
+use read::{Profile, ProfileReader};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+/// How many of the largest movers each family keeps.
+pub const MOVERS: usize = 10;
+/// Rows evaluated per parallel chunk.
+const CHUNK: usize = 8192;
+
+/// One family's result for one case, as the impact sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Side {
+    pub status: Status,
+    /// The `band` output (or `outcome`), as text; `None` when it has no value.
+    pub band: Option<String>,
+    /// The first money output; `None` when it has no value.
+    pub amount: Option<Decimal>,
+}
+
+/// A family whose result differs between the two rule sets for one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The row of the cohort file (1 is the first profile).
+    pub row: u64,
+    pub case_id: Option<String>,
+    pub family: String,
+    pub base: Side,
+    pub proposed: Side,
+}
+
+impl Change {
+    /// Proposed amount less base amount, an amount with no value counting as zero.
+    pub fn delta(&self) -> Decimal {
+        self.proposed.amount.unwrap_or_default() - self.base.amount.unwrap_or_default()
+    }
+}
+
+/// The impact on one family.
+#[derive(Debug, Clone, Default)]
+pub struct FamilyImpact {
+    pub family: String,
+    /// Whether the family has a money output (else only bands and statuses are compared).
+    pub has_amount: bool,
+    pub cost_base: Decimal,
+    pub cost_proposed: Decimal,
+    /// Cases whose amount rises, falls, or stays the same.
+    pub gain: u64,
+    pub lose: u64,
+    pub stay: u64,
+    /// The sum of the rises, and of the falls (as a positive amount).
+    pub gained: Decimal,
+    pub lost: Decimal,
+    /// Cases by (base band, proposed band); `-` for no band.
+    pub transitions: BTreeMap<(String, String), u64>,
+    /// Cost under each rule set by (band, setting), the band being each case's own under each.
+    pub by_band_setting: BTreeMap<(String, String), (Decimal, Decimal)>,
+    /// The largest changes of amount, largest first (ties in cohort order).
+    pub movers: Vec<Change>,
+}
+
+/// The impact on a cohort.
+#[derive(Debug, Clone, Default)]
+pub struct Impact {
+    /// Profiles read.
+    pub rows: u64,
+    /// Profiles valid under both rule sets, and so compared.
+    pub compared: u64,
+    /// Cases with at least one family changed.
+    pub changed: u64,
+    /// (row, case id, why) for each profile refused by either rule set.
+    pub rejected: Vec<(u64, Option<String>, String)>,
+    pub families: Vec<FamilyImpact>,
+}
+
+/// What can stop a comparison.
+#[derive(Debug, thiserror::Error)]
+pub enum ImpactError {
+    #[error("{file}: {source}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: {message}")]
+    Cohort { file: String, message: String },
+    #[error("the two rule sets have no family in common")]
+    NoCommonFamily,
+    #[error("amounts too large to add up")]
+    Overflow,
+    #[error("{0}")]
+    Write(String),
+}
+
+/// A cohort's profiles: JSON Lines (one JSON object per line) or CSV (a header row of input
+/// names such as `needs.semh`).
+pub enum Cohort<R> {
+    Jsonl(R),
+    Csv(R),
+}
+
+/// Where a family's band and amount are among its outputs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Reading {
+    band: Option<usize>,
+    amount: Option<usize>,
+}
+
+impl Reading {
+    fn of(result: &FamilyResult) -> Reading {
+        let band = ["band", "outcome"]
+            .iter()
+            .find_map(|n| result.outputs.iter().position(|o| &*o.name == *n));
+        let amount = result
+            .outputs
+            .iter()
+            .position(|o| o.format == OutputFormat::Money);
+        Reading { band, amount }
+    }
+
+    fn side(&self, r: &FamilyResult) -> Side {
+        let band = self
+            .band
+            .and_then(|i| r.outputs.get(i))
+            .map(|o| o.to_text())
+            .filter(|t| !t.is_empty());
+        let amount = self
+            .amount
+            .and_then(|i| r.outputs.get(i))
+            .and_then(|o| match o.value {
+                crate::expr::Value::Number(n) => Some(n),
+                _ => None,
+            });
+        Side {
+            status: r.status,
+            band,
+            amount,
+        }
+    }
+}
+
+/// One compared case: each common family's two sides.
+type Compared = (Option<String>, String, Vec<(Side, Side)>);
+/// A profile refused by either rule set: its case id (when known) and why.
+type Refusal = (Option<String>, String);
+
+/// Compare a cohort under `base` and `proposed`, both evaluated on `on` (so that everything but
+/// the rules is equal). `each` sees every change in cohort order (for a list of changes).
+pub fn compare<R: BufRead + Send>(
+    base: &RuleSet,
+    proposed: &RuleSet,
+    on: Date,
+    cohort: Cohort<R>,
+    file: &str,
+    each: &mut dyn FnMut(&Change) -> Result<(), ImpactError>,
+) -> Result<Impact, ImpactError> {
+    let common: Vec<String> = base
+        .families()
+        .iter()
+        .filter(|f| proposed.families().iter().any(|g| g.name == f.name))
+        .map(|f| f.name.to_string())
+        .collect();
+    if common.is_empty() {
+        return Err(ImpactError::NoCommonFamily);
+    }
+    let mut impact = Impact {
+        families: common
+            .iter()
+            .map(|f| FamilyImpact {
+                family: f.clone(),
+                ..FamilyImpact::default()
+            })
+            .collect(),
+        ..Impact::default()
+    };
+    let setting = base.inputs().iter().position(|i| &*i.name == "setting");
+    let same_inputs = base.bundle().inputs == proposed.bundle().inputs;
+    let mut profiles = ProfileReader::new(cohort, file)?;
+    let mut chunk = Vec::with_capacity(CHUNK);
+    loop {
+        chunk.clear();
+        profiles.fill(&mut chunk, CHUNK)?;
+        if chunk.is_empty() {
+            break;
+        }
+        let results: Vec<(u64, Result<Compared, Refusal>)> = chunk
+            .par_iter()
+            .map(|(row, p)| {
+                let case = one_case(base, proposed, on, &common, setting, same_inputs, p);
+                (*row, case)
+            })
+            .collect();
+        for (row, result) in results {
+            impact.rows += 1;
+            match result {
+                Ok(case) => add(&mut impact, row, case, each)?,
+                Err((case_id, why)) => impact.rejected.push((row, case_id, why)),
+            }
+        }
+    }
+    Ok(impact)
+}
+
+/// [`compare`], with every change written to a CSV file at `changes` when given. The file
+/// appears only when the comparison completes (it is written aside and renamed).
+pub fn compare_with_changes<R: BufRead + Send>(
+    base: &RuleSet,
+    proposed: &RuleSet,
+    on: Date,
+    cohort: Cohort<R>,
+    file: &str,
+    changes: Option<&std::path::Path>,
+) -> Result<Impact, ImpactError> {
+    let Some(path) = changes else {
+        return compare(base, proposed, on, cohort, file, &mut |_| Ok(()));
+    };
+    let mut outcome = None;
+    let written = crate::batch::write_whole(path, |out| {
+        out.write_all(CHANGES_HEADER.as_bytes())?;
+        let mut each = |c: &Change| {
+            out.write_all(change_row(c).as_bytes())
+                .map_err(|source| ImpactError::Io {
+                    file: path.display().to_string(),
+                    source,
+                })
+        };
+        let result = compare(base, proposed, on, cohort, file, &mut each);
+        let stopped = result.is_err();
+        outcome = Some(result);
+        if stopped {
+            // Nothing is renamed into place: the reason is in `outcome`.
+            return Err(std::io::Error::other("the comparison stopped"));
+        }
+        Ok(())
+    });
+    match (outcome, written) {
+        (Some(Err(e)), _) => Err(e),
+        (_, Err(e)) => Err(ImpactError::Write(e.to_string())),
+        (Some(Ok(impact)), Ok(())) => Ok(impact),
+        (None, Ok(())) => Err(ImpactError::Write("nothing was compared".to_string())),
+    }
+}
+
+fn one_case(
+    base: &RuleSet,
+    proposed: &RuleSet,
+    on: Date,
+    common: &[String],
+    setting: Option<usize>,
+    same_inputs: bool,
+    p: &Profile,
+) -> Result<Compared, Refusal> {
+    let refused = |which: &str, e: ProfileErrors| {
+        let why = e
+            .errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        (e.case_id.clone(), format!("{which} rule set: {why}"))
+    };
+    let facts_b = p.facts(base).map_err(|e| refused("base", e))?;
+    // Rule sets that declare the very same inputs validate a profile alike: read it once.
+    let facts_p = if same_inputs {
+        facts_b.clone()
+    } else {
+        p.facts(proposed).map_err(|e| refused("proposed", e))?
+    };
+    let place = setting
+        .and_then(|i| facts_b.values.get(i))
+        .and_then(|v| v.as_text())
+        .unwrap_or_default()
+        .to_string();
+    let (db, dp): (Decision, Decision) = (
+        base.evaluate_lean(&facts_b, on),
+        proposed.evaluate_lean(&facts_p, on),
+    );
+    let sides = common
+        .iter()
+        .filter_map(|f| {
+            let (rb, rp) = (db.family(f)?, dp.family(f)?);
+            Some((Reading::of(rb).side(rb), Reading::of(rp).side(rp)))
+        })
+        .collect();
+    Ok((facts_b.case_id, place, sides))
+}
+
+fn add(
+    impact: &mut Impact,
+    row: u64,
+    (case_id, setting, sides): Compared,
+    each: &mut dyn FnMut(&Change) -> Result<(), ImpactError>,
+) -> Result<(), ImpactError> {
+    impact.compared += 1;
+    let mut changed = false;
+    for (fi, (base, proposed)) in impact.families.iter_mut().zip(sides) {
+        let zero = Decimal::ZERO;
+        let (a0, a1) = (base.amount.unwrap_or(zero), proposed.amount.unwrap_or(zero));
+        fi.has_amount |= base.amount.is_some() || proposed.amount.is_some();
+        fi.cost_base = fi.cost_base.checked_add(a0).ok_or(ImpactError::Overflow)?;
+        fi.cost_proposed = fi
+            .cost_proposed
+            .checked_add(a1)
+            .ok_or(ImpactError::Overflow)?;
+        let band = |s: &Side| s.band.clone().unwrap_or_else(|| "-".to_string());
+        *fi.transitions
+            .entry((band(&base), band(&proposed)))
+            .or_default() += 1;
+        for (side, amount, is_base) in [(&base, a0, true), (&proposed, a1, false)] {
+            let cell = fi
+                .by_band_setting
+                .entry((band(side), setting.clone()))
+                .or_default();
+            let total = if is_base { &mut cell.0 } else { &mut cell.1 };
+            *total = total.checked_add(amount).ok_or(ImpactError::Overflow)?;
+        }
+        match a1.cmp(&a0) {
+            std::cmp::Ordering::Greater => {
+                fi.gain += 1;
+                fi.gained += a1 - a0;
+            }
+            std::cmp::Ordering::Less => {
+                fi.lose += 1;
+                fi.lost += a0 - a1;
+            }
+            std::cmp::Ordering::Equal => fi.stay += 1,
+        }
+        if base != proposed {
+            changed = true;
+            let change = Change {
+                row,
+                case_id: case_id.clone(),
+                family: fi.family.clone(),
+                base,
+                proposed,
+            };
+            each(&change)?;
+            keep_mover(&mut fi.movers, change);
+        }
+    }
+    impact.changed += u64::from(changed);
+    Ok(())
+}
+
+/// Keep the `MOVERS` largest changes of amount (by size), earlier rows first among equals.
+fn keep_mover(movers: &mut Vec<Change>, c: Change) {
+    let size = c.delta().abs();
+    if size.is_zero() {
+        return;
+    }
+    let at = movers.partition_point(|m| m.delta().abs() >= size);
+    if at < MOVERS {
+        movers.insert(at, c);
+        movers.truncate(MOVERS);
+    }
+}

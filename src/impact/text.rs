@@ -1,0 +1,138 @@
+//! The impact as people read it: a summary for a terminal, and the list of changes as CSV.
+
+use super::{Change, Impact, Side};
+use rust_decimal::Decimal;
+
+/// The header of a changes file (CSV); [`change_row`] writes its rows.
+pub const CHANGES_HEADER: &str = "row,case_id,family,base_status,proposed_status,base_band,\
+proposed_band,base_amount,proposed_amount,change\n";
+
+/// A change as a CSV row of a changes file.
+pub fn change_row(c: &Change) -> String {
+    let money = |a: Option<Decimal>| a.map(pence).unwrap_or_default();
+    let cells = [
+        c.row.to_string(),
+        c.case_id.clone().unwrap_or_default(),
+        c.family.clone(),
+        c.base.status.as_str().to_string(),
+        c.proposed.status.as_str().to_string(),
+        c.base.band.clone().unwrap_or_default(),
+        c.proposed.band.clone().unwrap_or_default(),
+        money(c.base.amount),
+        money(c.proposed.amount),
+        pence(c.delta()),
+    ];
+    let quoted: Vec<String> = cells.iter().map(|s| csv_cell(s)).collect();
+    format!("{}\n", quoted.join(","))
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// An amount to the penny, as written everywhere in sendband.
+fn pence(a: Decimal) -> String {
+    crate::money::to_pence_string(a).unwrap_or_else(|| a.to_string())
+}
+
+/// A change of amount with its sign (`+0.00` never: no change is `0.00`).
+fn signed(a: Decimal) -> String {
+    if a.is_zero() {
+        "0.00".to_string()
+    } else if a.is_sign_negative() {
+        pence(a)
+    } else {
+        format!("+{}", pence(a))
+    }
+}
+
+impl Impact {
+    /// The impact in words and tables, for a terminal.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "Cohort: {} profiles, {} compared, {} refused by either rule set; {} cases changed",
+            self.rows,
+            self.compared,
+            self.rejected.len(),
+            self.changed
+        );
+        for (row, case_id, why) in self.rejected.iter().take(5) {
+            let id = case_id.as_deref().unwrap_or("-");
+            let _ = writeln!(t, "  refused: row {row} ({id}): {why}");
+        }
+        for f in &self.families {
+            let _ = writeln!(t, "\n{}", f.family);
+            if f.has_amount {
+                let diff = f.cost_proposed - f.cost_base;
+                let pct = if f.cost_base.is_zero() {
+                    String::new()
+                } else {
+                    let p = (diff * Decimal::ONE_HUNDRED / f.cost_base).round_dp(1);
+                    format!(", {}{p}%", if p.is_sign_negative() { "" } else { "+" })
+                };
+                let _ = writeln!(
+                    t,
+                    "  cost: {} -> {} ({}{pct})",
+                    pence(f.cost_base),
+                    pence(f.cost_proposed),
+                    signed(diff)
+                );
+                let _ = writeln!(
+                    t,
+                    "  cases: {} gain ({}), {} lose ({}), {} stay",
+                    f.gain,
+                    signed(f.gained),
+                    f.lose,
+                    signed(-f.lost),
+                    f.stay
+                );
+            }
+            if f.has_amount {
+                let _ = writeln!(t, "  cost by band and setting (base -> proposed):");
+                for ((band, setting), (b, p)) in &f.by_band_setting {
+                    if b.is_zero() && p.is_zero() {
+                        continue;
+                    }
+                    let place = if setting.is_empty() { "-" } else { setting };
+                    let _ = writeln!(
+                        t,
+                        "    {band} {place}: {} -> {} ({})",
+                        pence(*b),
+                        pence(*p),
+                        signed(*p - *b)
+                    );
+                }
+            }
+            let _ = writeln!(t, "  band transitions (base -> proposed: cases):");
+            for ((from, to), n) in &f.transitions {
+                let mark = if from == to { "" } else { "  *" };
+                let _ = writeln!(t, "    {from} -> {to}: {n}{mark}");
+            }
+            if !f.movers.is_empty() {
+                let _ = writeln!(t, "  largest movers:");
+                for m in &f.movers {
+                    let band = |s: &Side| s.band.clone().unwrap_or_else(|| "-".into());
+                    let _ = writeln!(
+                        t,
+                        "    row {} ({}): {} -> {}, {} -> {} ({})",
+                        m.row,
+                        m.case_id.as_deref().unwrap_or("-"),
+                        band(&m.base),
+                        band(&m.proposed),
+                        m.base.amount.map(pence).unwrap_or_else(|| "-".into()),
+                        m.proposed.amount.map(pence).unwrap_or_else(|| "-".into()),
+                        signed(m.delta())
+                    );
+                }
+            }
+        }
+        t
+    }
+}

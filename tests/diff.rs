@@ -1,0 +1,187 @@
+//! `sendband diff`: the impact of Haringey's 2025-26 draft on a synthetic cohort. Totals are the
+//! sums of the per-case changes, the changes file agrees with the summary, and a CSV cohort
+//! gives what the same profiles give as JSON Lines.
+
+mod common;
+
+use common::{sendband, Run};
+use rust_decimal::Decimal;
+use sendband::impact::{compare, Change, Cohort, Impact};
+use sendband::{Date, RuleSet};
+use std::path::Path;
+
+fn on() -> Date {
+    "2025-01-15".parse().expect("date")
+}
+
+fn rules(path: &str) -> RuleSet {
+    RuleSet::from_folder(Path::new(path)).expect("loads")
+}
+
+fn cohort(n: u64) -> String {
+    let mut out = Vec::new();
+    sendband::synth::write_jsonl(&rules("rules/haringey/2024-25"), n, 21, on(), &mut out)
+        .expect("synth");
+    String::from_utf8(out).expect("utf-8")
+}
+
+fn impact_of(text: &str) -> (Impact, Vec<Change>) {
+    let mut changes = Vec::new();
+    let impact = compare(
+        &rules("rules/haringey/2024-25"),
+        &rules("rules/haringey/2025-26-draft"),
+        on(),
+        Cohort::Jsonl(text.as_bytes()),
+        "cohort.jsonl",
+        &mut |c| {
+            changes.push(c.clone());
+            Ok(())
+        },
+    )
+    .expect("compares");
+    (impact, changes)
+}
+
+#[test]
+fn totals_are_the_sums_of_the_per_case_changes() {
+    let (impact, changes) = impact_of(&cohort(4000));
+    assert_eq!((impact.rows, impact.compared), (4000, 4000));
+    assert!(impact.rejected.is_empty());
+    let topup = &impact.families[0];
+    assert_eq!(topup.family, "topup");
+    let deltas: Decimal = changes
+        .iter()
+        .filter(|c| c.family == "topup")
+        .map(Change::delta)
+        .sum();
+    assert_eq!(topup.cost_proposed - topup.cost_base, deltas);
+    assert_eq!(topup.gained - topup.lost, deltas);
+    assert_eq!(topup.gain + topup.lose + topup.stay, 4000);
+    // The draft raises every value: nobody loses, and at least one case in ten gains.
+    assert_eq!((topup.lose, topup.lost), (0, Decimal::ZERO));
+    assert!(topup.gain >= 400, "{} gain", topup.gain);
+    let by_band: (Decimal, Decimal) = topup
+        .by_band_setting
+        .values()
+        .fold((Decimal::ZERO, Decimal::ZERO), |a, b| {
+            (a.0 + b.0, a.1 + b.1)
+        });
+    assert_eq!(by_band, (topup.cost_base, topup.cost_proposed));
+    assert_eq!(topup.transitions.values().sum::<u64>(), 4000);
+    // Only Band C's new evidence moves a band, and only from B to C.
+    for ((from, to), n) in &topup.transitions {
+        assert!(
+            from == to || (from, to) == (&"B".into(), &"C".into()),
+            "{from} -> {to}: {n}"
+        );
+    }
+    // Early years and the needs-assessment threshold do not change.
+    assert!(changes.iter().all(|c| c.family == "topup"));
+    assert_eq!(
+        impact.families[1].cost_base,
+        impact.families[1].cost_proposed
+    );
+    // Movers: the largest first, each a real change.
+    let sizes: Vec<Decimal> = topup.movers.iter().map(|m| m.delta().abs()).collect();
+    assert_eq!(sizes.len(), sendband::impact::MOVERS);
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+    let largest = changes.iter().map(|c| c.delta().abs()).max();
+    assert_eq!(largest, sizes.first().copied());
+}
+
+#[test]
+fn the_changes_file_agrees_with_the_summary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("cohort.jsonl");
+    std::fs::write(&input, cohort(3000)).expect("write");
+    let changes = dir.path().join("changes.csv");
+    let Run { code, stdout, .. } = sendband(
+        &[
+            "diff",
+            "--base",
+            "rules/haringey",
+            "--proposed",
+            "rules/haringey/2025-26-draft",
+            "--cohort",
+            input.to_str().expect("path"),
+            "--on",
+            "2025-01-15",
+            "--changes",
+            changes.to_str().expect("path"),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{stdout}");
+    let text = std::fs::read_to_string(&changes).expect("changes written");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(sendband::impact::CHANGES_HEADER.trim_end())
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let sum: Decimal = rows
+        .iter()
+        .filter(|r| r[2] == "topup")
+        .map(|r| r[9].parse::<Decimal>().expect("change"))
+        .sum();
+    // "  cost: 1234.00 -> 1271.02 (+37.02, +3.0%)"
+    let cost = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("cost: "))
+        .expect("a cost line");
+    let diff = cost
+        .split('(')
+        .nth(1)
+        .and_then(|x| x.split(',').next())
+        .expect("difference");
+    assert_eq!(diff.trim_start_matches('+').parse::<Decimal>(), Ok(sum));
+    let changed: usize = stdout
+        .lines()
+        .find_map(|l| l.split("; ").nth(1)?.strip_suffix(" cases changed"))
+        .and_then(|n| n.parse().ok())
+        .expect("cases changed");
+    assert_eq!(changed, rows.len());
+}
+
+#[test]
+fn a_csv_cohort_is_compared_as_its_json_lines_are_and_refusals_are_counted() {
+    let jsonl = r#"{"case_id": "A", "date_of_birth": "2016-03-01", "setting": "special_school", "ehcp": "issued", "needs": {"semh": 4}}
+{"case_id": "B", "date_of_birth": "2016-03-01", "setting": "mainstream_school", "needs": {"communication_interaction": 3, "semh": 2}, "sen_support": {"apdr_cycles": 1, "specialist_advice": true, "notional_spend": "6000.00"}}
+"#;
+    let csv = "case_id,date_of_birth,setting,ehcp,needs.communication_interaction,needs.semh,\
+sen_support.apdr_cycles,sen_support.specialist_advice,sen_support.notional_spend
+A,2016-03-01,special_school,issued,,4,,,
+B,2016-03-01,mainstream_school,,3,2,1,true,6000.00
+C,2016-03-01,academy,,,,,,
+";
+    let (from_json, json_changes) = impact_of(jsonl);
+    let mut csv_changes = Vec::new();
+    let from_csv = compare(
+        &rules("rules/haringey/2024-25"),
+        &rules("rules/haringey/2025-26-draft"),
+        on(),
+        Cohort::Csv(csv.as_bytes()),
+        "cohort.csv",
+        &mut |c| {
+            csv_changes.push(c.clone());
+            Ok(())
+        },
+    )
+    .expect("compares");
+    assert_eq!(json_changes, csv_changes);
+    assert_eq!(
+        from_json.families[0].cost_proposed,
+        from_csv.families[0].cost_proposed
+    );
+    // A: special school, semh 4 (22) is band D with a plan: 9000.00 -> 9270.00.
+    // B: score 19 with one APDR cycle: B (0.00) -> C (3090.00).
+    let deltas: Vec<String> = json_changes.iter().map(|c| c.delta().to_string()).collect();
+    assert_eq!(deltas, ["270.00", "3090.00"]);
+    assert_eq!((from_csv.rows, from_csv.compared), (3, 2));
+    let (row, case_id, why) = &from_csv.rejected[0];
+    assert_eq!((*row, case_id.as_deref()), (3, Some("C")));
+    assert!(
+        why.starts_with("base rule set: setting: \"academy\" is not one of"),
+        "{why}"
+    );
+}
