@@ -119,6 +119,9 @@ struct DiffArgs {
     /// Write every case whose result changed to this CSV file (one row per changed family).
     #[arg(long)]
     changes: Option<PathBuf>,
+    /// Write the impact as one self-contained HTML page with charts.
+    #[arg(long)]
+    report: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -360,6 +363,19 @@ fn diff(args: &DiffArgs) -> Outcome {
     match result {
         Ok(impact) => {
             print!("{}", impact.to_text());
+            if let Some(path) = &args.report {
+                let title = impact::ReportTitle {
+                    base: format!("{} {} ({})", b.id, b.version, b.provenance),
+                    proposed: format!("{} {} ({})", p.id, p.version, p.provenance),
+                    on: on.to_string(),
+                    cohort: file.clone(),
+                };
+                let html = impact::report(&impact, &title);
+                if let Err(e) = batch::write_whole(path, |out| out.write_all(html.as_bytes())) {
+                    eprintln!("sendband: {e}");
+                    return Outcome::Usage;
+                }
+            }
             if impact.rejected.is_empty() {
                 Outcome::Ok
             } else {

@@ -185,3 +185,21 @@ C,2016-03-01,academy,,,,,,
         "{why}"
     );
 }
+
+#[test]
+fn the_report_escapes_what_a_cohort_says() {
+    let hostile = r#"{"case_id": "<script>alert(1)</script>", "date_of_birth": "2016-03-01", "setting": "special_school", "ehcp": "issued", "needs": {"semh": 4}}"#;
+    let (impact, _) = impact_of(hostile);
+    let title = sendband::impact::ReportTitle {
+        base: "base <b>".into(),
+        proposed: "proposed".into(),
+        on: "2025-01-15".into(),
+        cohort: "c.jsonl".into(),
+    };
+    let html = sendband::impact::report(&impact, &title);
+    assert!(!html.contains("<script"), "a case id became markup");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("against base &lt;b&gt;;"));
+    // The one change, +270.00, is the difference shown.
+    assert!(html.contains(r#"data-figure="cost-difference" data-value="270.00">+£270.00<"#));
+}

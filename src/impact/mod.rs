@@ -4,9 +4,11 @@
 //! Totals are exact (`rust_decimal`) and are the sums of the per-case changes, so a report and
 //! its list of changes always agree.
 
+mod html;
 mod read;
 mod text;
 
+pub use html::{report, ReportTitle};
 pub use text::{change_row, CHANGES_HEADER};
 
 use crate::decision::{Decision, FamilyResult, Status};
@@ -73,6 +75,9 @@ pub struct FamilyImpact {
     pub by_band_setting: BTreeMap<(String, String), (Decimal, Decimal)>,
     /// The largest changes of amount, largest first (ties in cohort order).
     pub movers: Vec<Change>,
+    /// How many cases changed by each amount (no change left out): the distribution of gains
+    /// and losses.
+    pub deltas: BTreeMap<Decimal, u64>,
 }
 
 /// The impact on a cohort.
@@ -339,6 +344,9 @@ fn add(
                 fi.lost += a0 - a1;
             }
             std::cmp::Ordering::Equal => fi.stay += 1,
+        }
+        if a1 != a0 {
+            *fi.deltas.entry((a1 - a0).normalize()).or_default() += 1;
         }
         if base != proposed {
             changed = true;

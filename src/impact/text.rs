@@ -35,7 +35,7 @@ fn csv_cell(s: &str) -> String {
 }
 
 /// An amount to the penny, as written everywhere in sendband.
-fn pence(a: Decimal) -> String {
+pub(super) fn pence(a: Decimal) -> String {
     crate::money::to_pence_string(a).unwrap_or_else(|| a.to_string())
 }
 

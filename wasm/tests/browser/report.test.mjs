@@ -1,0 +1,96 @@
+// The impact report of `sendband diff` (Haringey 2024-25 against the 2025-26 draft) in headless
+// Debian Chromium: its figures match changes.csv, its charts are drawn, nothing is fetched or run,
+// and a screenshot is saved in target/screenshots/diff-report.png for people to look at.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, REPO, SCREENSHOTS, preflight } from './helpers.mjs';
+
+preflight();
+// Built by the test command's earlier steps (cargo test, then `cargo run -- test rules`).
+const SENDBAND = join(REPO, 'target', 'debug', 'sendband');
+if (!existsSync(SENDBAND)) {
+  throw new Error(`${SENDBAND} is missing: run cargo build first (scripts/test does)`);
+}
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run'];
+
+let dir;
+let browser;
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sendband-report-'));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+after(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Pence of a decimal amount written with two places, e.g. "-12.30" -> -1230. */
+const pence = (text) => {
+  const negative = text.startsWith('-');
+  const [whole, part] = text.replace('-', '').split('.');
+  const n = Number(whole) * 100 + Number(part ?? '0');
+  return negative ? -n : n;
+};
+
+test('the diff report matches changes.csv, draws its charts and is saved as a screenshot', async () => {
+  const cohort = join(dir, 'cohort.jsonl');
+  const changes = join(dir, 'changes.csv');
+  const report = join(dir, 'report.html');
+  execFileSync(SENDBAND, ['synth', '--rules', join(REPO, 'rules/haringey/2024-25'), '--on', '2025-01-15',
+    '--n', '3000', '--seed', '4', '--output', cohort]);
+  const summary = execFileSync(SENDBAND, ['diff', '--base', join(REPO, 'rules/haringey'),
+    '--proposed', join(REPO, 'rules/haringey/2025-26-draft'), '--cohort', cohort, '--on', '2025-01-15',
+    '--changes', changes, '--report', report], { encoding: 'utf8' });
+  assert.match(summary, /Cohort: 3000 profiles, 3000 compared, 0 refused/);
+
+  const rows = readFileSync(changes, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const topup = rows.filter((r) => r[2] === 'topup');
+  const sum = topup.reduce((total, r) => total + pence(r[9]), 0);
+  assert.ok(topup.length > 100, `${topup.length} topup changes`);
+
+  const html = readFileSync(report, 'utf8');
+  assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/, 'no script and nothing remote');
+
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('request', (r) => { if (!r.url().startsWith('file:')) problems.push(`fetched ${r.url()}`); });
+  await page.goto(pathToFileURL(report).href);
+
+  const section = page.locator('[data-family="topup"]');
+  const difference = await section.locator('[data-figure="cost-difference"]').getAttribute('data-value');
+  assert.equal(pence(difference), sum, 'the report\'s difference is the sum of changes.csv');
+  const shown = await section.locator('[data-figure="cost-difference"]').innerText();
+  assert.equal(shown, `+£${(sum / 100).toLocaleString('en-GB', { minimumFractionDigits: 2 })}`);
+  const changed = new Set(rows.map((r) => r[0])).size;
+  assert.equal(await page.locator('[data-figure="changed"]').innerText(), String(changed));
+  const gain = Number(await section.locator('[data-figure="gain"]').innerText());
+  assert.equal(gain, topup.filter((r) => pence(r[9]) > 0).length);
+  assert.equal(await section.locator('[data-figure="lose"]').innerText(), '0');
+
+  // Three charts for topup (cost by band, transitions, spread), each drawn with real shapes.
+  const charts = page.locator('h2#topup ~ .charts').first().locator('svg');
+  assert.equal(await charts.count(), 3);
+  for (let i = 0; i < 3; i += 1) {
+    const box = await charts.nth(i).boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 100, `chart ${i} is drawn`);
+    assert.ok(await charts.nth(i).locator('rect').count() > 3, `chart ${i} has bars or cells`);
+  }
+  // The heat map shows the Band C move: one cell from B to C.
+  assert.equal(await charts.nth(1).locator('title', { hasText: /^B to C: \d+$/ }).count(), 1);
+
+  await page.screenshot({ path: join(SCREENSHOTS, 'diff-report.png'), fullPage: true });
+  assert.ok(existsSync(join(SCREENSHOTS, 'diff-report.png')));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
