@@ -26,13 +26,17 @@ fn cohort(n: u64) -> String {
 }
 
 fn impact_of(text: &str) -> (Impact, Vec<Change>) {
+    impact_of_cohort(Cohort::Jsonl(text.as_bytes()))
+}
+
+fn impact_of_cohort(cohort: Cohort<&[u8]>) -> (Impact, Vec<Change>) {
     let mut changes = Vec::new();
     let impact = compare(
         &rules("rules/haringey/2024-25"),
         &rules("rules/haringey/2025-26-draft"),
         on(),
-        Cohort::Jsonl(text.as_bytes()),
-        "cohort.jsonl",
+        cohort,
+        "cohort",
         &mut |c| {
             changes.push(c.clone());
             Ok(())
@@ -155,19 +159,7 @@ B,2016-03-01,mainstream_school,,3,2,1,true,6000.00
 C,2016-03-01,academy,,,,,,
 ";
     let (from_json, json_changes) = impact_of(jsonl);
-    let mut csv_changes = Vec::new();
-    let from_csv = compare(
-        &rules("rules/haringey/2024-25"),
-        &rules("rules/haringey/2025-26-draft"),
-        on(),
-        Cohort::Csv(csv.as_bytes()),
-        "cohort.csv",
-        &mut |c| {
-            csv_changes.push(c.clone());
-            Ok(())
-        },
-    )
-    .expect("compares");
+    let (from_csv, csv_changes) = impact_of_cohort(Cohort::Csv(csv.as_bytes()));
     assert_eq!(json_changes, csv_changes);
     assert_eq!(
         from_json.families[0].cost_proposed,

@@ -180,6 +180,16 @@ fn holds(op: CmpOp, ord: Ordering) -> bool {
     }
 }
 
+/// `v in [items]`: every item is read (as the interpreter builds the whole list); any that
+/// cannot be read, or compared, fails.
+fn any_same(v: V, items: impl Iterator<Item = Option<V>>) -> Option<bool> {
+    let mut found = false;
+    for item in items {
+        found |= same(v, item?)?;
+    }
+    Some(found)
+}
+
 fn slice<T>(all: &[T], from: u32, n: u32) -> Option<&[T]> {
     let from = from as usize;
     all.get(from..from.checked_add(n as usize)?)
@@ -223,11 +233,8 @@ pub(super) fn run(ops: &[Op], args: &[u32], pool: &[V], r: &mut Regs) -> Option<
                 from,
                 n,
             } => {
-                let v = r.present(x)?;
-                let mut found = false;
-                for &item in slice(args, from, n)? {
-                    found |= same(v, r.at(item)?)?;
-                }
+                let items = slice(args, from, n)?.iter().map(|&i| r.at(i));
+                let found = any_same(r.present(x)?, items)?;
                 r.put(dst, V::Bool(found != neg))?
             }
             Op::InPool {
@@ -237,11 +244,10 @@ pub(super) fn run(ops: &[Op], args: &[u32], pool: &[V], r: &mut Regs) -> Option<
                 from,
                 n,
             } => {
-                let v = r.present(x)?;
-                let mut found = false;
-                for &c in slice(pool, from, n)? {
-                    found |= same(v, c)?;
-                }
+                let found = any_same(
+                    r.present(x)?,
+                    slice(pool, from, n)?.iter().map(|&c| Some(c)),
+                )?;
                 r.put(dst, V::Bool(found != neg))?
             }
             Op::InRange {
