@@ -127,11 +127,12 @@ struct Reading {
 }
 
 impl Reading {
-    fn of(result: &FamilyResult) -> Reading {
+    /// Found once per family: a result holds every declared output, in declared order.
+    fn of(family: &crate::family::Family) -> Reading {
         let band = ["band", "outcome"]
             .iter()
-            .find_map(|n| result.outputs.iter().position(|o| &*o.name == *n));
-        let amount = result
+            .find_map(|n| family.outputs.iter().position(|o| &*o.name == *n));
+        let amount = family
             .outputs
             .iter()
             .position(|o| o.format == OutputFormat::Money);
@@ -159,6 +160,13 @@ impl Reading {
     }
 }
 
+/// A family both rule sets have: its name, and where each reads its band and amount.
+struct Pair {
+    name: String,
+    base: Reading,
+    proposed: Reading,
+}
+
 /// One compared case: each common family's two sides.
 type Compared = (Option<String>, String, Vec<(Side, Side)>);
 /// A profile refused by either rule set: its case id (when known) and why.
@@ -174,11 +182,17 @@ pub fn compare<R: BufRead + Send>(
     file: &str,
     each: &mut dyn FnMut(&Change) -> Result<(), ImpactError>,
 ) -> Result<Impact, ImpactError> {
-    let common: Vec<String> = base
+    let common: Vec<Pair> = base
         .families()
         .iter()
-        .filter(|f| proposed.families().iter().any(|g| g.name == f.name))
-        .map(|f| f.name.to_string())
+        .filter_map(|f| {
+            let g = proposed.families().iter().find(|g| g.name == f.name)?;
+            Some(Pair {
+                name: f.name.to_string(),
+                base: Reading::of(f),
+                proposed: Reading::of(g),
+            })
+        })
         .collect();
     if common.is_empty() {
         return Err(ImpactError::NoCommonFamily);
@@ -187,7 +201,7 @@ pub fn compare<R: BufRead + Send>(
         families: common
             .iter()
             .map(|f| FamilyImpact {
-                family: f.clone(),
+                family: f.name.clone(),
                 ..FamilyImpact::default()
             })
             .collect(),
@@ -265,7 +279,7 @@ fn one_case(
     base: &RuleSet,
     proposed: &RuleSet,
     on: Date,
-    common: &[String],
+    common: &[Pair],
     setting: Option<usize>,
     same_inputs: bool,
     p: &Profile,
@@ -298,8 +312,8 @@ fn one_case(
     let sides = common
         .iter()
         .filter_map(|f| {
-            let (rb, rp) = (db.family(f)?, dp.family(f)?);
-            Some((Reading::of(rb).side(rb), Reading::of(rp).side(rp)))
+            let (rb, rp) = (db.family(&f.name)?, dp.family(&f.name)?);
+            Some((f.base.side(rb), f.proposed.side(rp)))
         })
         .collect();
     Ok((facts_b.case_id, place, sides))
