@@ -27,6 +27,7 @@ pub mod fast;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod impact;
 pub mod input;
+pub mod lint;
 pub mod money;
 pub mod profile;
 pub mod ruleset;

@@ -29,6 +29,18 @@ enum Command {
     /// Compare a cohort under a base and a proposed rule set: cost under each, who gains and
     /// who loses, band transitions, largest movers; exit 1 if any profile was refused.
     Diff(DiffArgs),
+    /// Check a rule set for what loading accepts but is probably a mistake (unused inputs and
+    /// steps, empty descriptor texts); exit 1 on any error, 0 with only warnings.
+    Lint {
+        /// A rule-set folder, an authority folder (with --on) or a bundle.
+        rules: PathBuf,
+        /// The date that picks the version in an authority folder (default: today).
+        #[arg(long)]
+        on: Option<Date>,
+        /// `text` (default) or `json`.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
     /// Run the tests written inside rule sets; exit 1 if any fails.
     Test {
         /// Rule-set folders, authority folders, bundles, or folders holding them
@@ -190,6 +202,7 @@ fn main() -> ExitCode {
         Command::Batch(args) => batch(&args),
         Command::Synth(args) => synth(&args),
         Command::Diff(args) => diff(&args),
+        Command::Lint { rules, on, format } => lint(&rules, on, &format),
         Command::Test { rules } => test(&rules),
         Command::Bundle { rules, on, output } => bundle(&rules, on, output.as_deref()),
         Command::Schema {
@@ -320,6 +333,36 @@ fn batch(args: &BatchArgs) -> Outcome {
         );
     }
     if summary.failed() {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    }
+}
+
+fn lint(path: &Path, on: Option<Date>, format: &str) -> Outcome {
+    let on = on.unwrap_or_else(Date::today);
+    let rules = match sendband::ruleset::describe(Some(path), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    let findings = sendband::lint::lint(&rules);
+    let m = rules.manifest();
+    if format == "json" {
+        let json = serde_json::json!({"ruleset": {"id": m.id, "version": m.version}, "findings": findings});
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
+    } else {
+        print!(
+            "{}",
+            sendband::lint::to_text(&format!("{} {}", m.id, m.version), &findings)
+        );
+    }
+    if findings
+        .iter()
+        .any(|f| f.severity == sendband::lint::Severity::Error)
+    {
         Outcome::Failed
     } else {
         Outcome::Ok

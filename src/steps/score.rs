@@ -25,6 +25,11 @@ pub(crate) struct Row {
 }
 
 impl Row {
+    /// The input this row weighs.
+    pub(crate) fn input_name(&self) -> &Arc<str> {
+        &self.input
+    }
+
     /// The weight of this input's level; a missing level or one with no weight is an error.
     fn weight_of(&self, level: &Value) -> Result<Decimal, EvalError> {
         if level.is_null() {
