@@ -38,7 +38,7 @@ pub fn lint(rules: &RuleSet) -> Vec<Finding> {
         unused_steps(f, &mut out);
     }
     descriptor_texts(rules, &mut out);
-    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
 
