@@ -162,27 +162,14 @@ fn a_date_outside_the_version_is_a_clear_error() {
 
 /// A copy of the Haringey rule set with `edit` applied to its topup family file.
 fn edited_haringey(dir: &std::path::Path, edit: impl Fn(String) -> String) -> std::path::PathBuf {
-    let from = std::path::Path::new("rules/haringey/2024-25");
-    let to = dir.join("2024-25");
-    for sub in ["", "families"] {
-        std::fs::create_dir_all(to.join(sub)).expect("mkdir");
-    }
-    for name in [
-        "ruleset.json",
-        "inputs.json",
-        "families/topup.json",
-        "families/early_years.json",
-        "families/ehcp_threshold.json",
-    ] {
-        let mut text = std::fs::read_to_string(from.join(name)).expect("read");
-        if name == "families/topup.json" {
-            let edited = edit(text.clone());
-            assert_ne!(edited, text, "the edit must change the file");
-            text = edited;
+    common::haringey_copy(dir, |name, text| {
+        if name != "families/topup.json" {
+            return text;
         }
-        std::fs::write(to.join(name), text).expect("write");
-    }
-    to
+        let edited = edit(text.clone());
+        assert_ne!(edited, text, "the edit must change the file");
+        edited
+    })
 }
 
 fn topup_of(rules: &std::path::Path, profile: &str) -> serde_json::Value {

@@ -6,23 +6,9 @@ mod common;
 use common::{sendband, Run};
 use std::path::Path;
 
-/// A copy of Haringey 2024-25 with each file passed through `edit(file name, text)`.
+/// A copy of Haringey 2024-25 with mistakes planted by `edit(file name, text)`.
 fn planted(dir: &Path, edit: impl Fn(&str, String) -> String) -> String {
-    let from = Path::new("rules/haringey/2024-25");
-    let to = dir.join("2024-25");
-    for sub in ["families", "tests"] {
-        std::fs::create_dir_all(to.join(sub)).expect("mkdir");
-    }
-    for name in [
-        "ruleset.json",
-        "inputs.json",
-        "families/topup.json",
-        "families/early_years.json",
-        "families/ehcp_threshold.json",
-    ] {
-        let text = std::fs::read_to_string(from.join(name)).expect("read");
-        std::fs::write(to.join(name), edit(name, text)).expect("write");
-    }
+    let to = common::haringey_copy(dir, edit);
     to.to_str().expect("path").to_string()
 }
 

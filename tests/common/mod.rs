@@ -169,3 +169,25 @@ pub fn sendband(args: &[&str], stdin: &str) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// A copy of the Haringey 2024-25 rule files (not its tests) in `dir/2024-25`, each file passed
+/// through `edit(file name, text)`, e.g. to plant a mistake.
+pub fn haringey_copy(
+    dir: &std::path::Path,
+    edit: impl Fn(&str, String) -> String,
+) -> std::path::PathBuf {
+    let from = std::path::Path::new("rules/haringey/2024-25");
+    let to = dir.join("2024-25");
+    std::fs::create_dir_all(to.join("families")).expect("mkdir");
+    for name in [
+        "ruleset.json",
+        "inputs.json",
+        "families/topup.json",
+        "families/early_years.json",
+        "families/ehcp_threshold.json",
+    ] {
+        let text = std::fs::read_to_string(from.join(name)).expect("read");
+        std::fs::write(to.join(name), edit(name, text)).expect("write");
+    }
+    to
+}
