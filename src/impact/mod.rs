@@ -11,7 +11,8 @@ mod text;
 pub use html::{report, ReportTitle};
 pub use text::{change_row, CHANGES_HEADER};
 
-use crate::decision::{Decision, FamilyResult, Status};
+use crate::decision::Status;
+use crate::fast::LeanBuf;
 use crate::profile::ProfileErrors;
 use crate::ruleset::format::OutputFormat;
 use crate::{Date, RuleSet};
@@ -119,41 +120,52 @@ pub enum Cohort<R> {
     Csv(R),
 }
 
-/// Where a family's band and amount are among its outputs.
-#[derive(Debug, Clone, Copy, Default)]
+/// Where a family's band and amount are among its outputs, and the family's place.
+#[derive(Debug, Clone, Copy)]
 struct Reading {
-    band: Option<usize>,
+    /// The family's index in its rule set.
+    family: usize,
+    band: Option<(usize, OutputFormat)>,
     amount: Option<usize>,
 }
 
 impl Reading {
     /// Found once per family: a result holds every declared output, in declared order.
-    fn of(family: &crate::family::Family) -> Reading {
-        let band = ["band", "outcome"]
-            .iter()
-            .find_map(|n| family.outputs.iter().position(|o| &*o.name == *n));
-        let amount = family
+    fn of(family: usize, f: &crate::family::Family) -> Reading {
+        let band = ["band", "outcome"].iter().find_map(|n| {
+            let i = f.outputs.iter().position(|o| &*o.name == *n)?;
+            Some((i, f.outputs.get(i)?.format))
+        });
+        let amount = f
             .outputs
             .iter()
             .position(|o| o.format == OutputFormat::Money);
-        Reading { band, amount }
+        Reading {
+            family,
+            band,
+            amount,
+        }
     }
 
-    fn side(&self, r: &FamilyResult) -> Side {
-        let band = self
-            .band
-            .and_then(|i| r.outputs.get(i))
-            .map(|o| o.to_text())
-            .filter(|t| !t.is_empty());
-        let amount = self
-            .amount
-            .and_then(|i| r.outputs.get(i))
-            .and_then(|o| match o.value {
-                crate::expr::Value::Number(n) => Some(n),
-                _ => None,
-            });
+    /// The family's side of a lean result, read in place.
+    fn side(&self, lean: &crate::fast::Lean) -> Side {
+        use crate::fast::OutRef;
+        let k = self.family;
+        let band = self.band.and_then(|(i, format)| {
+            let text = match lean.output(k, i) {
+                OutRef::Text(t) => t.to_string(),
+                OutRef::Value(v) => crate::decision::output_text(v, format),
+                OutRef::Owned(v) => crate::decision::output_text(&v, format),
+            };
+            Some(text).filter(|t| !t.is_empty())
+        });
+        let amount = self.amount.and_then(|i| match lean.output(k, i) {
+            OutRef::Value(crate::expr::Value::Number(n)) => Some(*n),
+            OutRef::Owned(crate::expr::Value::Number(n)) => Some(n),
+            _ => None,
+        });
         Side {
-            status: r.status,
+            status: lean.status(k),
             band,
             amount,
         }
@@ -185,12 +197,17 @@ pub fn compare<R: BufRead + Send>(
     let common: Vec<Pair> = base
         .families()
         .iter()
-        .filter_map(|f| {
-            let g = proposed.families().iter().find(|g| g.name == f.name)?;
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let (j, g) = proposed
+                .families()
+                .iter()
+                .enumerate()
+                .find(|(_, g)| g.name == f.name)?;
             Some(Pair {
                 name: f.name.to_string(),
-                base: Reading::of(f),
-                proposed: Reading::of(g),
+                base: Reading::of(i, f),
+                proposed: Reading::of(j, g),
             })
         })
         .collect();
@@ -217,12 +234,20 @@ pub fn compare<R: BufRead + Send>(
         if chunk.is_empty() {
             break;
         }
+        let cx = CaseCx {
+            base,
+            proposed,
+            on,
+            common: &common,
+            setting,
+            same_inputs,
+        };
         let results: Vec<(u64, Result<Compared, Refusal>)> = chunk
             .par_iter()
-            .map(|(row, p)| {
-                let case = one_case(base, proposed, on, &common, setting, same_inputs, p);
-                (*row, case)
-            })
+            .map_init(
+                || (LeanBuf::default(), LeanBuf::default()),
+                |bufs, (row, p)| (*row, cx.one_case(p, bufs)),
+            )
             .collect();
         for (row, result) in results {
             impact.rows += 1;
@@ -275,48 +300,52 @@ pub fn compare_with_changes<R: BufRead + Send>(
     }
 }
 
-fn one_case(
-    base: &RuleSet,
-    proposed: &RuleSet,
+/// What every case of a comparison shares.
+struct CaseCx<'a> {
+    base: &'a RuleSet,
+    proposed: &'a RuleSet,
     on: Date,
-    common: &[Pair],
+    common: &'a [Pair],
     setting: Option<usize>,
+    /// The two rule sets declare the very same inputs, so a profile is read and checked once.
     same_inputs: bool,
-    p: &Profile,
-) -> Result<Compared, Refusal> {
-    let refused = |which: &str, e: ProfileErrors| {
-        let why = e
-            .errors
+}
+
+impl CaseCx<'_> {
+    fn one_case(&self, p: &Profile, bufs: &mut (LeanBuf, LeanBuf)) -> Result<Compared, Refusal> {
+        let refused = |which: &str, e: ProfileErrors| {
+            let why = e
+                .errors
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            (e.case_id.clone(), format!("{which} rule set: {why}"))
+        };
+        let facts_b = p.facts(self.base).map_err(|e| refused("base", e))?;
+        let own;
+        let facts_p = if self.same_inputs {
+            &facts_b
+        } else {
+            own = p.facts(self.proposed).map_err(|e| refused("proposed", e))?;
+            &own
+        };
+        let place = self
+            .setting
+            .and_then(|i| facts_b.values.get(i))
+            .and_then(|v| v.as_text())
+            .unwrap_or_default()
+            .to_string();
+        let (buf_b, buf_p) = bufs;
+        let lean_b = self.base.evaluate_into(&facts_b, self.on, buf_b);
+        let lean_p = self.proposed.evaluate_into(facts_p, self.on, buf_p);
+        let sides = self
+            .common
             .iter()
-            .map(|f| format!("{}: {}", f.field, f.message))
-            .collect::<Vec<_>>()
-            .join("; ");
-        (e.case_id.clone(), format!("{which} rule set: {why}"))
-    };
-    let facts_b = p.facts(base).map_err(|e| refused("base", e))?;
-    // Rule sets that declare the very same inputs validate a profile alike: read it once.
-    let facts_p = if same_inputs {
-        facts_b.clone()
-    } else {
-        p.facts(proposed).map_err(|e| refused("proposed", e))?
-    };
-    let place = setting
-        .and_then(|i| facts_b.values.get(i))
-        .and_then(|v| v.as_text())
-        .unwrap_or_default()
-        .to_string();
-    let (db, dp): (Decision, Decision) = (
-        base.evaluate_lean(&facts_b, on),
-        proposed.evaluate_lean(&facts_p, on),
-    );
-    let sides = common
-        .iter()
-        .filter_map(|f| {
-            let (rb, rp) = (db.family(&f.name)?, dp.family(&f.name)?);
-            Some((f.base.side(rb), f.proposed.side(rp)))
-        })
-        .collect();
-    Ok((facts_b.case_id, place, sides))
+            .map(|f| (f.base.side(&lean_b), f.proposed.side(&lean_p)))
+            .collect();
+        Ok((facts_b.case_id.clone(), place, sides))
+    }
 }
 
 fn add(
