@@ -1,7 +1,10 @@
 //! The `sendband` command: evaluate, explain, batch, synth, test, bundle and schema.
 //! Results go to stdout, diagnostics to stderr; exit 0 ok, 1 a case or test failed, 2 bad usage or rules.
 
+mod cli;
+
 use clap::{Args, Parser, Subcommand};
+use cli::policy::{self, DiffArgs};
 use sendband::{batch, explain, testing, Date, LoadError, RuleSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -113,30 +116,6 @@ impl RulesOn {
 }
 
 #[derive(Args)]
-struct DiffArgs {
-    /// The rule set in force: a version folder, an authority folder (the version in force on
-    /// --on) or a bundle.
-    #[arg(long)]
-    base: PathBuf,
-    /// The proposed rule set, usually a draft version folder; it need not be in force on --on.
-    #[arg(long)]
-    proposed: PathBuf,
-    /// The profiles: .jsonl/.ndjson (one JSON profile per line) or .csv (a header row of input
-    /// names).
-    #[arg(long)]
-    cohort: PathBuf,
-    /// The date both rule sets evaluate every case on, so only the rules differ (default: today).
-    #[arg(long)]
-    on: Option<Date>,
-    /// Write every case whose result changed to this CSV file (one row per changed family).
-    #[arg(long)]
-    changes: Option<PathBuf>,
-    /// Write the impact as one self-contained HTML page with charts.
-    #[arg(long)]
-    report: Option<PathBuf>,
-}
-
-#[derive(Args)]
 struct BatchArgs {
     #[command(flatten)]
     rules: RulesOn,
@@ -201,15 +180,15 @@ fn main() -> ExitCode {
         Command::Explain(args) => case(&args, true),
         Command::Batch(args) => batch(&args),
         Command::Synth(args) => synth(&args),
-        Command::Diff(args) => diff(&args),
-        Command::Lint { rules, on, format } => lint(&rules, on, &format),
+        Command::Diff(args) => policy::diff(&args),
+        Command::Lint { rules, on, format } => policy::lint(&rules, on, &format),
         Command::Test { rules } => test(&rules),
         Command::Bundle { rules, on, output } => bundle(&rules, on, output.as_deref()),
         Command::Schema {
             profile: Some(rules),
             on,
             ..
-        } => profile_schema(RulesOn {
+        } => policy::profile_schema(RulesOn {
             rules: Some(rules),
             on,
         }),
@@ -339,99 +318,6 @@ fn batch(args: &BatchArgs) -> Outcome {
     }
 }
 
-fn lint(path: &Path, on: Option<Date>, format: &str) -> Outcome {
-    let on = on.unwrap_or_else(Date::today);
-    let rules = match sendband::ruleset::describe(Some(path), on) {
-        Ok(r) => r,
-        Err(e) => return load_error(&e),
-    };
-    let findings = sendband::lint::lint(&rules);
-    let m = rules.manifest();
-    if format == "json" {
-        let json = serde_json::json!({"ruleset": {"id": m.id, "version": m.version}, "findings": findings});
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json).unwrap_or_default()
-        );
-    } else {
-        print!(
-            "{}",
-            sendband::lint::to_text(&format!("{} {}", m.id, m.version), &findings)
-        );
-    }
-    if findings
-        .iter()
-        .any(|f| f.severity == sendband::lint::Severity::Error)
-    {
-        Outcome::Failed
-    } else {
-        Outcome::Ok
-    }
-}
-
-fn diff(args: &DiffArgs) -> Outcome {
-    use sendband::impact::{self, Cohort};
-    let on = args.on.unwrap_or_else(Date::today);
-    let base = match sendband::ruleset::load(Some(&args.base), on) {
-        Ok(r) => r,
-        Err(e) => return load_error(&e),
-    };
-    let proposed = match sendband::ruleset::describe(Some(&args.proposed), on) {
-        Ok(r) => r,
-        Err(e) => return load_error(&e),
-    };
-    let (b, p) = (base.manifest(), proposed.manifest());
-    println!(
-        "Impact of {} {} ({}) against {} {} ({}), every case evaluated on {on}",
-        p.id, p.version, p.provenance, b.id, b.version, b.provenance
-    );
-    let file = args.cohort.display().to_string();
-    let reader = match std::fs::File::open(&args.cohort) {
-        Ok(f) => std::io::BufReader::new(f),
-        Err(e) => {
-            eprintln!("sendband: {file}: {e}");
-            return Outcome::Usage;
-        }
-    };
-    let cohort = match batch::Format::of(&args.cohort) {
-        Ok(batch::Format::Jsonl) => Cohort::Jsonl(reader),
-        Ok(batch::Format::Csv) => Cohort::Csv(reader),
-        _ => {
-            eprintln!("sendband: {file}: a cohort is .jsonl, .ndjson or .csv");
-            return Outcome::Usage;
-        }
-    };
-    let result =
-        impact::compare_with_changes(&base, &proposed, on, cohort, &file, args.changes.as_deref());
-    match result {
-        Ok(impact) => {
-            print!("{}", impact.to_text());
-            if let Some(path) = &args.report {
-                let title = impact::ReportTitle {
-                    base: format!("{} {} ({})", b.id, b.version, b.provenance),
-                    proposed: format!("{} {} ({})", p.id, p.version, p.provenance),
-                    on: on.to_string(),
-                    cohort: file.clone(),
-                };
-                let html = impact::report(&impact, &title);
-                if let Err(e) = batch::write_whole(path, |out| out.write_all(html.as_bytes())) {
-                    eprintln!("sendband: {e}");
-                    return Outcome::Usage;
-                }
-            }
-            if impact.rejected.is_empty() {
-                Outcome::Ok
-            } else {
-                Outcome::Failed
-            }
-        }
-        Err(e) => {
-            eprintln!("sendband: diff stopped: {e}");
-            Outcome::Usage
-        }
-    }
-}
-
 fn synth(args: &SynthArgs) -> Outcome {
     let (rules, on) = match args.rules.load() {
         Ok(r) => r,
@@ -558,19 +444,6 @@ fn bundle(path: &Path, on: Option<Date>, output: Option<&Path>) -> Outcome {
             eprintln!("sendband: wrote {} ({})", out.display(), rules.digest());
         }
     }
-    Outcome::Ok
-}
-
-fn profile_schema(rules: RulesOn) -> Outcome {
-    let on = rules.on.unwrap_or_else(Date::today);
-    let rules = match sendband::ruleset::describe(rules.rules.as_deref(), on) {
-        Ok(r) => r,
-        Err(e) => return load_error(&e),
-    };
-    print!(
-        "{}",
-        sendband::schema::to_file_text(&sendband::schema::profile_schema(&rules))
-    );
     Outcome::Ok
 }
 

@@ -1,0 +1,3 @@
+//! The command line's commands, grouped by who uses them (the rest are in `main.rs`).
+
+pub mod policy;

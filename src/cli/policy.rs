@@ -1,0 +1,137 @@
+//! The policy officers' commands: `diff` (the impact of a rule change on a cohort), `lint`
+//! (what loads but is probably a mistake) and `schema --profile` (a profile's JSON Schema).
+
+use crate::{load_error, Outcome, RulesOn};
+use clap::Args;
+use sendband::{batch, Date};
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The rule set in force: a version folder, an authority folder (the version in force on
+    /// --on) or a bundle.
+    #[arg(long)]
+    pub base: PathBuf,
+    /// The proposed rule set, usually a draft version folder; it need not be in force on --on.
+    #[arg(long)]
+    pub proposed: PathBuf,
+    /// The profiles: .jsonl/.ndjson (one JSON profile per line) or .csv (a header row of input
+    /// names).
+    #[arg(long)]
+    pub cohort: PathBuf,
+    /// The date both rule sets evaluate every case on, so only the rules differ (default: today).
+    #[arg(long)]
+    pub on: Option<Date>,
+    /// Write every case whose result changed to this CSV file (one row per changed family).
+    #[arg(long)]
+    pub changes: Option<PathBuf>,
+    /// Write the impact as one self-contained HTML page with charts.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+pub fn lint(path: &Path, on: Option<Date>, format: &str) -> Outcome {
+    let on = on.unwrap_or_else(Date::today);
+    let rules = match sendband::ruleset::describe(Some(path), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    let findings = sendband::lint::lint(&rules);
+    let m = rules.manifest();
+    if format == "json" {
+        let json = serde_json::json!({"ruleset": {"id": m.id, "version": m.version}, "findings": findings});
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
+    } else {
+        print!(
+            "{}",
+            sendband::lint::to_text(&format!("{} {}", m.id, m.version), &findings)
+        );
+    }
+    if findings
+        .iter()
+        .any(|f| f.severity == sendband::lint::Severity::Error)
+    {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    }
+}
+
+pub fn diff(args: &DiffArgs) -> Outcome {
+    use sendband::impact::{self, Cohort};
+    let on = args.on.unwrap_or_else(Date::today);
+    let base = match sendband::ruleset::load(Some(&args.base), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    let proposed = match sendband::ruleset::describe(Some(&args.proposed), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    let (b, p) = (base.manifest(), proposed.manifest());
+    println!(
+        "Impact of {} {} ({}) against {} {} ({}), every case evaluated on {on}",
+        p.id, p.version, p.provenance, b.id, b.version, b.provenance
+    );
+    let file = args.cohort.display().to_string();
+    let reader = match std::fs::File::open(&args.cohort) {
+        Ok(f) => std::io::BufReader::new(f),
+        Err(e) => {
+            eprintln!("sendband: {file}: {e}");
+            return Outcome::Usage;
+        }
+    };
+    let cohort = match batch::Format::of(&args.cohort) {
+        Ok(batch::Format::Jsonl) => Cohort::Jsonl(reader),
+        Ok(batch::Format::Csv) => Cohort::Csv(reader),
+        _ => {
+            eprintln!("sendband: {file}: a cohort is .jsonl, .ndjson or .csv");
+            return Outcome::Usage;
+        }
+    };
+    let result =
+        impact::compare_with_changes(&base, &proposed, on, cohort, &file, args.changes.as_deref());
+    match result {
+        Ok(impact) => {
+            print!("{}", impact.to_text());
+            if let Some(path) = &args.report {
+                let title = impact::ReportTitle {
+                    base: format!("{} {} ({})", b.id, b.version, b.provenance),
+                    proposed: format!("{} {} ({})", p.id, p.version, p.provenance),
+                    on: on.to_string(),
+                    cohort: file.clone(),
+                };
+                let html = impact::report(&impact, &title);
+                if let Err(e) = batch::write_whole(path, |out| out.write_all(html.as_bytes())) {
+                    eprintln!("sendband: {e}");
+                    return Outcome::Usage;
+                }
+            }
+            if impact.rejected.is_empty() {
+                Outcome::Ok
+            } else {
+                Outcome::Failed
+            }
+        }
+        Err(e) => {
+            eprintln!("sendband: diff stopped: {e}");
+            Outcome::Usage
+        }
+    }
+}
+
+pub fn profile_schema(rules: RulesOn) -> Outcome {
+    let on = rules.on.unwrap_or_else(Date::today);
+    let rules = match sendband::ruleset::describe(rules.rules.as_deref(), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    print!(
+        "{}",
+        sendband::schema::to_file_text(&sendband::schema::profile_schema(&rules))
+    );
+    Outcome::Ok
+}
