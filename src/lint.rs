@@ -33,9 +33,10 @@ pub struct Finding {
 /// Every finding for a rule set, errors first, then in the rule set's order.
 pub fn lint(rules: &RuleSet) -> Vec<Finding> {
     let mut out = Vec::new();
-    unused_inputs(rules, &mut out);
-    for f in rules.families() {
-        unused_steps(f, &mut out);
+    let reads: Vec<BTreeSet<Arc<str>>> = rules.families().iter().map(family_reads).collect();
+    unused_inputs(rules, &reads, &mut out);
+    for (f, read) in rules.families().iter().zip(&reads) {
+        unused_steps(f, read, &mut out);
     }
     descriptor_texts(rules, &mut out);
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -114,8 +115,8 @@ fn family_reads(f: &Family) -> BTreeSet<Arc<str>> {
     out
 }
 
-fn unused_inputs(rules: &RuleSet, out: &mut Vec<Finding>) {
-    let read: BTreeSet<Arc<str>> = rules.families().iter().flat_map(family_reads).collect();
+fn unused_inputs(rules: &RuleSet, reads: &[BTreeSet<Arc<str>>], out: &mut Vec<Finding>) {
+    let read: BTreeSet<&str> = reads.iter().flatten().map(|n| &**n).collect();
     // Inputs named in another input's `ask_when` or `requires` shape the form: they are used.
     let specs = &rules.bundle().inputs;
     let shaping: BTreeSet<&str> = specs
@@ -143,8 +144,7 @@ fn unused_inputs(rules: &RuleSet, out: &mut Vec<Finding>) {
     }
 }
 
-fn unused_steps(f: &Family, out: &mut Vec<Finding>) {
-    let read = family_reads(f);
+fn unused_steps(f: &Family, read: &BTreeSet<Arc<str>>, out: &mut Vec<Finding>) {
     for s in &f.steps {
         // A stop acts by stopping; its value is never meant to be read.
         if matches!(s.kind, Kind::Stop(_)) || read.contains(&s.name) {

@@ -226,6 +226,14 @@ pub fn compare<R: BufRead + Send>(
     };
     let setting = base.inputs().iter().position(|i| &*i.name == "setting");
     let same_inputs = base.bundle().inputs == proposed.bundle().inputs;
+    let cx = CaseCx {
+        base,
+        proposed,
+        on,
+        common: &common,
+        setting,
+        same_inputs,
+    };
     let mut profiles = ProfileReader::new(cohort, file)?;
     let mut chunk = Vec::with_capacity(CHUNK);
     loop {
@@ -234,14 +242,6 @@ pub fn compare<R: BufRead + Send>(
         if chunk.is_empty() {
             break;
         }
-        let cx = CaseCx {
-            base,
-            proposed,
-            on,
-            common: &common,
-            setting,
-            same_inputs,
-        };
         let results: Vec<(u64, Result<Compared, Refusal>)> = chunk
             .par_iter()
             .map_init(
