@@ -35,11 +35,16 @@ enum Command {
     /// Check a rule set for what loading accepts but is probably a mistake (unused inputs and
     /// steps, empty descriptor texts); exit 1 on any error, 0 with only warnings.
     Lint {
-        /// A rule-set folder, an authority folder (with --on) or a bundle.
+        /// A rule-set folder, an authority folder (every version, and whether they overlap)
+        /// or a bundle.
         rules: PathBuf,
-        /// The date that picks the version in an authority folder (default: today).
+        /// The date cases are explored on (default: each rule set's first day in force).
         #[arg(long)]
         on: Option<Date>,
+        /// Cases run through each family to see which rows and cells they reach: every
+        /// combination when there are at most this many, else a seeded search of this many.
+        #[arg(long, default_value_t = 200_000)]
+        cases: u64,
         /// `text` (default) or `json`.
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
@@ -181,7 +186,12 @@ fn main() -> ExitCode {
         Command::Batch(args) => batch(&args),
         Command::Synth(args) => synth(&args),
         Command::Diff(args) => policy::diff(&args),
-        Command::Lint { rules, on, format } => policy::lint(&rules, on, &format),
+        Command::Lint {
+            rules,
+            on,
+            cases,
+            format,
+        } => policy::lint(&rules, sendband::lint::Options { on, cases }, &format),
         Command::Test { rules } => test(&rules),
         Command::Bundle { rules, on, output } => bundle(&rules, on, output.as_deref()),
         Command::Schema {

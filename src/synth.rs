@@ -50,10 +50,10 @@ pub fn write_jsonl(
 /// SplitMix64, written out so that a seed gives the same profiles on every platform and in every
 /// version: `rand`'s `StdRng` may change its algorithm between releases. Floats are only
 /// added and multiplied (never `powf`), which IEEE 754 makes exact everywhere.
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -116,7 +116,7 @@ fn semantic_errors_name_the_place() {
         load_error(&root),
         format!(
             "{file}: at $.steps[0].ranges.ranges: there is a gap between ranges \"A1\" (10-14) and \
-             \"A2\" (16-19) (set allow_gaps if the gap is intended)"
+             \"A2\" (16-19): assessment_points 15 falls in no range (set allow_gaps if the gap is intended)"
         )
     );
     let root = edited_copy(dir.path(), "unlisted", "ruleset.json", |t| {

@@ -245,7 +245,7 @@ fn a_gap_between_ranges_is_a_load_error_unless_allowed() {
     assert_eq!(
         load_err(INPUTS, &[&ranges("points", gap, "")]),
         "test-rules/families/f.json: at $.steps[0].ranges.ranges: there is a gap between ranges \
-         \"A\" (0-9) and \"B\" (11-20) (set allow_gaps if the gap is intended)"
+         \"A\" (0-9) and \"B\" (11-20): points 10 falls in no range (set allow_gaps if the gap is intended)"
     );
     let f = ranges("points", gap, r#", "allow_gaps": true"#);
     assert_eq!(placed(&f, r#"{"points": 11}"#).1, "B");
@@ -267,7 +267,7 @@ fn decimal_ranges_with_inclusive_tops_leave_a_gap() {
     assert_eq!(
         load_err(INPUTS, &[&f]),
         "test-rules/families/f.json: at $.steps[0].ranges.ranges: there is a gap between ranges \
-         \"low\" (0-0.5) and \"high\" (0.6-1) \
+         \"low\" (0-0.5) and \"high\" (0.6-1): ratio between 0.5 and 0.6 falls in no range \
          (ranges of a decimal value meet without a gap when each uses below)"
     );
 }
@@ -278,7 +278,7 @@ fn overlapping_ranges_are_a_load_error_unless_allowed() {
     assert_eq!(
         load_err(INPUTS, &[&ranges("points", overlap, "")]),
         "test-rules/families/f.json: at $.steps[0].ranges.ranges: ranges \"A\" (0-10) and \
-         \"B\" (10-20) overlap (move a bound, or set allow_overlaps if the first listed should win)"
+         \"B\" (10-20) overlap: points 10 is in both (move a bound, or set allow_overlaps if the first listed should win)"
     );
     let f = ranges("points", overlap, r#", "allow_overlaps": true"#);
     assert_eq!(placed(&f, r#"{"points": 10}"#).1, "B");
@@ -304,7 +304,7 @@ fn a_range_inside_another_leaves_no_gap_when_overlaps_are_allowed() {
     assert_eq!(
         load_err(INPUTS, &[&f]),
         "test-rules/families/f.json: at $.steps[0].ranges.ranges: there is a gap between ranges \
-         \"high\" (20-50) and \"top\" (52 or more) (set allow_gaps if the gap is intended)"
+         \"high\" (20-50) and \"top\" (52 or more): points 51 falls in no range (set allow_gaps if the gap is intended)"
     );
 }
 

@@ -30,30 +30,31 @@ pub struct DiffArgs {
     pub report: Option<PathBuf>,
 }
 
-pub fn lint(path: &Path, on: Option<Date>, format: &str) -> Outcome {
-    let on = on.unwrap_or_else(Date::today);
-    let rules = match sendband::ruleset::describe(Some(path), on) {
+pub fn lint(path: &Path, options: sendband::lint::Options, format: &str) -> Outcome {
+    let reports = match sendband::lint::lint_path(path, options) {
         Ok(r) => r,
         Err(e) => return load_error(&e),
     };
-    let findings = sendband::lint::lint(&rules);
-    let m = rules.manifest();
     if format == "json" {
-        let json = serde_json::json!({"ruleset": {"id": m.id, "version": m.version}, "findings": findings});
+        let json = match reports.as_slice() {
+            [one] => serde_json::to_value(one),
+            many => serde_json::to_value(many),
+        };
         println!(
             "{}",
-            serde_json::to_string_pretty(&json).unwrap_or_default()
+            json.and_then(|j| serde_json::to_string_pretty(&j))
+                .unwrap_or_default()
         );
     } else {
-        print!(
-            "{}",
-            sendband::lint::to_text(&format!("{} {}", m.id, m.version), &findings)
-        );
+        for r in &reports {
+            print!("{}", sendband::lint::to_text(r));
+        }
     }
-    if findings
+    let failed = reports
         .iter()
-        .any(|f| f.severity == sendband::lint::Severity::Error)
-    {
+        .flat_map(|r| &r.findings)
+        .any(|f| f.severity == sendband::lint::Severity::Error);
+    if failed {
         Outcome::Failed
     } else {
         Outcome::Ok

@@ -161,6 +161,59 @@ impl Expr {
         &self.inner.names
     }
 
+    /// Each number this expression compares a name with (`apdr_cycles >= 2`, `x in 1..3`,
+    /// `band in [1, 2]`): the values where a case's path can turn, which lint explores.
+    pub fn compared_constants(&self) -> Vec<(Arc<str>, rust_decimal::Decimal)> {
+        fn walk(n: &eval::Node, out: &mut Vec<(Arc<str>, rust_decimal::Decimal)>) {
+            use eval::NodeKind as K;
+            let name = |n: &eval::Node| match &n.kind {
+                K::Name(_, name) => Some(name.clone()),
+                _ => None,
+            };
+            let number = |n: &eval::Node| match &n.kind {
+                K::Const(Value::Number(d)) => Some(*d),
+                _ => None,
+            };
+            let mut pair = |a: &eval::Node, b: &eval::Node| {
+                if let (Some(x), Some(d)) = (name(a), number(b)) {
+                    out.push((x, d));
+                }
+            };
+            match &n.kind {
+                K::Eq(_, a, b) | K::Ord(_, a, b) => {
+                    pair(a, b);
+                    pair(b, a);
+                }
+                K::InRange(_, x, lo, hi) => {
+                    pair(x, lo);
+                    pair(x, hi);
+                }
+                K::InList(_, x, list) => match &list.kind {
+                    K::List(items) => items.iter().for_each(|item| pair(x, item)),
+                    // A list of constants is folded into one value at load.
+                    K::Const(Value::List(items)) => {
+                        if let Some(x) = name(x) {
+                            out.extend(
+                                items
+                                    .iter()
+                                    .filter_map(Value::as_number)
+                                    .map(|d| (x.clone(), d)),
+                            );
+                        }
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+            for c in n.children() {
+                walk(c, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.inner.node, &mut out);
+        out
+    }
+
     /// When the expression is a bare name (`score`), that name.
     pub fn as_name(&self) -> Option<&str> {
         match &self.inner.node.kind {

@@ -359,3 +359,29 @@ fn long_flat_chains_do_not_nest() {
     let src = vec!["eligible"; 300].join(" and ");
     assert_eq!(ev(&src), t(true));
 }
+
+#[test]
+fn the_numbers_a_name_is_compared_with_are_found_on_either_side() {
+    let e = compile(
+        "needs.semh >= 2 and 5 < score and needs.sensory in [1, 3] and amount in [0..6000.00] \
+         and score * 2 > 7 and band == 'C'",
+    );
+    let found: Vec<(String, String)> = e
+        .compared_constants()
+        .into_iter()
+        .map(|(name, d)| (name.to_string(), d.to_string()))
+        .collect();
+    let want = [
+        ("needs.semh", "2"),
+        ("score", "5"),
+        ("needs.sensory", "1"),
+        ("needs.sensory", "3"),
+        ("amount", "0"),
+        ("amount", "6000.00"),
+    ];
+    // `score * 2 > 7` compares a sum, not a name; `band == 'C'` a text.
+    assert_eq!(
+        found,
+        want.map(|(a, b)| (a.to_string(), b.to_string())).to_vec()
+    );
+}

@@ -2,7 +2,7 @@
 //! flags and reasons. Compiled once; evaluated per case into a status, outputs and a trace.
 
 use crate::decision::{Detail, FamilyResult, Output, Status, TraceEntry};
-use crate::expr::{EvalError, Expr, Scope, Slot, Template, Type, Value};
+use crate::expr::{Env, EvalError, Expr, Scope, Slot, Template, Type, Value};
 use crate::input::Input;
 use crate::ruleset::error::{At, LoadError};
 use crate::ruleset::format::{FamilySpec, OutputFormat};
@@ -268,13 +268,26 @@ impl Family {
         on: Date,
         explain: bool,
     ) -> FamilyResult {
+        self.evaluate_watched(given, steps, on, explain, &mut ())
+    }
+
+    /// `evaluate`, telling `watch` about each step just before it runs (lint uses it to see
+    /// which table rows match and which lookup cells are asked for).
+    pub(crate) fn evaluate_watched<W: Watch>(
+        &self,
+        given: Given<'_>,
+        steps: &mut [Value],
+        on: Date,
+        explain: bool,
+        watch: &mut W,
+    ) -> FamilyResult {
         let mut run = Run {
             family: self,
             reasons: Vec::new(),
             trace: Vec::new(),
             explain,
         };
-        for step in &self.steps {
+        for (index, step) in self.steps.iter().enumerate() {
             let env = CaseEnv {
                 given,
                 steps,
@@ -294,6 +307,7 @@ impl Family {
                     Err(e) => return run.fail(step, e),
                 }
             }
+            watch.before(index, &env);
             let outcome = match step.kind.eval(&env) {
                 Ok(o) => o,
                 Err(e) => return run.fail(step, e),
@@ -379,6 +393,17 @@ impl Family {
         }
         run.finish(Status::Applied, outputs, flags)
     }
+}
+
+/// Sees each step of a case just before it runs, with the values so far.
+pub(crate) trait Watch {
+    fn before(&mut self, step: usize, env: &dyn Env);
+}
+
+/// Evaluation for its result alone: nothing watches.
+impl Watch for () {
+    #[inline(always)]
+    fn before(&mut self, _: usize, _: &dyn Env) {}
 }
 
 /// The result being built for one family and case.

@@ -20,7 +20,7 @@ use source::{Folder, InMemory, Source};
 use std::path::Path;
 use std::sync::Arc;
 
-pub use select::{load_path, versions_in};
+pub use select::{load_path, overlaps, versions_in, versions_listed};
 
 /// A compiled rule set, immutable and safe to share across threads.
 #[derive(Debug, Clone)]

@@ -52,6 +52,19 @@ pub fn load_path(path: &Path, on: Date) -> Result<RuleSet, LoadError> {
 /// The version folders of an authority folder with their manifests, sorted by start date.
 /// Two versions that are not drafts and are in force on a common day are an error.
 pub fn versions_in(folder: &Path) -> Result<Vec<(PathBuf, Manifest)>, LoadError> {
+    let versions = versions_listed(folder)?;
+    if let Some(message) = overlaps(&versions).into_iter().next() {
+        return Err(LoadError::Overlap {
+            folder: folder.display().to_string(),
+            message,
+        });
+    }
+    Ok(versions)
+}
+
+/// The version folders of an authority folder with their manifests, sorted by start date,
+/// overlapping or not.
+pub fn versions_listed(folder: &Path) -> Result<Vec<(PathBuf, Manifest)>, LoadError> {
     let entries = std::fs::read_dir(folder).map_err(|source| LoadError::Io {
         path: folder.display().to_string(),
         source,
@@ -75,27 +88,32 @@ pub fn versions_in(folder: &Path) -> Result<Vec<(PathBuf, Manifest)>, LoadError>
             .cmp(&b.1.effective_from)
             .then(a.0.cmp(&b.0))
     });
+    Ok(versions)
+}
+
+/// Each pair of versions (not drafts) in force on a common day, in words; `versions` sorted by
+/// start date as `versions_listed` gives them.
+pub fn overlaps(versions: &[(PathBuf, Manifest)]) -> Vec<String> {
     let in_force: Vec<&(PathBuf, Manifest)> = versions
         .iter()
         .filter(|(_, m)| m.provenance != Provenance::Draft)
         .collect();
-    for pair in in_force.windows(2) {
-        let (a, b) = (&pair[0].1, &pair[1].1);
-        if a.effective_to.is_none_or(|to| to >= b.effective_from) {
-            return Err(LoadError::Overlap {
-                folder: folder.display().to_string(),
-                message: format!(
+    let mut found = Vec::new();
+    for (k, (dir_a, a)) in in_force.iter().map(|v| (&v.0, &v.1)).enumerate() {
+        for (dir_b, b) in in_force[k + 1..].iter().map(|v| (&v.0, &v.1)) {
+            if a.effective_to.is_none_or(|to| to >= b.effective_from) {
+                found.push(format!(
                     "versions {} ({}) and {} ({}) are both in force on {}; end one before the other starts",
-                    folder_name(&pair[0].0),
+                    folder_name(dir_a),
                     span(a),
-                    folder_name(&pair[1].0),
+                    folder_name(dir_b),
                     span(b),
                     b.effective_from
-                ),
-            });
+                ));
+            }
         }
     }
-    Ok(versions)
+    found
 }
 
 fn folder_name(dir: &Path) -> String {

@@ -18,6 +18,8 @@ pub struct Lookup {
     /// Labels are kept as values of the key's type, so finding a cell compares values and
     /// formats nothing.
     pub(crate) cells: Vec<(Value, Value, Decimal)>,
+    /// Cells written as JSON null: no value there, on purpose (lint does not report them).
+    pub(crate) declared_empty: Vec<(Value, Value)>,
 }
 
 impl Lookup {
@@ -53,23 +55,30 @@ impl Lookup {
             }
         };
         let mut cells = Vec::new();
+        let mut declared_empty = Vec::new();
         let at = ctx.at.join(".lookup.values");
         let outer = as_object(&spec.values, &at)?;
         for (k1, v1) in outer {
             let at1 = at.join(&format!(".{k1}"));
             if keys.len() == 1 {
-                if let Some(n) = leaf(v1, &at1)? {
-                    cells.push((label(0, k1), Value::Null, n));
+                match leaf(v1, &at1)? {
+                    Some(n) => cells.push((label(0, k1), Value::Null, n)),
+                    None => declared_empty.push((label(0, k1), Value::Null)),
                 }
                 continue;
             }
             for (k2, v2) in as_object(v1, &at1)? {
-                if let Some(n) = leaf(v2, &at1.join(&format!(".{k2}")))? {
-                    cells.push((label(0, k1), label(1, k2), n));
+                match leaf(v2, &at1.join(&format!(".{k2}")))? {
+                    Some(n) => cells.push((label(0, k1), label(1, k2), n)),
+                    None => declared_empty.push((label(0, k1), label(1, k2))),
                 }
             }
         }
-        Ok(Lookup { keys, cells })
+        Ok(Lookup {
+            keys,
+            cells,
+            declared_empty,
+        })
     }
 
     /// The value in the cell the keys name.

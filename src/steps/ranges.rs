@@ -9,6 +9,13 @@ use crate::ruleset::format::{Outside, RangesSpec};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
+/// Where two neighbouring ranges fail to meet, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Meeting {
+    Gap(String),
+    Overlap(String),
+}
+
 /// A compiled set of ranges.
 #[derive(Debug, Clone)]
 pub struct Ranges {
@@ -41,6 +48,14 @@ impl Range {
                 Top::Below(b) => v < b,
                 Top::Open => true,
             }
+    }
+
+    /// Its top bound, when it has one.
+    pub(crate) fn top_bound(&self) -> Option<Decimal> {
+        match self.top {
+            Top::Max(m) | Top::Below(m) => Some(m),
+            Top::Open => None,
+        }
     }
 
     /// True when this range goes on above the top of `other`.
@@ -118,24 +133,66 @@ impl Ranges {
                 shown: Arc::from(shown),
             });
         }
-        let mut sorted: Vec<&Range> = ranges.iter().collect();
+        let compiled = Ranges {
+            of,
+            ranges,
+            outside: spec.outside,
+        };
+        for m in compiled.meetings() {
+            match m {
+                Meeting::Overlap(message) if !spec.allow_overlaps => {
+                    return Err(ctx.at.join(".ranges.ranges").invalid_with(
+                        message,
+                        Some(
+                            "move a bound, or set allow_overlaps if the first listed should win"
+                                .into(),
+                        ),
+                    ));
+                }
+                Meeting::Gap(message) if !spec.allow_gaps => {
+                    let help = if whole {
+                        "set allow_gaps if the gap is intended"
+                    } else {
+                        "ranges of a decimal value meet without a gap when each uses below"
+                    };
+                    return Err(ctx
+                        .at
+                        .join(".ranges.ranges")
+                        .invalid_with(message, Some(help.into())));
+                }
+                _ => {}
+            }
+        }
+        Ok(compiled)
+    }
+
+    /// Where neighbouring ranges fail to meet: every gap and every overlap, in words (lint
+    /// reports them all; loading refuses the first one not declared).
+    pub fn meetings(&self) -> Vec<Meeting> {
+        let whole = *self.of.ty() == Type::Integer;
+        let mut found = Vec::new();
+        let mut sorted: Vec<&Range> = self.ranges.iter().collect();
         sorted.sort_by_key(|r| r.min);
+        let Some(&first) = sorted.first() else {
+            return found;
+        };
         // `a` is the range reaching furthest so far, not just the previous one: with overlaps
         // allowed, a range inside a wider one must not hide that the wider one goes on.
-        let mut a = sorted[0];
+        let mut a = first;
         for &b in &sorted[1..] {
             let overlap = match a.top {
                 Top::Max(m) => b.min <= m,
                 Top::Below(t) => b.min < t,
                 Top::Open => true,
             };
-            if overlap && !spec.allow_overlaps {
-                return Err(ctx.at.join(".ranges.ranges").invalid_with(
-                    format!("ranges {} and {} overlap", a.name(), b.name()),
-                    Some(
-                        "move a bound, or set allow_overlaps if the first listed should win".into(),
-                    ),
-                ));
+            if overlap {
+                found.push(Meeting::Overlap(format!(
+                    "ranges {} and {} overlap: {} {} is in both",
+                    a.name(),
+                    b.name(),
+                    self.of.source(),
+                    b.min.normalize()
+                )));
             }
             let next = match a.top {
                 Top::Max(m) if whole => m + Decimal::ONE,
@@ -145,33 +202,42 @@ impl Ranges {
             };
             // With decimal values an inclusive top can never meet the next min: say so.
             let gap = b.min > next || (!whole && matches!(a.top, Top::Max(_)) && !overlap);
-            if gap && !overlap && !spec.allow_gaps {
-                let help = if whole {
-                    None
+            if gap && !overlap {
+                let falls = if whole && b.min > next {
+                    let last = b.min - Decimal::ONE;
+                    if last == next {
+                        format!(
+                            "{} {} falls in no range",
+                            self.of.source(),
+                            next.normalize()
+                        )
+                    } else {
+                        format!(
+                            "{} from {} to {} falls in no range",
+                            self.of.source(),
+                            next.normalize(),
+                            last.normalize()
+                        )
+                    }
                 } else {
-                    Some(
-                        "ranges of a decimal value meet without a gap when each uses below"
-                            .to_string(),
+                    format!(
+                        "{} between {} and {} falls in no range",
+                        self.of.source(),
+                        next.normalize(),
+                        b.min.normalize()
                     )
                 };
-                return Err(ctx.at.join(".ranges.ranges").invalid_with(
-                    format!(
-                        "there is a gap between ranges {} and {}",
-                        a.name(),
-                        b.name()
-                    ),
-                    help.or_else(|| Some("set allow_gaps if the gap is intended".into())),
-                ));
+                found.push(Meeting::Gap(format!(
+                    "there is a gap between ranges {} and {}: {falls}",
+                    a.name(),
+                    b.name()
+                )));
             }
             if b.reaches_past(a) {
                 a = b;
             }
         }
-        Ok(Ranges {
-            of,
-            ranges,
-            outside: spec.outside,
-        })
+        found
     }
 
     /// Place the value in the first range (in the order written) that holds it.

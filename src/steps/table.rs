@@ -29,7 +29,7 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    fn matches(&self, env: &dyn Env) -> Result<bool, EvalError> {
+    pub(crate) fn matches(&self, env: &dyn Env) -> Result<bool, EvalError> {
         for cond in &self.when {
             if !truth(cond, env)? {
                 return Ok(false);
