@@ -12,6 +12,19 @@ fn planted(dir: &Path, edit: impl Fn(&str, String) -> String) -> String {
     to.to_str().expect("path").to_string()
 }
 
+/// `sendband lint --format json`: the exit code, each finding's check, and the whole report.
+fn as_json(rules: &str) -> (i32, Vec<String>, serde_json::Value) {
+    let Run { code, stdout, .. } = sendband(&["lint", rules, "--format", "json"], "");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let checks = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["check"].as_str().expect("check").to_string())
+        .collect();
+    (code, checks, json)
+}
+
 #[test]
 fn the_shipped_rule_sets_are_clean() {
     for rules in [
@@ -79,15 +92,8 @@ fn planted_mistakes_are_each_reported_in_words() {
          descriptor text: a SENDCo cannot tell what it means\n\
          haringey-illustrative 2024-25: 0 errors, 3 warnings (800000 cases explored)\n"
     );
-    let Run { code, stdout, .. } = sendband(&["lint", &rules, "--format", "json"], "");
+    let (code, checks, json) = as_json(&rules);
     assert_eq!(code, 0);
-    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
-    let checks: Vec<&str> = json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["check"].as_str().expect("check"))
-        .collect();
     assert_eq!(checks, ["unused-input", "unused-step", "missing-text"]);
     assert_eq!(json["findings"][0]["severity"], "warning");
 }
@@ -200,15 +206,8 @@ fn every_planted_mistake_is_an_error_in_the_rule_sets_words() {
     assert_eq!(lines.len(), 13, "{stdout}");
     assert!(lines[12].starts_with("haringey-illustrative 2024-25: 12 errors, 0 warnings ("));
 
-    let Run { code, stdout, .. } = sendband(&["lint", &rules, "--format", "json"], "");
+    let (code, checks, json) = as_json(&rules);
     assert_eq!(code, 1);
-    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
-    let checks: Vec<&str> = json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["check"].as_str().expect("check"))
-        .collect();
     assert_eq!(
         checks[..6],
         [
