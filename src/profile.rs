@@ -70,7 +70,7 @@ impl RuleSet {
         let mut fields: Vec<(String, Raw<'_>)> = Vec::new();
         let mut errors = Vec::new();
         let mut strings: Vec<(String, String)> = Vec::new();
-        flatten("", &top, &mut fields, &mut strings, &mut errors);
+        flatten("", 1, &top, &mut fields, &mut strings, &mut errors);
         let owned: Vec<(String, RawOwned)> = fields
             .into_iter()
             .map(|(k, r)| (k, RawOwned::from(r)))
@@ -195,9 +195,15 @@ impl RawOwned {
     }
 }
 
+/// How deep the objects of a JSON profile may nest (`early_years.development.psed` is 3). Each
+/// level is parsed on its own, so without a bound a deeply nested value would exhaust the stack.
+pub const MAX_NESTING: usize = 8;
+
 /// Walk nested objects into dotted names. Numbers keep their exact text; strings are decoded.
+/// `depth` is the nesting of `map` (the profile itself is 1).
 fn flatten<'a>(
     prefix: &str,
+    depth: usize,
     map: &BTreeMap<String, &'a RawValue>,
     fields: &mut Vec<(String, Raw<'a>)>,
     strings: &mut Vec<(String, String)>,
@@ -211,8 +217,14 @@ fn flatten<'a>(
         };
         let text = raw.get().trim();
         match text.as_bytes().first() {
+            Some(b'{') if depth >= MAX_NESTING => errors.push(FieldError {
+                field: name,
+                message: format!(
+                    "objects nest more than {MAX_NESTING} deep here; no input is named that deep"
+                ),
+            }),
             Some(b'{') => match serde_json::from_str::<BTreeMap<String, &RawValue>>(text) {
-                Ok(inner) => flatten(&name, &inner, fields, strings, errors),
+                Ok(inner) => flatten(&name, depth + 1, &inner, fields, strings, errors),
                 Err(e) => errors.push(FieldError {
                     field: name,
                     message: format!("not valid JSON: {e}"),

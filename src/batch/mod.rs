@@ -28,6 +28,11 @@ use write::{OutFile, RejectSink, Sink};
 
 /// Rows per chunk read before handing them to the workers.
 pub const DEFAULT_CHUNK_ROWS: usize = 8192;
+/// The longest input row read: a JSON Lines line (without its line ending), or the fields of a
+/// CSV record taken together, of at most 1 MiB. A profile is a few hundred bytes; a longer row
+/// is rejected (with its row number), and the rest of the file is still read. A JSON Lines line
+/// is never held in memory past this.
+pub const MAX_ROW_BYTES: usize = 1024 * 1024;
 /// Rows per task: small enough to share a chunk across cores, large enough to be cheap.
 const PIECE_ROWS: usize = 256;
 

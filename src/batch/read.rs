@@ -1,7 +1,7 @@
 //! Row sources for a batch (CSV and JSON Lines here, xlsx in `xlsx.rs`), read in chunks of
 //! numbered raw rows. Reading only splits rows; checking and evaluating them is for the workers.
 
-use super::BatchError;
+use super::{BatchError, MAX_ROW_BYTES};
 use crate::profile::{FieldError, CASE_ID};
 use crate::ruleset::RuleSet;
 use crate::suggest::did_you_mean;
@@ -104,6 +104,19 @@ impl<R: BufRead> JsonlRows<R> {
     }
 }
 
+/// A row past [`MAX_ROW_BYTES`], rejected whole.
+fn too_long(case_id: Option<String>) -> RawRow {
+    RawRow::Broken {
+        case_id,
+        errors: vec![FieldError {
+            field: "(row)".to_string(),
+            message: format!(
+                "the row is longer than {MAX_ROW_BYTES} bytes (1 MiB), the most a row may be"
+            ),
+        }],
+    }
+}
+
 fn read_error(file: &str, source: std::io::Error) -> BatchError {
     BatchError::Read {
         file: file.to_string(),
@@ -115,8 +128,10 @@ impl<R: BufRead> RowSource for JsonlRows<R> {
     fn read_chunk(&mut self, out: &mut Vec<Row>, max: usize) -> Result<(), BatchError> {
         for _ in 0..max {
             let mut line = Vec::new();
-            let n = self
-                .reader
+            // At most one byte past the limit (and the newline) is read into the line.
+            let cap = (MAX_ROW_BYTES + 2) as u64;
+            let n = (&mut self.reader)
+                .take(cap)
                 .read_until(b'\n', &mut line)
                 .map_err(|e| read_error(&self.file, e))?;
             if n == 0 {
@@ -124,6 +139,22 @@ impl<R: BufRead> RowSource for JsonlRows<R> {
             }
             self.bytes += n as u64;
             self.number += 1;
+            let body = line.strip_suffix(b"\n").unwrap_or(&line);
+            let body = body.strip_suffix(b"\r").unwrap_or(body).len();
+            if body > MAX_ROW_BYTES {
+                // Skip the rest of the line without keeping it.
+                if line.last() != Some(&b'\n') {
+                    self.bytes +=
+                        self.reader
+                            .skip_until(b'\n')
+                            .map_err(|e| read_error(&self.file, e))? as u64;
+                }
+                out.push(Row {
+                    number: self.number,
+                    raw: too_long(None),
+                });
+                continue;
+            }
             let complete = line.last() == Some(&b'\n');
             if complete {
                 line.pop();
@@ -216,19 +247,21 @@ impl<R: Read> RowSource for CsvRows<R> {
                 break;
             }
             self.number += 1;
-            let raw = if record.len() == self.columns.len() {
+            let case_id = self
+                .case_id_column
+                .and_then(|i| record.get(i))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            let raw = if record.as_slice().len() > MAX_ROW_BYTES {
+                too_long(case_id)
+            } else if record.len() == self.columns.len() {
                 RawRow::Cells {
                     cells: record,
                     problems: Vec::new(),
                 }
             } else {
-                let case_id = self
-                    .case_id_column
-                    .and_then(|i| record.get(i))
-                    .and_then(|b| std::str::from_utf8(b).ok())
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string);
                 // A last record cut short by a truncated file lands here too.
                 RawRow::Broken {
                     case_id,

@@ -56,6 +56,10 @@ impl RuleSet {
 
     /// Load a bundle file from disk.
     pub fn from_bundle_file(path: &Path) -> Result<RuleSet, LoadError> {
+        if let Ok(meta) = std::fs::metadata(path) {
+            let shown = path.display().to_string();
+            source::check_size(&shown, meta.len(), source::MAX_BUNDLE_BYTES, "a bundle")?;
+        }
         let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
             path: path.display().to_string(),
             source,

@@ -6,6 +6,23 @@ use super::format::{Bundle, FamilySpec, InputSpec, Manifest, TestFile, TestSpec}
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
+/// The largest rule file read (a manifest, inputs, a family or a test file): 4 MiB. The
+/// largest shipped one is under 10 KB; past this a file is a mistake or an attack.
+pub const MAX_RULE_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// The largest bundle read: 16 MiB.
+pub const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// An error unless `bytes` is at most `max`; `what` names the kind of file.
+pub(crate) fn check_size(file: &str, bytes: u64, max: u64, what: &str) -> Result<(), LoadError> {
+    if bytes <= max {
+        return Ok(());
+    }
+    Err(At::new(file, "$").invalid(format!(
+        "the file is {bytes} bytes, but {what} may be at most {max} bytes ({} MiB)",
+        max >> 20
+    )))
+}
+
 /// The parsed files of one rule set, and where each part came from (for error messages).
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -76,6 +93,11 @@ pub struct Folder<'a>(pub &'a Path);
 impl Files for Folder<'_> {
     fn read(&self, rel: &str) -> Result<Option<String>, LoadError> {
         let path = self.0.join(rel);
+        // Refuse an oversized file before reading it into memory.
+        if let Ok(meta) = std::fs::metadata(&path) {
+            let shown = path.display().to_string();
+            check_size(&shown, meta.len(), MAX_RULE_FILE_BYTES, "a rule file")?;
+        }
         match std::fs::read_to_string(&path) {
             Ok(text) => Ok(Some(text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -156,7 +178,15 @@ pub fn read_folder(files: &dyn Files) -> Result<Source, LoadError> {
     let required = |rel: &str| -> Result<(String, String), LoadError> {
         let shown = files.display(rel);
         match files.read(rel)? {
-            Some(text) => Ok((shown, text)),
+            Some(text) => {
+                check_size(
+                    &shown,
+                    text.len() as u64,
+                    MAX_RULE_FILE_BYTES,
+                    "a rule file",
+                )?;
+                Ok((shown, text))
+            }
             None => Err(LoadError::Io {
                 path: shown,
                 source: std::io::Error::new(
@@ -197,6 +227,7 @@ pub fn read_folder(files: &dyn Files) -> Result<Source, LoadError> {
     for rel in files.list_json("tests")? {
         let file = files.display(&rel);
         let text = files.read(&rel)?.unwrap_or_default();
+        check_size(&file, text.len() as u64, MAX_RULE_FILE_BYTES, "a rule file")?;
         let parsed: TestFile = parse_json(&file, &text)?;
         for i in 0..parsed.tests.len() {
             test_at.push(At::new(&file, &format!("$.tests[{i}]")));
@@ -223,6 +254,7 @@ pub fn read_folder(files: &dyn Files) -> Result<Source, LoadError> {
 
 /// Read a bundle: one JSON file holding a whole rule set.
 pub fn read_bundle(file: &str, text: &str) -> Result<Source, LoadError> {
+    check_size(file, text.len() as u64, MAX_BUNDLE_BYTES, "a bundle")?;
     let bundle: Bundle = parse_json(file, text)?;
     if bundle.sendband_bundle != 1 {
         return Err(At::new(file, "$.sendband_bundle").invalid(format!(

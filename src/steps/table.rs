@@ -9,6 +9,10 @@ use crate::ruleset::format::{HitPolicy, TableSpec, When};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
+/// The most rows a table may have. A banding grid has tens; every row is tried for a case, so
+/// a table this long is a mistake (or an attempt to slow every evaluation down).
+pub const MAX_ROWS: usize = 10_000;
+
 /// A compiled decision table.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -73,6 +77,12 @@ impl Table {
                 .at
                 .join(".table.rows")
                 .invalid("a table needs at least one row"));
+        }
+        if spec.rows.len() > MAX_ROWS {
+            return Err(ctx.at.join(".table.rows").invalid(format!(
+                "the table has {} rows, but a table may have at most {MAX_ROWS}",
+                spec.rows.len()
+            )));
         }
         for (i, input) in spec.inputs.iter().enumerate() {
             ctx.expr(input, &format!(".table.inputs[{i}]"))?;
