@@ -229,3 +229,39 @@ fn a_number_too_large_to_hold_is_an_error_for_the_case_never_a_wrong_amount() {
         .to_string();
     assert!(err.contains("sen_support.notional_spend"), "{err}");
 }
+
+#[test]
+fn a_rule_file_may_nest_json_127_deep_and_no_more() {
+    let inputs = r#"[{"name": "band", "type": "enum", "label": "Band", "values": [{"value": "A", "label": "A"}]}]"#;
+    // A family's JSON nests 5 deep before the lookup's values: the family, steps, a step,
+    // lookup, values; arrays make up the rest.
+    let family = |depth: usize| {
+        let deep = format!("{}\"1.00\"{}", "[".repeat(depth - 5), "]".repeat(depth - 5));
+        common::one_step(
+            "v",
+            &format!(
+                r#"{{"name": "v", "lookup": {{"keys": ["band"], "values": {{"A": {deep}}}}}}}"#
+            ),
+        )
+    };
+    let load = |family: &str| {
+        let manifest = common::manifest(&["f"]);
+        let files = [
+            ("ruleset.json", manifest.as_str()),
+            ("inputs.json", inputs),
+            ("families/f.json", family),
+        ];
+        RuleSet::from_files("deep", &files)
+            .map(|_| ())
+            .expect_err("not a decimal")
+            .to_string()
+    };
+    // At the limit the JSON is read, and the lookup says what is wrong with it.
+    let at = load(&family(127));
+    assert!(at.contains("expected a decimal"), "{at}");
+    let past = load(&family(128));
+    assert!(
+        past.starts_with("deep/families/f.json:1:") && past.contains("recursion limit exceeded"),
+        "{past}"
+    );
+}
