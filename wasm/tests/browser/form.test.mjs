@@ -3,11 +3,12 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
-  AXE, HEREFORDSHIRE_BUNDLE, SCREENSHOTS, TIMING_FILE, WASM_DIR, choose, family, fillBandC,
+  AXE, HEREFORDSHIRE_BUNDLE, REPO, SCREENSHOTS, TIMING_FILE, WASM_DIR, choose, family, fillBandC,
   fillDate, fillEarlyYears, group, openForm, preflight, screenshot, startAll, submit, submitForResult,
   waitReady,
 } from './helpers.mjs';
@@ -19,6 +20,12 @@ preflight();
 // 2024-25.md (examples 2 and 5, as the native CLI prints them) and the Herefordshire tariff table.
 const BAND_C = { band: 'Top-up band: C', amount: '£3,000.00' };
 const EARLY_YEARS = { band: 'Early years inclusion band: EY2', amount: '£1,425.00' };
+
+// The native CLI writes the bundles the hostile-bundle tests tamper with (scripts/test builds it).
+const SENDBAND = join(REPO, 'target', 'debug', 'sendband');
+if (!existsSync(SENDBAND)) {
+  throw new Error(`${SENDBAND} is missing: run cargo build first (scripts/test does)`);
+}
 
 const STARTED = Date.now() - 1000;
 const nodeEngine = () => createRequire(import.meta.url)(join(WASM_DIR, 'pkg', 'nodejs', 'sendband_wasm.js'));
@@ -296,6 +303,65 @@ describe('the SENDCo form', () => {
     assert.equal(await page.locator('img').count(), 0, 'no element was made from the text');
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  test('g2. a payload planted in a descriptor text of a chosen bundle is shown as text', async () => {
+    const { context, page } = await openForm(env);
+    // The built-in Haringey rule set as a bundle, with script and markup planted in the texts a
+    // SENDCo reads most: a need level's descriptor and label.
+    const bundle = JSON.parse(execFileSync(SENDBAND, ['bundle', join(REPO, 'rules', 'haringey', '2024-25')], { encoding: 'utf8' }));
+    const attack = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><b>bold</b>';
+    const semh = bundle.inputs.find((i) => i.name === 'needs.semh');
+    semh.levels[2].descriptor = `Frequent difficulties ${attack}`;
+    semh.levels[3].label = `Severe ${attack}`;
+    const scriptsBefore = await page.locator('script').count();
+    await page.getByLabel('Use another rule set (bundle file)').setInputFiles({ name: 'hostile-haringey.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle)) });
+    const hint = page.getByText(`Frequent difficulties ${attack}`, { exact: true });
+    await hint.waitFor();
+    assert.equal(await hint.count(), 1, 'the descriptor is the hint of its level, as text');
+    assert.equal(await page.locator('label', { hasText: `Severe ${attack}` }).count(), 1, 'the level label, as text');
+    assert.equal(await page.locator('img').count(), 0, 'no element was made from the text');
+    assert.equal(await page.locator('b').count(), 0, 'no markup was made from the text');
+    assert.equal(await page.locator('script').count(), scriptsBefore, 'no script element was added');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  test('g3. the Content-Security-Policy forbids inline script, eval and remote connections', async () => {
+    const { context, page } = await openForm(env);
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    assert.deepEqual(directives['script-src'], ["'self'", "'wasm-unsafe-eval'"]);
+    assert.deepEqual(directives['connect-src'], ["'self'"]);
+    assert.deepEqual(directives['object-src'], ["'none'"]);
+    // Try each forbidden thing from inside the page, and record what the browser refused.
+    const tried = await page.evaluate(async () => {
+      const refused = [];
+      document.addEventListener('securitypolicyviolation', (e) => refused.push(e.effectiveDirective));
+      const out = {};
+      // Code made from text by the page itself (a string timer is compiled in the page, under
+      // its policy; eval typed into DevTools, as page.evaluate is, would be exempt).
+      setTimeout('window.__timer = 1', 0);
+      const inline = document.createElement('script');
+      inline.textContent = 'window.__inline = 1';
+      document.body.append(inline);
+      try { await fetch('https://example.com/'); out.fetch = 'sent'; } catch (e) { out.fetch = e.name; }
+      await new Promise((r) => setTimeout(r, 100));
+      out.inline = window.__inline === 1 ? 'ran' : 'blocked';
+      out.timer = window.__timer === 1 ? 'ran' : 'blocked';
+      out.refused = [...new Set(refused)].sort();
+      return out;
+    });
+    assert.equal(tried.timer, 'blocked');
+    assert.equal(tried.inline, 'blocked');
+    assert.equal(tried.fetch, 'TypeError');
+    // The refusals are the policy's, not an accident of the network.
+    assert.deepEqual(tried.refused, ['connect-src', 'script-src', 'script-src-elem']);
+    // The engine still works: WASM compiles under 'wasm-unsafe-eval'.
+    await fillBandC(page);
+    assert.match(await submitForResult(page), /Top-up band: C/);
     await context.close();
   });
 
