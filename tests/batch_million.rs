@@ -82,9 +82,7 @@ fn a_million_rows_with_one_in_a_hundred_broken_lose_nothing() {
     // Rejected rows make the exit code 1; anything else would be a failure to run.
     assert_eq!(code, 1, "{stderr}");
 
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path("summary.json")).expect("summary"))
-            .expect("summary JSON");
+    let summary = common::json_file(path("summary.json"));
     assert_eq!(summary["rows_in"], 1_000_000);
     assert_eq!(summary["rows_out"], 990_000);
     assert_eq!(summary["rows_rejected"], 10_000);

@@ -147,9 +147,7 @@ fn a_batch_row_may_be_1_mib_and_a_longer_one_is_rejected_alone() {
             "",
         );
         assert_eq!(code, 1, "{input}: {stderr}");
-        let summary: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path("summary.json")).expect("summary"))
-                .expect("JSON");
+        let summary = common::json_file(path("summary.json"));
         assert_eq!(summary["rows_in"], rows_in, "{input}");
         assert_eq!(summary["rows_out"], 2, "{input}");
         let out = std::fs::read_to_string(path("out.csv")).expect("output");

@@ -191,3 +191,11 @@ pub fn haringey_copy(
     }
     to
 }
+
+/// A JSON file written by a run (a summary, a report), parsed.
+pub fn json_file(path: impl AsRef<std::path::Path>) -> serde_json::Value {
+    let path = path.as_ref();
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
