@@ -285,6 +285,14 @@ fn division_by_zero_and_overflow() {
             expr: "1 / (score - 12)".into()
         }
     );
+    // At the limit (the largest decimal) arithmetic still works; one past it is an error.
+    assert_eq!(ev("big * 1"), Value::Number(Decimal::MAX));
+    assert_eq!(
+        eval_err("big + 1"),
+        EvalError::Overflow {
+            expr: "big + 1".into()
+        }
+    );
     assert_eq!(
         eval_err("big * 2"),
         EvalError::Overflow {
