@@ -247,15 +247,17 @@ impl<R: Read> RowSource for CsvRows<R> {
                 break;
             }
             self.number += 1;
-            let case_id = self
-                .case_id_column
-                .and_then(|i| record.get(i))
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string);
+            // The case id, for a row rejected whole (a good row's is read by the workers).
+            let case_id = |record: &csv::ByteRecord| {
+                self.case_id_column
+                    .and_then(|i| record.get(i))
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            };
             let raw = if record.as_slice().len() > MAX_ROW_BYTES {
-                too_long(case_id)
+                too_long(case_id(&record))
             } else if record.len() == self.columns.len() {
                 RawRow::Cells {
                     cells: record,
@@ -264,7 +266,7 @@ impl<R: Read> RowSource for CsvRows<R> {
             } else {
                 // A last record cut short by a truncated file lands here too.
                 RawRow::Broken {
-                    case_id,
+                    case_id: case_id(&record),
                     errors: vec![FieldError {
                         field: "(row)".to_string(),
                         message: format!(
