@@ -79,7 +79,8 @@ fn strip_position(message: &str) -> String {
 /// A rule-set folder's files, by path relative to the folder (`ruleset.json`,
 /// `families/topup.json`, `tests/bands.json`), with their text.
 pub trait Files {
-    /// The text of a file, or `None` when it does not exist.
+    /// The text of a file, or `None` when it does not exist; an error past
+    /// [`MAX_RULE_FILE_BYTES`].
     fn read(&self, rel: &str) -> Result<Option<String>, LoadError>;
     /// The files in a sub-folder ending in `.json`, sorted by name.
     fn list_json(&self, dir: &str) -> Result<Vec<String>, LoadError>;
@@ -93,16 +94,25 @@ pub struct Folder<'a>(pub &'a Path);
 impl Files for Folder<'_> {
     fn read(&self, rel: &str) -> Result<Option<String>, LoadError> {
         let path = self.0.join(rel);
-        // Refuse an oversized file before reading it into memory.
+        let shown = path.display().to_string();
+        // Refuse an oversized file before reading it into memory; what is read is checked too,
+        // as a pipe or a file still being written has no size beforehand.
         if let Ok(meta) = std::fs::metadata(&path) {
-            let shown = path.display().to_string();
             check_size(&shown, meta.len(), MAX_RULE_FILE_BYTES, "a rule file")?;
         }
         match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(Some(text)),
+            Ok(text) => {
+                check_size(
+                    &shown,
+                    text.len() as u64,
+                    MAX_RULE_FILE_BYTES,
+                    "a rule file",
+                )?;
+                Ok(Some(text))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(LoadError::Io {
-                path: path.display().to_string(),
+                path: shown,
                 source,
             }),
         }
@@ -148,11 +158,17 @@ pub struct InMemory<'a> {
 
 impl Files for InMemory<'_> {
     fn read(&self, rel: &str) -> Result<Option<String>, LoadError> {
-        Ok(self
-            .files
-            .iter()
-            .find(|(p, _)| *p == rel)
-            .map(|(_, t)| t.to_string()))
+        let Some((_, text)) = self.files.iter().find(|(p, _)| *p == rel) else {
+            return Ok(None);
+        };
+        let bytes = text.len() as u64;
+        check_size(
+            &self.display(rel),
+            bytes,
+            MAX_RULE_FILE_BYTES,
+            "a rule file",
+        )?;
+        Ok(Some(text.to_string()))
     }
 
     fn list_json(&self, dir: &str) -> Result<Vec<String>, LoadError> {
@@ -178,15 +194,7 @@ pub fn read_folder(files: &dyn Files) -> Result<Source, LoadError> {
     let required = |rel: &str| -> Result<(String, String), LoadError> {
         let shown = files.display(rel);
         match files.read(rel)? {
-            Some(text) => {
-                check_size(
-                    &shown,
-                    text.len() as u64,
-                    MAX_RULE_FILE_BYTES,
-                    "a rule file",
-                )?;
-                Ok((shown, text))
-            }
+            Some(text) => Ok((shown, text)),
             None => Err(LoadError::Io {
                 path: shown,
                 source: std::io::Error::new(
@@ -227,7 +235,6 @@ pub fn read_folder(files: &dyn Files) -> Result<Source, LoadError> {
     for rel in files.list_json("tests")? {
         let file = files.display(&rel);
         let text = files.read(&rel)?.unwrap_or_default();
-        check_size(&file, text.len() as u64, MAX_RULE_FILE_BYTES, "a rule file")?;
         let parsed: TestFile = parse_json(&file, &text)?;
         for i in 0..parsed.tests.len() {
             test_at.push(At::new(&file, &format!("$.tests[{i}]")));
