@@ -72,7 +72,7 @@ impl Env for CaseEnv<'_> {
 /// Evaluate every family of a rule set for one case.
 pub(crate) fn evaluate(rules: &RuleSet, facts: &Facts, on: Date, explain: bool) -> Decision {
     let given = Given::of(rules, facts);
-    let mut steps = vec![Value::Null; rules.slot_count().saturating_sub(given.steps_from())];
+    let mut steps = vec![Value::Null; rules.step_slot_count()];
     let results = rules
         .families()
         .iter()

@@ -115,9 +115,7 @@ fn explore(
     budget: u64,
     out: &mut Vec<Finding>,
 ) -> u64 {
-    let steps = rules
-        .slot_count()
-        .saturating_sub(rules.inputs().len() + rules.constants().len());
+    let steps = rules.step_slot_count();
     let mut buffer = vec![Value::Null; steps];
     let mut reach = reach::Reach::new(f, space);
     let size = space.size(&space.axes);

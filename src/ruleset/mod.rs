@@ -211,9 +211,11 @@ impl RuleSet {
         &self.source.origin
     }
 
-    /// How many value slots one evaluation needs.
-    pub(crate) fn slot_count(&self) -> usize {
+    /// How many value slots hold step values (after the inputs and the constants): the size
+    /// of the buffer one case's steps are written to.
+    pub(crate) fn step_slot_count(&self) -> usize {
         self.slot_count
+            .saturating_sub(self.inputs.len() + self.constants.len())
     }
 
     /// The values of the constants, in slot order after the inputs.
