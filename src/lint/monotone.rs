@@ -206,10 +206,10 @@ impl<'a> Monotone<'a> {
                 }
                 let j = i + stride[k];
                 let (a, b) = (&seen[i as usize], &seen[j as usize]);
-                if let (Some(_), Some(_)) = (a, b) {
+                // Only a pair where both applied can drop; the profile is rebuilt for those.
+                if a.is_some() && b.is_some() {
                     self.space.combination(levels, i, profile);
-                    let (a, b) = (a.clone(), b.clone());
-                    self.compare(k, profile, &a, &b);
+                    self.compare(k, profile, a, b);
                 }
             }
         }
@@ -226,9 +226,10 @@ impl<'a> Monotone<'a> {
                 let Some(to) = raised(axis, &from) else {
                     continue;
                 };
-                let mut up = profile.to_vec();
-                up[axis.input] = to;
-                let b = self.run(&up);
+                // Raise this level in place, run, and put it back.
+                profile[axis.input] = to;
+                let b = self.run(profile);
+                profile[axis.input] = from;
                 self.compare(k, profile, &a, &b);
             }
         }
