@@ -32,8 +32,9 @@ enum Command {
     /// Compare a cohort under a base and a proposed rule set: cost under each, who gains and
     /// who loses, band transitions, largest movers; exit 1 if any profile was refused.
     Diff(DiffArgs),
-    /// Check a rule set for what loading accepts but is probably a mistake (unused inputs and
-    /// steps, empty descriptor texts); exit 1 on any error, 0 with only warnings.
+    /// Check a rule set for what loading accepts but is probably wrong (range gaps, rows that
+    /// never fire, missing lookup cells, monotonicity, overlapping versions, unused names,
+    /// empty texts); exit 1 on any error, 0 with only warnings.
     Lint {
         /// A rule-set folder, an authority folder (every version, and whether they overlap)
         /// or a bundle.
