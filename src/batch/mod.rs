@@ -14,6 +14,7 @@ mod summary;
 mod write;
 mod xlsx;
 
+pub(crate) use encode::csv_field;
 pub use summary::{Summary, Total, TotalLine};
 pub use write::write_whole;
 

@@ -22,16 +22,17 @@ pub fn change_row(c: &Change) -> String {
         money(c.proposed.amount),
         pence(c.delta()),
     ];
-    let quoted: Vec<String> = cells.iter().map(|s| csv_cell(s)).collect();
-    format!("{}\n", quoted.join(","))
-}
-
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+    // Quoted as the batch's CSV output quotes, only where a cell must be.
+    let mut out = Vec::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        crate::batch::csv_field(&mut out, cell);
     }
+    out.push(b'\n');
+    // Built from whole UTF-8 texts and ASCII punctuation, so it is UTF-8.
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An amount to the penny, as written everywhere in sendband.
