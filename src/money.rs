@@ -108,17 +108,24 @@ pub fn for_people(amount: Decimal) -> String {
     if rounded.is_sign_negative() && !rounded.is_zero() {
         grouped.push('-');
     }
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    grouped.push_str(&thousands(whole));
     grouped.push('.');
     grouped.push_str(frac);
     // A number too large to carry two decimals keeps fewer; pad so there are always two.
     for _ in frac.len()..2 {
         grouped.push('0');
+    }
+    grouped
+}
+
+/// Whole-number digits with a comma between each group of three (`1234567` as `1,234,567`).
+pub(crate) fn thousands(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
     }
     grouped
 }

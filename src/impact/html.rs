@@ -38,13 +38,7 @@ fn esc(s: &str) -> String {
 fn money(a: Decimal) -> String {
     let text = super::text::pence(a.abs());
     let (whole, pence) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = crate::money::thousands(whole);
     let sign = if a.is_sign_negative() && !a.is_zero() {
         "−"
     } else {
