@@ -9,7 +9,7 @@ mod builtins;
 mod check;
 mod eval;
 mod fast;
-mod fast_ops;
+mod fast_nodes;
 mod functions;
 mod lexer;
 mod parser;

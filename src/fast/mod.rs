@@ -39,14 +39,9 @@ impl Regs<'_> {
     }
 }
 
-/// What compiling a rule set for the tier builds up: the interned texts, and the temporaries
-/// its expressions need after the case's slots.
+/// What compiling a rule set for the tier builds up: the interned texts, and the slots read.
 pub(crate) struct Compile {
     pub syms: Syms,
-    /// The first register after the case's slots.
-    pub temps_from: u32,
-    /// The most temporaries any one expression needs.
-    pub temps: u32,
     /// Which slots compiled code reads (inputs not read are not converted per case).
     pub read: Vec<bool>,
 }
@@ -72,8 +67,6 @@ pub(crate) struct Program {
     constants: Vec<V>,
     families: Vec<Option<FastFamily>>,
     slot_count: usize,
-    /// Slots, then temporaries.
-    registers: usize,
 }
 
 /// Reusable buffers of lean evaluation, one per worker: nothing is allocated per case once
@@ -164,8 +157,6 @@ impl Program {
     ) -> Program {
         let mut cx = Compile {
             syms: Syms::default(),
-            temps_from: u32::try_from(slot_count).unwrap_or(u32::MAX),
-            temps: 0,
             read: vec![false; slot_count],
         };
         let codes = InputCodes::new(inputs, &mut cx.syms);
@@ -192,7 +183,6 @@ impl Program {
             constants,
             families,
             slot_count,
-            registers: slot_count + cx.temps as usize,
         }
     }
 
@@ -208,7 +198,7 @@ impl Program {
             }
         }
         regs.extend_from_slice(&self.constants);
-        regs.resize(self.registers.max(regs.len()), V::Null);
+        regs.resize(self.slot_count.max(regs.len()), V::Null);
         let given = Given::of(rules, facts);
         let families = rules.families();
         buf.families.resize_with(families.len(), FamilyOut::default);

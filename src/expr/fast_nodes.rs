@@ -1,0 +1,483 @@
+//! One compiled evaluator per node kind: the checked tree becomes a tree of closures over the
+//! case's flat array of values, each specialised to what its operands are (a slot, a constant, code).
+//!
+//! Any failure is `None`; the interpreter then decides the case and words the error. A closure
+//! gives `Some` exactly when the interpreter would succeed, with the interpreter's value.
+
+use super::ast::{ArithOp, CmpOp};
+use super::builtins::Func;
+use super::eval::{Node, NodeKind};
+use crate::fast::{cmp_num, same, Compile, Regs, V};
+use crate::Date;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+/// Code giving any value.
+pub(super) type ValueFn = Arc<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
+/// Code giving true or false (conditions never build a value).
+pub(super) type TestFn = Arc<dyn Fn(&Regs) -> Option<bool> + Send + Sync>;
+/// Code giving a number (operands of arithmetic and comparisons with a number).
+type NumFn = Arc<dyn Fn(&Regs) -> Option<Decimal> + Send + Sync>;
+
+/// A compiled node: a slot and a constant are read where they are, with no code at all.
+#[derive(Clone)]
+pub(super) enum Code {
+    Slot(u32),
+    Const(V),
+    Value(ValueFn),
+    Test(TestFn),
+}
+
+impl Regs<'_> {
+    #[inline]
+    pub(crate) fn at(&self, i: u32) -> Option<V> {
+        self.v.get(i as usize).copied()
+    }
+
+    #[inline]
+    pub(crate) fn num(&self, i: u32) -> Option<Decimal> {
+        match self.at(i)? {
+            V::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn boolean(&self, i: u32) -> Option<bool> {
+        match self.at(i)? {
+            V::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+#[inline]
+fn present(v: V) -> Option<V> {
+    (!v.is_null()).then_some(v)
+}
+
+#[inline]
+fn as_bool(v: V) -> Option<bool> {
+    match v {
+        V::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+#[inline]
+fn as_num(v: V) -> Option<Decimal> {
+    match v {
+        V::Num(n) => Some(n),
+        _ => None,
+    }
+}
+
+#[inline]
+fn as_date(v: V) -> Option<Date> {
+    match v {
+        V::Date(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// The order of two values of one orderable kind; anything else fails, as in the interpreter.
+fn order(x: V, y: V, r: &Regs) -> Option<Ordering> {
+    match (x, y) {
+        (V::Num(p), V::Num(q)) => Some(cmp_num(p, q)),
+        (V::Text(p), V::Text(q)) => Some(r.syms.text(p)?.cmp(r.syms.text(q)?)),
+        (V::Date(p), V::Date(q)) => Some(p.cmp(&q)),
+        _ => None,
+    }
+}
+
+#[inline]
+fn holds(op: CmpOp, ord: Ordering) -> bool {
+    match op {
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        _ => ord != Ordering::Less,
+    }
+}
+
+#[inline]
+fn arith(op: ArithOp, x: Decimal, y: Decimal) -> Option<Decimal> {
+    match op {
+        ArithOp::Add => x.checked_add(y),
+        ArithOp::Sub => x.checked_sub(y),
+        ArithOp::Mul => x.checked_mul(y),
+        ArithOp::Div if y.is_zero() => None,
+        ArithOp::Div => x.checked_div(y),
+    }
+}
+
+impl Code {
+    /// True when the code gives true or false whenever it succeeds.
+    fn is_test(&self) -> bool {
+        matches!(self, Code::Test(_) | Code::Const(V::Bool(_)))
+    }
+
+    /// As code giving any value.
+    pub fn value(self) -> ValueFn {
+        match self {
+            Code::Slot(s) => Arc::new(move |r| r.at(s)),
+            Code::Const(v) => Arc::new(move |_| Some(v)),
+            Code::Value(f) => f,
+            Code::Test(t) => Arc::new(move |r| t(r).map(V::Bool)),
+        }
+    }
+
+    /// As a condition: a value that is not true or false fails.
+    pub fn test(self) -> TestFn {
+        match self {
+            Code::Slot(s) => Arc::new(move |r| r.boolean(s)),
+            Code::Const(v) => {
+                let b = as_bool(v);
+                Arc::new(move |_| b)
+            }
+            Code::Value(f) => Arc::new(move |r| as_bool(f(r)?)),
+            Code::Test(t) => t,
+        }
+    }
+
+    /// As a number: a value that is not a number fails.
+    fn num(self) -> NumFn {
+        match self {
+            Code::Slot(s) => Arc::new(move |r| r.num(s)),
+            Code::Const(v) => {
+                let n = as_num(v);
+                Arc::new(move |_| n)
+            }
+            Code::Value(f) => Arc::new(move |r| as_num(f(r)?)),
+            Code::Test(_) => Arc::new(|_| None),
+        }
+    }
+}
+
+/// Compiles nodes for one rule set (interning its texts, noting the slots read).
+pub(super) struct Build<'c> {
+    pub cx: &'c mut Compile,
+}
+
+impl Build<'_> {
+    /// The code of a node, or `None` when it uses what the compiled tier lacks (list values
+    /// other than `in [...]`, `len`, `sum`).
+    pub fn code(&mut self, n: &Node) -> Option<Code> {
+        Some(match &n.kind {
+            NodeKind::Const(v) => Code::Const(self.cx.syms.constant(v)?),
+            NodeKind::Name(slot, _) => {
+                self.cx.reads(*slot);
+                Code::Slot(*slot)
+            }
+            NodeKind::On => Code::Value(Arc::new(|r| Some(V::Date(r.on)))),
+            NodeKind::List(_) => return None,
+            NodeKind::Neg(a) => {
+                let a = self.code(a)?.num();
+                Code::Value(Arc::new(move |r| Some(V::Num(-a(r)?))))
+            }
+            NodeKind::Not(a) => {
+                let a = self.code(a)?.test();
+                Code::Test(Arc::new(move |r| Some(!a(r)?)))
+            }
+            NodeKind::Arith(first, rest) => self.arith(first, rest)?,
+            NodeKind::And(items) => self.junction(items, false)?,
+            NodeKind::Or(items) => self.junction(items, true)?,
+            NodeKind::Eq(neg, a, b) => self.eq(*neg, a, b)?,
+            NodeKind::Ord(op, a, b) => self.ord(*op, a, b)?,
+            NodeKind::InList(neg, x, list) => self.in_list(*neg, x, list)?,
+            NodeKind::InRange(neg, x, lo, hi) => {
+                let neg = *neg;
+                let (x, lo, hi) = (
+                    self.code(x)?.value(),
+                    self.code(lo)?.value(),
+                    self.code(hi)?.value(),
+                );
+                Code::Test(Arc::new(move |r| {
+                    let (v, l, h) = (x(r)?, lo(r)?, hi(r)?);
+                    let v = present(v)?;
+                    let low = order(present(l)?, v, r)? != Ordering::Greater;
+                    let inside = low && order(v, present(h)?, r)? != Ordering::Greater;
+                    Some(inside != neg)
+                }))
+            }
+            NodeKind::If(c, a, b) => {
+                let c = self.code(c)?.test();
+                let (a, b) = (self.code(a)?, self.code(b)?);
+                if a.is_test() && b.is_test() {
+                    let (a, b) = (a.test(), b.test());
+                    Code::Test(Arc::new(move |r| if c(r)? { a(r) } else { b(r) }))
+                } else {
+                    let (a, b) = (a.value(), b.value());
+                    Code::Value(Arc::new(move |r| if c(r)? { a(r) } else { b(r) }))
+                }
+            }
+            NodeKind::Given(slot) => {
+                self.cx.reads(*slot);
+                let s = *slot;
+                Code::Test(Arc::new(move |r| Some(!r.at(s)?.is_null())))
+            }
+            NodeKind::Call(f, args) => self.call(*f, args)?,
+        })
+    }
+
+    fn values(&mut self, ns: &[Node]) -> Option<Vec<ValueFn>> {
+        ns.iter().map(|n| Some(self.code(n)?.value())).collect()
+    }
+
+    fn arith(&mut self, first: &Node, rest: &[(ArithOp, Node)]) -> Option<Code> {
+        let a = self.code(first)?.num();
+        if let [(op, b)] = rest {
+            let (op, b) = (*op, self.code(b)?.num());
+            return Some(Code::Value(Arc::new(move |r| {
+                Some(V::Num(arith(op, a(r)?, b(r)?)?))
+            })));
+        }
+        if rest.is_empty() {
+            return None;
+        }
+        let rest = rest
+            .iter()
+            .map(|(op, n)| Some((*op, self.code(n)?.num())))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Code::Value(Arc::new(move |r| {
+            let mut x = a(r)?;
+            for (op, b) in &rest {
+                x = arith(*op, x, b(r)?)?;
+            }
+            Some(V::Num(x))
+        })))
+    }
+
+    /// `and` (`or` when `any`): each item must be true or false; the first false (true)
+    /// decides, and later items are not evaluated.
+    fn junction(&mut self, items: &[Node], any: bool) -> Option<Code> {
+        let tests = items
+            .iter()
+            .map(|n| Some(self.code(n)?.test()))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Code::Test(match tests.as_slice() {
+            [a, b] => {
+                let (a, b) = (a.clone(), b.clone());
+                Arc::new(move |r| if a(r)? == any { Some(any) } else { b(r) })
+            }
+            _ => Arc::new(move |r| {
+                for t in &tests {
+                    if t(r)? == any {
+                        return Some(any);
+                    }
+                }
+                Some(!any)
+            }),
+        }))
+    }
+
+    fn eq(&mut self, neg: bool, a: &Node, b: &Node) -> Option<Code> {
+        let (other, c) = match (&a.kind, &b.kind) {
+            (_, NodeKind::Const(c)) => (a, c),
+            (NodeKind::Const(c), _) => (b, c),
+            _ => {
+                let (a, b) = (self.code(a)?.value(), self.code(b)?.value());
+                return Some(Code::Test(Arc::new(move |r| {
+                    Some(same(a(r)?, b(r)?)? != neg)
+                })));
+            }
+        };
+        let c = self.cx.syms.constant(c)?;
+        // A constant is never opaque, so comparing with it cannot fail.
+        Some(Code::Test(match (self.code(other)?, c) {
+            (Code::Slot(s), V::Text(id)) => Arc::new(move |r| {
+                Some(match r.at(s)? {
+                    V::Text(x) => (x == id) != neg,
+                    _ => neg,
+                })
+            }),
+            (Code::Slot(s), c) => {
+                Arc::new(move |r| Some(same(r.at(s)?, c).unwrap_or(false) != neg))
+            }
+            (x, c) => {
+                let x = x.value();
+                Arc::new(move |r| Some(same(x(r)?, c).unwrap_or(false) != neg))
+            }
+        }))
+    }
+
+    fn ord(&mut self, op: CmpOp, a: &Node, b: &Node) -> Option<Code> {
+        if let NodeKind::Const(super::Value::Number(n)) = &b.kind {
+            let n = *n;
+            return Some(Code::Test(match self.code(a)? {
+                Code::Slot(s) => Arc::new(move |r| Some(holds(op, cmp_num(r.num(s)?, n)))),
+                a => {
+                    let a = a.num();
+                    Arc::new(move |r| Some(holds(op, cmp_num(a(r)?, n))))
+                }
+            }));
+        }
+        let (a, b) = (self.code(a)?.value(), self.code(b)?.value());
+        Some(Code::Test(Arc::new(move |r| {
+            let (x, y) = (a(r)?, b(r)?);
+            Some(holds(op, order(present(x)?, present(y)?, r)?))
+        })))
+    }
+
+    fn in_list(&mut self, neg: bool, x: &Node, list: &Node) -> Option<Code> {
+        let x = self.code(x)?.value();
+        match &list.kind {
+            NodeKind::Const(super::Value::List(items)) => {
+                let pool = items
+                    .iter()
+                    .map(|v| self.cx.syms.constant(v))
+                    .collect::<Option<Vec<V>>>()?;
+                Some(Code::Test(Arc::new(move |r| {
+                    let v = present(x(r)?)?;
+                    let mut found = false;
+                    for c in &pool {
+                        found |= same(v, *c)?;
+                    }
+                    Some(found != neg)
+                })))
+            }
+            NodeKind::List(items) => {
+                let items = self.values(items)?;
+                Some(Code::Test(Arc::new(move |r| {
+                    let v = present(x(r)?)?;
+                    let mut found = false;
+                    for f in &items {
+                        found |= same(v, f(r)?)?;
+                    }
+                    Some(found != neg)
+                })))
+            }
+            _ => None,
+        }
+    }
+
+    fn call(&mut self, f: Func, args: &[Node]) -> Option<Code> {
+        if args.is_empty() {
+            return None;
+        }
+        Some(match f {
+            Func::Len | Func::Sum => return None,
+            Func::Coalesce => {
+                let mut fs = self.values(args)?;
+                let last = fs.pop()?;
+                Code::Value(Arc::new(move |r| {
+                    for f in &fs {
+                        let v = f(r)?;
+                        if !v.is_null() {
+                            return Some(v);
+                        }
+                    }
+                    last(r)
+                }))
+            }
+            Func::CountAtLeast => self.count_at_least(args)?,
+            Func::CountTrue => {
+                let fs = self.values(args)?;
+                Code::Value(Arc::new(move |r| {
+                    let mut c = 0u32;
+                    for f in &fs {
+                        c += u32::from(matches!(f(r)?, V::Bool(true)));
+                    }
+                    Some(V::Num(Decimal::from(c)))
+                }))
+            }
+            Func::Min | Func::Max => {
+                let want = if matches!(f, Func::Min) {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                };
+                let fs = self.values(args)?;
+                Code::Value(Arc::new(move |r| {
+                    let (first, rest) = fs.split_first()?;
+                    let mut best = present(first(r)?)?;
+                    for f in rest {
+                        let v = present(f(r)?)?;
+                        if order(v, best, r)? == want {
+                            best = v;
+                        }
+                    }
+                    Some(best)
+                }))
+            }
+            Func::Abs | Func::Floor | Func::Ceil | Func::Round(..) => {
+                let mut fs = self.values(args)?;
+                let first = fs.remove(0);
+                Code::Value(Arc::new(move |r| {
+                    let n = as_num(first(r)?)?;
+                    for f in &fs {
+                        f(r)?;
+                    }
+                    Some(V::Num(match f {
+                        Func::Abs => n.abs(),
+                        Func::Floor => n.floor(),
+                        Func::Ceil => n.ceil(),
+                        Func::Round(dp, mode) => mode.round(n, dp),
+                        _ => return None,
+                    }))
+                }))
+            }
+            Func::AgeMonths | Func::DaysBetween => {
+                let fs = self.values(args)?;
+                let months = matches!(f, Func::AgeMonths);
+                Code::Value(Arc::new(move |r| {
+                    let (first, rest) = fs.split_first()?;
+                    let from = as_date(first(r)?)?;
+                    let mut later = r.on;
+                    for (i, f) in rest.iter().enumerate() {
+                        let v = f(r)?;
+                        if i == 0 {
+                            later = as_date(v)?;
+                        }
+                    }
+                    Some(V::Num(Decimal::from(if months {
+                        from.whole_months_until(later)
+                    } else {
+                        from.days_until(later)
+                    })))
+                }))
+            }
+        })
+    }
+
+    /// `count_at_least(n, ...)`: values that are not numbers (a level not given) do not count.
+    fn count_at_least(&mut self, args: &[Node]) -> Option<Code> {
+        let (first, rest) = args.split_first()?;
+        let n = self.code(first)?.num();
+        let codes = rest
+            .iter()
+            .map(|a| self.code(a))
+            .collect::<Option<Vec<_>>>()?;
+        let count = |x: V, n: Decimal| match x {
+            V::Num(x) => u32::from(cmp_num(x, n) != Ordering::Less),
+            _ => 0,
+        };
+        if let Some(slots) = codes
+            .iter()
+            .map(|c| match c {
+                Code::Slot(s) => Some(*s),
+                _ => None,
+            })
+            .collect::<Option<Vec<u32>>>()
+        {
+            return Some(Code::Value(Arc::new(move |r| {
+                let n = n(r)?;
+                let mut c = 0u32;
+                for &s in &slots {
+                    c += count(r.at(s)?, n);
+                }
+                Some(V::Num(Decimal::from(c)))
+            })));
+        }
+        let fs: Vec<ValueFn> = codes.into_iter().map(Code::value).collect();
+        Some(Code::Value(Arc::new(move |r| {
+            let n = n(r)?;
+            let mut c = 0u32;
+            for f in &fs {
+                c += count(f(r)?, n);
+            }
+            Some(V::Num(Decimal::from(c)))
+        })))
+    }
+}
