@@ -66,7 +66,7 @@ impl FastExpr {
             Code::Slot(s) => r.at(*s),
             Code::Const(v) => Some(*v),
             Code::Value(f) => f(r),
-            Code::Test(t) => t(r).map(V::Bool),
+            Code::Test(t) => t(r).map(V::boolean),
         }
     }
 
@@ -76,23 +76,20 @@ impl FastExpr {
         match &self.code {
             Code::Test(t) => t(r),
             Code::Slot(s) => r.boolean(*s),
-            _ => match self.eval(r)? {
-                V::Bool(b) => Some(b),
-                _ => None,
-            },
+            _ => self.eval(r)?.truth(),
         }
     }
 
-    /// A number; no value, or a value that is not a number, fails.
+    /// A number (held in place or wide); no value, or a value that is not a number, fails.
     #[inline]
-    pub fn num(&self, r: &Regs) -> Option<Decimal> {
-        match &self.code {
-            Code::Slot(s) => r.num(*s),
-            _ => match self.eval(r)? {
-                V::Num(n) => Some(n),
-                _ => None,
-            },
-        }
+    pub fn number(&self, r: &Regs) -> Option<V> {
+        self.eval(r).filter(|v| v.is_number())
+    }
+
+    /// A number as a decimal; no value, or a value that is not a number, fails.
+    #[inline]
+    pub fn decimal(&self, r: &Regs) -> Option<Decimal> {
+        r.decimal(self.eval(r)?)
     }
 }
 

@@ -7,9 +7,8 @@
 use super::ast::{ArithOp, CmpOp};
 use super::builtins::Func;
 use super::eval::{Node, NodeKind};
-use crate::fast::{cmp_num, same, Compile, Regs, V};
+use crate::fast::{Compile, Day, Op, Ref, Regs, N, V};
 use crate::Date;
-use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -17,8 +16,8 @@ use std::sync::Arc;
 pub(super) type ValueFn = Arc<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
 /// Code giving true or false (conditions never build a value).
 pub(super) type TestFn = Arc<dyn Fn(&Regs) -> Option<bool> + Send + Sync>;
-/// Code giving a number (operands of arithmetic and comparisons with a number).
-type NumFn = Arc<dyn Fn(&Regs) -> Option<Decimal> + Send + Sync>;
+/// Code giving a number, held in place or wide (operands of arithmetic); anything else fails.
+type NumFn = Arc<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
 
 /// A compiled node: a slot and a constant are read where they are, with no code at all.
 #[derive(Clone)]
@@ -36,19 +35,8 @@ impl Regs<'_> {
     }
 
     #[inline]
-    pub(crate) fn num(&self, i: u32) -> Option<Decimal> {
-        match self.at(i)? {
-            V::Num(n) => Some(n),
-            _ => None,
-        }
-    }
-
-    #[inline]
     pub(crate) fn boolean(&self, i: u32) -> Option<bool> {
-        match self.at(i)? {
-            V::Bool(b) => Some(b),
-            _ => None,
-        }
+        self.at(i)?.truth()
     }
 }
 
@@ -59,34 +47,23 @@ fn present(v: V) -> Option<V> {
 
 #[inline]
 fn as_bool(v: V) -> Option<bool> {
-    match v {
-        V::Bool(b) => Some(b),
-        _ => None,
-    }
-}
-
-#[inline]
-fn as_num(v: V) -> Option<Decimal> {
-    match v {
-        V::Num(n) => Some(n),
-        _ => None,
-    }
+    v.truth()
 }
 
 #[inline]
 fn as_date(v: V) -> Option<Date> {
-    match v {
-        V::Date(d) => Some(d),
+    match v.view() {
+        Ref::Date(d) => d.date(),
         _ => None,
     }
 }
 
 /// The order of two values of one orderable kind; anything else fails, as in the interpreter.
 fn order(x: V, y: V, r: &Regs) -> Option<Ordering> {
-    match (x, y) {
-        (V::Num(p), V::Num(q)) => Some(cmp_num(p, q)),
-        (V::Text(p), V::Text(q)) => Some(r.syms.text(p)?.cmp(r.syms.text(q)?)),
-        (V::Date(p), V::Date(q)) => Some(p.cmp(&q)),
+    match (x.view(), y.view()) {
+        (Ref::Num(_) | Ref::Wide(_), Ref::Num(_) | Ref::Wide(_)) => r.cmp_num(x, y),
+        (Ref::Text(p), Ref::Text(q)) => Some(r.syms.text(p)?.cmp(r.syms.text(q)?)),
+        (Ref::Date(p), Ref::Date(q)) => Some(p.cmp(&q)),
         _ => None,
     }
 }
@@ -102,20 +79,28 @@ fn holds(op: CmpOp, ord: Ordering) -> bool {
 }
 
 #[inline]
-fn arith(op: ArithOp, x: Decimal, y: Decimal) -> Option<Decimal> {
-    match op {
-        ArithOp::Add => x.checked_add(y),
-        ArithOp::Sub => x.checked_sub(y),
-        ArithOp::Mul => x.checked_mul(y),
-        ArithOp::Div if y.is_zero() => None,
-        ArithOp::Div => x.checked_div(y),
+fn op(a: ArithOp) -> Op {
+    match a {
+        ArithOp::Add => Op::Add,
+        ArithOp::Sub => Op::Sub,
+        ArithOp::Mul => Op::Mul,
+        ArithOp::Div => Op::Div,
     }
+}
+
+#[inline]
+fn number(v: V) -> Option<V> {
+    v.is_number().then_some(v)
 }
 
 impl Code {
     /// True when the code gives true or false whenever it succeeds.
     fn is_test(&self) -> bool {
-        matches!(self, Code::Test(_) | Code::Const(V::Bool(_)))
+        match self {
+            Code::Test(_) => true,
+            Code::Const(v) => v.truth().is_some(),
+            _ => false,
+        }
     }
 
     /// As code giving any value.
@@ -124,7 +109,7 @@ impl Code {
             Code::Slot(s) => Arc::new(move |r| r.at(s)),
             Code::Const(v) => Arc::new(move |_| Some(v)),
             Code::Value(f) => f,
-            Code::Test(t) => Arc::new(move |r| t(r).map(V::Bool)),
+            Code::Test(t) => Arc::new(move |r| t(r).map(V::boolean)),
         }
     }
 
@@ -144,12 +129,12 @@ impl Code {
     /// As a number: a value that is not a number fails.
     fn num(self) -> NumFn {
         match self {
-            Code::Slot(s) => Arc::new(move |r| r.num(s)),
+            Code::Slot(s) => Arc::new(move |r| number(r.at(s)?)),
             Code::Const(v) => {
-                let n = as_num(v);
+                let n = number(v);
                 Arc::new(move |_| n)
             }
-            Code::Value(f) => Arc::new(move |r| as_num(f(r)?)),
+            Code::Value(f) => Arc::new(move |r| number(f(r)?)),
             Code::Test(_) => Arc::new(|_| None),
         }
     }
@@ -170,11 +155,11 @@ impl Build<'_> {
                 self.cx.reads(*slot);
                 Code::Slot(*slot)
             }
-            NodeKind::On => Code::Value(Arc::new(|r| Some(V::Date(r.on)))),
+            NodeKind::On => Code::Value(Arc::new(|r| Some(V::date(Day::of(r.on))))),
             NodeKind::List(_) => return None,
             NodeKind::Neg(a) => {
                 let a = self.code(a)?.num();
-                Code::Value(Arc::new(move |r| Some(V::Num(-a(r)?))))
+                Code::Value(Arc::new(move |r| r.neg(a(r)?)))
             }
             NodeKind::Not(a) => {
                 let a = self.code(a)?.test();
@@ -227,25 +212,23 @@ impl Build<'_> {
 
     fn arith(&mut self, first: &Node, rest: &[(ArithOp, Node)]) -> Option<Code> {
         let a = self.code(first)?.num();
-        if let [(op, b)] = rest {
-            let (op, b) = (*op, self.code(b)?.num());
-            return Some(Code::Value(Arc::new(move |r| {
-                Some(V::Num(arith(op, a(r)?, b(r)?)?))
-            })));
+        if let [(o, b)] = rest {
+            let (o, b) = (op(*o), self.code(b)?.num());
+            return Some(Code::Value(Arc::new(move |r| r.arith(o, a(r)?, b(r)?))));
         }
         if rest.is_empty() {
             return None;
         }
         let rest = rest
             .iter()
-            .map(|(op, n)| Some((*op, self.code(n)?.num())))
+            .map(|(o, n)| Some((op(*o), self.code(n)?.num())))
             .collect::<Option<Vec<_>>>()?;
         Some(Code::Value(Arc::new(move |r| {
             let mut x = a(r)?;
-            for (op, b) in &rest {
-                x = arith(*op, x, b(r)?)?;
+            for (o, b) in &rest {
+                x = r.arith(*o, x, b(r)?)?;
             }
-            Some(V::Num(x))
+            Some(x)
         })))
     }
 
@@ -279,37 +262,34 @@ impl Build<'_> {
             _ => {
                 let (a, b) = (self.code(a)?.value(), self.code(b)?.value());
                 return Some(Code::Test(Arc::new(move |r| {
-                    Some(same(a(r)?, b(r)?)? != neg)
+                    Some(r.same(a(r)?, b(r)?)? != neg)
                 })));
             }
         };
         let c = self.cx.syms.constant(c)?;
         // A constant is never opaque, so comparing with it cannot fail.
         Some(Code::Test(match (self.code(other)?, c) {
-            (Code::Slot(s), V::Text(id)) => Arc::new(move |r| {
-                Some(match r.at(s)? {
-                    V::Text(x) => (x == id) != neg,
-                    _ => neg,
-                })
-            }),
-            (Code::Slot(s), c) => {
-                Arc::new(move |r| Some(same(r.at(s)?, c).unwrap_or(false) != neg))
+            // An interned text is equal to a value exactly when their words are.
+            (Code::Slot(s), c) if c.text_id().is_some() => {
+                Arc::new(move |r| Some((r.at(s)? == c) != neg))
             }
+            (Code::Slot(s), c) => Arc::new(move |r| Some(r.same(r.at(s)?, c)? != neg)),
             (x, c) => {
                 let x = x.value();
-                Arc::new(move |r| Some(same(x(r)?, c).unwrap_or(false) != neg))
+                Arc::new(move |r| Some(r.same(x(r)?, c)? != neg))
             }
         }))
     }
 
     fn ord(&mut self, op: CmpOp, a: &Node, b: &Node) -> Option<Code> {
         if let NodeKind::Const(super::Value::Number(n)) = &b.kind {
-            let n = *n;
+            let n = V::from(N::of(*n)?);
+            // A value that is not a number has no order against a number, and fails.
             return Some(Code::Test(match self.code(a)? {
-                Code::Slot(s) => Arc::new(move |r| Some(holds(op, cmp_num(r.num(s)?, n)))),
+                Code::Slot(s) => Arc::new(move |r| Some(holds(op, r.cmp_num(r.at(s)?, n)?))),
                 a => {
-                    let a = a.num();
-                    Arc::new(move |r| Some(holds(op, cmp_num(a(r)?, n))))
+                    let a = a.value();
+                    Arc::new(move |r| Some(holds(op, r.cmp_num(a(r)?, n)?)))
                 }
             }));
         }
@@ -332,7 +312,7 @@ impl Build<'_> {
                     let v = present(x(r)?)?;
                     let mut found = false;
                     for c in &pool {
-                        found |= same(v, *c)?;
+                        found |= r.same(v, *c)?;
                     }
                     Some(found != neg)
                 })))
@@ -343,7 +323,7 @@ impl Build<'_> {
                     let v = present(x(r)?)?;
                     let mut found = false;
                     for f in &items {
-                        found |= same(v, f(r)?)?;
+                        found |= r.same(v, f(r)?)?;
                     }
                     Some(found != neg)
                 })))
@@ -377,9 +357,9 @@ impl Build<'_> {
                 Code::Value(Arc::new(move |r| {
                     let mut c = 0u32;
                     for f in &fs {
-                        c += u32::from(matches!(f(r)?, V::Bool(true)));
+                        c += u32::from(f(r)?.truth() == Some(true));
                     }
-                    Some(V::Num(Decimal::from(c)))
+                    Some(N::int(i64::from(c)).into())
                 }))
             }
             Func::Min | Func::Max => {
@@ -405,17 +385,17 @@ impl Build<'_> {
                 let mut fs = self.values(args)?;
                 let first = fs.remove(0);
                 Code::Value(Arc::new(move |r| {
-                    let n = as_num(first(r)?)?;
+                    let n = r.decimal(first(r)?)?;
                     for f in &fs {
                         f(r)?;
                     }
-                    Some(V::Num(match f {
+                    r.number(match f {
                         Func::Abs => n.abs(),
                         Func::Floor => n.floor(),
                         Func::Ceil => n.ceil(),
                         Func::Round(dp, mode) => mode.round(n, dp),
-                        _ => return None,
-                    }))
+                        _ => n,
+                    })
                 }))
             }
             Func::AgeMonths | Func::DaysBetween => {
@@ -431,11 +411,14 @@ impl Build<'_> {
                             later = as_date(v)?;
                         }
                     }
-                    Some(V::Num(Decimal::from(if months {
-                        from.whole_months_until(later)
-                    } else {
-                        from.days_until(later)
-                    })))
+                    Some(
+                        N::int(if months {
+                            from.whole_months_until(later)
+                        } else {
+                            from.days_until(later)
+                        })
+                        .into(),
+                    )
                 }))
             }
         })
@@ -449,9 +432,13 @@ impl Build<'_> {
             .iter()
             .map(|a| self.code(a))
             .collect::<Option<Vec<_>>>()?;
-        let count = |x: V, n: Decimal| match x {
-            V::Num(x) => u32::from(cmp_num(x, n) != Ordering::Less),
-            _ => 0,
+        // A value that is not a number (a level not given) does not count.
+        let count = |r: &Regs, x: V, n: V| {
+            if x.is_number() {
+                Some(u32::from(r.cmp_num(x, n)? != Ordering::Less))
+            } else {
+                Some(0)
+            }
         };
         if let Some(slots) = codes
             .iter()
@@ -465,9 +452,9 @@ impl Build<'_> {
                 let n = n(r)?;
                 let mut c = 0u32;
                 for &s in &slots {
-                    c += count(r.at(s)?, n);
+                    c += count(r, r.at(s)?, n)?;
                 }
-                Some(V::Num(Decimal::from(c)))
+                Some(N::int(i64::from(c)).into())
             })));
         }
         let fs: Vec<ValueFn> = codes.into_iter().map(Code::value).collect();
@@ -475,9 +462,9 @@ impl Build<'_> {
             let n = n(r)?;
             let mut c = 0u32;
             for f in &fs {
-                c += count(f(r)?, n);
+                c += count(r, f(r)?, n)?;
             }
-            Some(V::Num(Decimal::from(c)))
+            Some(N::int(i64::from(c)).into())
         })))
     }
 }

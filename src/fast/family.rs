@@ -86,17 +86,23 @@ impl FastFamily {
     /// Run the family for one case, its outputs into `out`; `None` when the interpreter must.
     pub fn run(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<Verdict> {
         out.clear();
-        for step in &self.steps {
+        for (k, step) in self.steps.iter().enumerate() {
             if let Some(when) = &step.when {
                 if !when.truth(r)? {
                     for &s in &step.slots {
-                        r.set(s, V::Null);
+                        r.set(s, V::NULL);
                     }
                     continue;
                 }
             }
             if let Done::Stop(status) = step.kind.run(r, &step.slots)? {
-                // Steps not run hold no value, so their outputs are null.
+                // Steps not run hold no value (the registers keep the last case's), so their
+                // outputs are null.
+                for later in self.steps.get(k..).unwrap_or_default() {
+                    for &s in &later.slots {
+                        r.set(s, V::NULL);
+                    }
+                }
                 self.outputs_into(r, out)?;
                 return Some(Verdict { status, flags: 0 });
             }
@@ -128,7 +134,8 @@ impl FastFamily {
     fn outputs_into(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<()> {
         for (expr, money) in &self.outputs {
             let v = expr.eval(r)?;
-            if let (true, V::Num(n)) = (money, v) {
+            let pence = v.n().is_some_and(|n| n.scale <= 2);
+            if let (true, false, Some(n)) = (money, pence, r.decimal(v)) {
                 // Money is written in whole pence; more places is an error of the rule.
                 if n.scale() > 2 && n.normalize().scale() > 2 {
                     return None;

@@ -4,6 +4,7 @@
 //! interpreter, which stays the reference. `tests/compiled.rs` holds the two to the same answers.
 
 mod family;
+mod num;
 mod steps;
 mod value;
 
@@ -12,17 +13,25 @@ use crate::expr::Value;
 use crate::family::Given;
 use crate::input::Input;
 use crate::profile::Facts;
+use crate::ruleset::format::InputKind;
 use crate::ruleset::RuleSet;
 use crate::Date;
 use family::{FastFamily, Verdict};
+pub(crate) use num::{Op, N};
+use rust_decimal::Decimal;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use value::same;
 use value::InputCodes;
-pub(crate) use value::{cmp_num, same, Syms, V};
+pub(crate) use value::{Day, Ref, Syms, V};
 
 /// One case's values during a compiled run: inputs, then constants, then step values.
 pub(crate) struct Regs<'a> {
     pub v: &'a mut [V],
     pub on: Date,
     pub syms: &'a Syms,
+    /// The case's numbers too wide to hold in place ([`V::wide`], [`Ref::Wide`]); only pushed to.
+    pub wide: &'a RefCell<Vec<Decimal>>,
 }
 
 impl Regs<'_> {
@@ -62,9 +71,15 @@ pub(crate) struct Program {
     syms: Syms,
     codes: InputCodes,
     inputs: usize,
-    /// The inputs compiled code reads, the only ones converted per case.
-    read_inputs: Vec<usize>,
+    /// The number inputs compiled code reads, converted per case by a loop of their own.
+    read_numbers: Vec<usize>,
+    /// The other inputs compiled code reads; inputs it does not read are never converted.
+    read_others: Vec<usize>,
+    /// Which program a [`LeanBuf`]'s registers were laid out for.
+    id: u64,
     constants: Vec<V>,
+    /// Constants too wide to hold in place: every case's first wide numbers.
+    wide_constants: Vec<Decimal>,
     families: Vec<Option<FastFamily>>,
     slot_count: usize,
 }
@@ -74,6 +89,9 @@ pub(crate) struct Program {
 #[derive(Debug, Default)]
 pub struct LeanBuf {
     regs: Vec<V>,
+    wide: RefCell<Vec<Decimal>>,
+    /// The program `regs` holds the constants of (0: none yet).
+    laid_out_for: u64,
     steps: Vec<Value>,
     families: Vec<FamilyOut>,
 }
@@ -128,7 +146,7 @@ impl<'a> Lean<'a> {
                 .get(i)
                 .map_or(OutRef::Owned(Value::Null), |o| OutRef::Value(&o.value)),
             Some(f) => f.values.get(i).map_or(OutRef::Owned(Value::Null), |v| {
-                self.program.cell(*v, &self.given)
+                self.program.cell(*v, &self.given, self.buf)
             }),
             None => OutRef::Owned(Value::Null),
         }
@@ -160,27 +178,42 @@ impl Program {
             read: vec![false; slot_count],
         };
         let codes = InputCodes::new(inputs, &mut cx.syms);
+        let mut wide_constants = Vec::new();
         let constants = constants
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let slot = u32::try_from(inputs.len() + i).unwrap_or(u32::MAX);
-                cx.syms.constant(c).unwrap_or(V::Opaque(slot))
+                cx.syms.constant(c).unwrap_or_else(|| match c {
+                    Value::Number(_) => codes.code(0, c, &cx.syms, &mut wide_constants),
+                    _ => V::opaque(slot),
+                })
             })
             .collect();
         let families = families
             .iter()
             .map(|f| FastFamily::compile(f, &mut cx))
             .collect();
-        let read_inputs = (0..inputs.len())
+        let (read_numbers, read_others) = (0..inputs.len())
             .filter(|&i| cx.read.get(i).copied().unwrap_or(true))
-            .collect();
+            .partition(|&i| {
+                inputs.get(i).is_some_and(|x| {
+                    matches!(
+                        x.kind,
+                        InputKind::Integer | InputKind::Decimal | InputKind::Money
+                    )
+                })
+            });
+        static PROGRAMS: AtomicU64 = AtomicU64::new(1);
         Program {
             syms: cx.syms,
             codes,
             inputs: inputs.len(),
-            read_inputs,
+            read_numbers,
+            read_others,
+            id: PROGRAMS.fetch_add(1, AtomicOrdering::Relaxed),
             constants,
+            wide_constants,
             families,
             slot_count,
         }
@@ -190,15 +223,34 @@ impl Program {
     /// else by the interpreter, family by family.
     pub fn run(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) -> Tiers {
         let regs = &mut buf.regs;
-        regs.clear();
-        regs.resize(self.inputs, V::Null);
-        for &i in &self.read_inputs {
+        if buf.laid_out_for != self.id {
+            // Inputs no compiled code reads stay null, constants are written once, and each
+            // family writes (or nulls) its own step slots before anything reads them.
+            regs.clear();
+            regs.resize(self.inputs, V::NULL);
+            regs.extend_from_slice(&self.constants);
+            regs.resize(self.slot_count.max(regs.len()), V::NULL);
+            buf.laid_out_for = self.id;
+        }
+        let wide = buf.wide.get_mut();
+        wide.clear();
+        wide.extend_from_slice(&self.wide_constants);
+        for &i in &self.read_numbers {
             if let (Some(place), Some(v)) = (regs.get_mut(i), facts.values.get(i)) {
-                *place = self.codes.code(i, v, &self.syms);
+                *place = match v {
+                    Value::Number(n) => match N::of(*n) {
+                        Some(n) => n.into(),
+                        None => self.codes.code(i, v, &self.syms, wide),
+                    },
+                    _ => self.codes.code(i, v, &self.syms, wide),
+                };
             }
         }
-        regs.extend_from_slice(&self.constants);
-        regs.resize(self.slot_count.max(regs.len()), V::Null);
+        for &i in &self.read_others {
+            if let (Some(place), Some(v)) = (regs.get_mut(i), facts.values.get(i)) {
+                *place = self.codes.code(i, v, &self.syms, wide);
+            }
+        }
         let given = Given::of(rules, facts);
         let families = rules.families();
         buf.families.resize_with(families.len(), FamilyOut::default);
@@ -212,6 +264,7 @@ impl Program {
                 v: regs,
                 on,
                 syms: &self.syms,
+                wide: &buf.wide,
             };
             slot.interpreted = None;
             slot.verdict = self
@@ -244,10 +297,11 @@ impl Program {
         let mut buf = LeanBuf::default();
         let tiers = self.run(rules, facts, on, &mut buf);
         let given = Given::of(rules, facts);
+        let outs = std::mem::take(&mut buf.families);
         let results = rules
             .families()
             .iter()
-            .zip(buf.families)
+            .zip(outs)
             .map(|(f, out)| match (out.interpreted, out.verdict) {
                 (Some(result), _) => result,
                 (None, v) => {
@@ -264,7 +318,7 @@ impl Program {
                             .zip(&out.values)
                             .map(|(o, value)| Output {
                                 name: o.name.clone(),
-                                value: self.value(*value, &given),
+                                value: self.value(*value, &given, &buf),
                                 format: o.format,
                             })
                             .collect(),
@@ -291,22 +345,24 @@ impl Program {
     }
 
     /// A compiled output as the batch writes it, text borrowed rather than shared.
-    pub(crate) fn cell<'a>(&'a self, v: V, given: &Given<'a>) -> OutRef<'a> {
-        match v {
-            V::Text(id) => self
+    pub(crate) fn cell<'a>(&'a self, v: V, given: &Given<'a>, buf: &LeanBuf) -> OutRef<'a> {
+        match v.view() {
+            Ref::Text(id) => self
                 .syms
                 .text(id)
                 .map_or(OutRef::Owned(Value::Null), |t| OutRef::Text(t)),
-            V::Opaque(_) => match self.opaque(v, given) {
+            Ref::Opaque(_) => match self.opaque(v, given) {
                 Some(r) => OutRef::Value(r),
                 None => OutRef::Owned(Value::Null),
             },
-            other => OutRef::Owned(self.value(other, given)),
+            _ => OutRef::Owned(self.value(v, given, buf)),
         }
     }
 
     fn opaque<'a>(&self, v: V, given: &Given<'a>) -> Option<&'a Value> {
-        let V::Opaque(slot) = v else { return None };
+        let Ref::Opaque(slot) = v.view() else {
+            return None;
+        };
         let s = slot as usize;
         if s < self.inputs {
             given.inputs.get(s)
@@ -316,17 +372,23 @@ impl Program {
     }
 
     /// The interpreter's value for a compiled one.
-    fn value(&self, v: V, given: &Given) -> Value {
-        match v {
-            V::Null => Value::Null,
-            V::Num(n) => Value::Number(n),
-            V::Bool(b) => Value::Bool(b),
-            V::Date(d) => Value::Date(d),
-            V::Text(id) => self
+    fn value(&self, v: V, given: &Given, buf: &LeanBuf) -> Value {
+        match v.view() {
+            Ref::Null => Value::Null,
+            Ref::Num(n) => Value::Number(n.dec()),
+            Ref::Wide(i) => buf
+                .wide
+                .try_borrow()
+                .ok()
+                .and_then(|w| w.get(i as usize).copied())
+                .map_or(Value::Null, Value::Number),
+            Ref::Bool(b) => Value::Bool(b),
+            Ref::Date(d) => d.date().map_or(Value::Null, Value::Date),
+            Ref::Text(id) => self
                 .syms
                 .text(id)
                 .map_or(Value::Null, |t| Value::Text(t.clone())),
-            V::Opaque(_) => self.opaque(v, given).cloned().unwrap_or(Value::Null),
+            Ref::Opaque(_) => self.opaque(v, given).cloned().unwrap_or(Value::Null),
         }
     }
 }

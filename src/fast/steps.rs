@@ -1,7 +1,7 @@
 //! The compiled form of each kind of step, and its evaluation for one case: the same values as
 //! the interpreter's lean run, or `None` for the interpreter to decide the case.
 
-use super::{cmp_num, same, Compile, Regs, V};
+use super::{Compile, Ref, Regs, N, V};
 use crate::decision::Status;
 use crate::expr::{FastExpr, Template};
 use crate::ruleset::format::{Combine, HitPolicy, Outside};
@@ -51,13 +51,13 @@ pub(crate) enum FastKind {
     Score(FastScore),
     Ranges {
         of: FastExpr,
-        ranges: Vec<(ranges::Range, V)>,
+        ranges: Vec<(Bounds, V)>,
         outside: Outside,
     },
     Table(FastTable),
     Lookup {
         keys: Vec<FastExpr>,
-        cells: Vec<(V, V, Decimal)>,
+        cells: Vec<(V, V, V)>,
     },
     Money(FastMoney),
 }
@@ -80,7 +80,7 @@ impl FastKind {
                 ranges: r
                     .ranges
                     .iter()
-                    .map(|x| Some((x.clone(), cx.syms.constant(&x.label)?)))
+                    .map(|x| Some((Bounds::of(x)?, cx.syms.constant(&x.label)?)))
                     .collect::<Option<_>>()?,
                 outside: r.outside,
             },
@@ -103,18 +103,18 @@ impl FastKind {
                     reason.pass(r)?;
                     return Some(Done::Stop(*status));
                 }
-                V::Bool(false)
+                V::boolean(false)
             }
-            FastKind::Score(s) => V::Num(s.eval(r)?),
+            FastKind::Score(s) => s.eval(r)?,
             FastKind::Ranges {
                 of,
                 ranges,
                 outside,
             } => {
-                let v = of.num(r)?;
-                match ranges.iter().find(|(x, _)| within(x, v)) {
+                let v = of.number(r)?;
+                match ranges.iter().find(|(x, _)| x.hold(v, r)) {
                     Some((_, label)) => *label,
-                    None if *outside == Outside::NoValue => V::Null,
+                    None if *outside == Outside::NoValue => V::NULL,
                     None => return None,
                 }
             }
@@ -122,40 +122,70 @@ impl FastKind {
             FastKind::Lookup { keys, cells } => {
                 let first = match keys.first() {
                     Some(k) => k.eval(r)?,
-                    None => V::Null,
+                    None => V::NULL,
                 };
                 let second = match keys.get(1) {
                     Some(k) => k.eval(r)?,
-                    None => V::Null,
+                    None => V::NULL,
                 };
                 if keys.iter().zip([first, second]).any(|(_, v)| v.is_null()) {
                     return None;
                 }
                 let mut found = None;
                 for (a, b, n) in cells {
-                    if same(*a, first)? && same(*b, second)? {
+                    if r.same(*a, first)? && r.same(*b, second)? {
                         found = Some(*n);
                         break;
                     }
                 }
-                V::Num(found?)
+                found?
             }
-            FastKind::Money(m) => V::Num(m.eval(r)?),
+            FastKind::Money(m) => m.eval(r)?,
         };
         r.set(*slots.first()?, value);
         Some(Done::Next)
     }
 }
 
-/// `Range::holds`, comparing whole numbers by their integers.
-fn within(range: &ranges::Range, v: Decimal) -> bool {
-    use std::cmp::Ordering::{Greater, Less};
-    cmp_num(v, range.min) != Less
-        && match range.top {
-            ranges::Top::Max(m) => cmp_num(v, m) != Greater,
-            ranges::Top::Below(b) => cmp_num(v, b) == Less,
-            ranges::Top::Open => true,
-        }
+/// A range's bounds as compiled numbers.
+#[derive(Debug, Clone)]
+pub(crate) struct Bounds {
+    min: V,
+    top: Top,
+}
+
+#[derive(Debug, Clone)]
+enum Top {
+    Max(V),
+    Below(V),
+    Open,
+}
+
+impl Bounds {
+    fn of(range: &ranges::Range) -> Option<Bounds> {
+        let n = |d| Some(V::from(N::of(d)?));
+        Some(Bounds {
+            min: n(range.min)?,
+            top: match range.top {
+                ranges::Top::Max(m) => Top::Max(n(m)?),
+                ranges::Top::Below(b) => Top::Below(n(b)?),
+                ranges::Top::Open => Top::Open,
+            },
+        })
+    }
+
+    /// `Range::holds` (a number it cannot read is in no range).
+    #[inline]
+    fn hold(&self, v: V, r: &Regs) -> bool {
+        use std::cmp::Ordering::{Greater, Less};
+        let cmp = |b: V| r.cmp_num(v, b);
+        cmp(self.min).is_some_and(|o| o != Less)
+            && match self.top {
+                Top::Max(m) => cmp(m).is_some_and(|o| o != Greater),
+                Top::Below(b) => cmp(b) == Some(Less),
+                Top::Open => true,
+            }
+    }
 }
 
 fn compile_stop(s: &stop::Stop, cx: &mut Compile) -> Option<FastKind> {
@@ -172,7 +202,13 @@ fn compile_lookup(l: &lookup::Lookup, cx: &mut Compile) -> Option<FastKind> {
         cells: l
             .cells
             .iter()
-            .map(|(a, b, n)| Some((cx.syms.constant(a)?, cx.syms.constant(b)?, *n)))
+            .map(|(a, b, n)| {
+                Some((
+                    cx.syms.constant(a)?,
+                    cx.syms.constant(b)?,
+                    N::of(*n)?.into(),
+                ))
+            })
             .collect::<Option<_>>()?,
     })
 }
@@ -196,33 +232,33 @@ struct ScoreRow {
 }
 
 impl ScoreRow {
-    fn weight(&self, level: V) -> Option<Decimal> {
-        match level {
-            V::Null => None,
+    fn weight(&self, level: V, r: &Regs) -> Option<Decimal> {
+        match level.view() {
+            Ref::Null => None,
             // A whole level in the table needs no search (nor a decimal comparison).
-            V::Num(n) if n.scale() == 0 => match usize::try_from(n.mantissa()) {
+            Ref::Num(N { m, scale: 0 }) => match usize::try_from(m) {
                 Ok(i) if i < self.by_level.len() => self.by_level[i],
-                _ => self.search(level),
+                _ => self.search(level, r),
             },
-            _ => self.search(level),
+            _ => self.search(level, r),
         }
     }
 
     /// The integer weight of a whole level in the table, if there is one.
     #[inline]
     fn int_weight(&self, level: V) -> Option<i64> {
-        match level {
-            V::Num(n) if n.scale() == 0 => {
-                let i = usize::try_from(n.mantissa()).ok()?;
+        match level.view() {
+            Ref::Num(N { m, scale: 0 }) => {
+                let i = usize::try_from(m).ok()?;
                 *self.int_by_level.as_ref()?.get(i)?
             }
             _ => None,
         }
     }
 
-    fn search(&self, level: V) -> Option<Decimal> {
+    fn search(&self, level: V, r: &Regs) -> Option<Decimal> {
         for (k, w) in &self.weights {
-            if same(*k, level)? {
+            if r.same(*k, level)? {
                 return Some(*w);
             }
         }
@@ -243,7 +279,8 @@ impl FastScore {
                     .collect::<Option<_>>()?;
                 let mut by_level = vec![None; 64];
                 for (k, w) in &weights {
-                    if let V::Num(n) = k {
+                    if let Some(n) = k.n().map(N::dec) {
+                        let n = &n;
                         if n.fract().is_zero() && n.is_sign_positive() && *n < Decimal::from(64) {
                             let i = usize::try_from(n.trunc().normalize().mantissa()).ok()?;
                             // The first weight listed for a level wins, as in a linear search.
@@ -287,20 +324,29 @@ impl FastScore {
         Some(total)
     }
 
-    fn eval(&self, r: &Regs) -> Option<Decimal> {
+    fn eval(&self, r: &Regs) -> Option<V> {
+        if self.combine == Combine::Sum {
+            if let Some(total) = self.int_sum(r) {
+                return Some(N::int(total).into());
+            }
+        }
+        r.number(self.total(r)?)
+    }
+
+    fn total(&self, r: &Regs) -> Option<Decimal> {
         if self.combine == Combine::Sum {
             if let Some(total) = self.int_sum(r) {
                 return Some(Decimal::from(total));
             }
             let mut total = Decimal::ZERO;
             for row in &self.rows {
-                total = total.checked_add(row.weight(r.get(row.slot)?)?)?;
+                total = total.checked_add(row.weight(r.get(row.slot)?, r)?)?;
             }
             return Some(total);
         }
         let mut weights = Vec::with_capacity(self.rows.len());
         for row in &self.rows {
-            weights.push(row.weight(r.get(row.slot)?)?);
+            weights.push(row.weight(r.get(row.slot)?, r)?);
         }
         let keep = match self.combine {
             Combine::SumOfTop(n) => n as usize,
@@ -405,7 +451,7 @@ impl FastTable {
         for (k, &slot) in slots.iter().enumerate() {
             let v = match then.get(k) {
                 Some(e) => e.eval(r)?,
-                None => V::Null,
+                None => V::NULL,
             };
             r.set(slot, v);
         }
@@ -452,27 +498,31 @@ impl FastMoney {
         })
     }
 
-    fn eval(&self, r: &mut Regs) -> Option<Decimal> {
-        let rate = self.rate.num(r)?;
+    fn eval(&self, r: &Regs) -> Option<V> {
+        r.number(self.amount(r)?)
+    }
+
+    fn amount(&self, r: &Regs) -> Option<Decimal> {
+        let rate = self.rate.decimal(r)?;
         let mut quantity = Decimal::ONE;
         for q in &self.quantity {
             let n = match q {
                 Ok(n) => *n,
-                Err(e) => e.num(r)?,
+                Err(e) => e.decimal(r)?,
             };
             quantity = quantity.checked_mul(n)?;
         }
         let mut amount = rate.checked_mul(quantity)?;
         if let Some((part, whole)) = &self.prorate {
-            let p = part.num(r)?;
-            let w = whole.num(r)?;
+            let p = part.decimal(r)?;
+            let w = whole.decimal(r)?;
             if w.is_zero() {
                 return None;
             }
             amount = amount.checked_mul(p)?.checked_div(w)?;
         }
         if let Some(cap) = &self.cap {
-            let c = cap.num(r)?;
+            let c = cap.decimal(r)?;
             if amount > c {
                 amount = c;
             }

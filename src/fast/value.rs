@@ -1,6 +1,7 @@
 //! The compiled tier's values: copyable, with every text the rule set knows interned as a
 //! number, so a case is a flat array that is cheap to fill, read and compare.
 
+use super::num::N;
 use crate::expr::Value;
 use crate::input::Input;
 use crate::Date;
@@ -8,53 +9,181 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// A value in the compiled tier. Texts the rule set mentions (constants, enum values, range
-/// and lookup labels) are interned as [`Syms`] ids; anything else (free text, lists) is
-/// `Opaque`, a pointer back to the slot of the case's own value.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum V {
+/// A value in the compiled tier: two words, so it is copied, returned and compared as two
+/// registers. Texts the rule set mentions (constants, enum values, range and lookup labels)
+/// are interned as [`Syms`] ids; anything else (free text, lists) is opaque, a pointer back to
+/// the slot of the case's own value. [`V::view`] gives it as a [`Ref`] to match on.
+///
+/// The first word holds the kind (low byte) and a number's scale (next byte); the second the
+/// mantissa, id, date or slot. (An enum of the same variants would be 16 bytes too, but its
+/// copies move the bytes of every variant's fields separately, and reading a value just
+/// written that way stalls.)
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct V {
+    head: u64,
+    body: u64,
+}
+
+const NULL: u64 = 0;
+const NUM: u64 = 1;
+const BOOL: u64 = 2;
+const TEXT: u64 = 3;
+const DATE: u64 = 4;
+const OPAQUE: u64 = 5;
+const WIDE: u64 = 6;
+
+/// A compiled value, to match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ref {
     Null,
-    Num(Decimal),
+    Num(N),
     Bool(bool),
     Text(u32),
-    Date(Date),
+    Date(Day),
     /// A value the compiled tier holds only by reference: the slot where the interpreter's
     /// value lies (an input or a constant).
     Opaque(u32),
+    /// A number too wide for [`N`] (a third of something, or a negative zero): the case's
+    /// `i`-th wide number, in [`Regs`](super::Regs)`::wide`.
+    Wide(u32),
+}
+
+/// A date packed into one word, in the order of dates (years run from 1 to 9999).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Day(u64);
+
+impl Day {
+    #[inline]
+    pub fn of(d: Date) -> Day {
+        let year = u64::from(d.year().unsigned_abs());
+        Day(year << 16 | u64::from(d.month()) << 8 | u64::from(d.day()))
+    }
+
+    #[inline]
+    pub fn date(self) -> Option<Date> {
+        let year = i32::try_from(self.0 >> 16).ok()?;
+        Date::new(year, (self.0 >> 8) as u8, self.0 as u8)
+    }
 }
 
 impl V {
+    pub const NULL: V = V {
+        head: NULL,
+        body: 0,
+    };
+
+    #[inline]
+    fn of(kind: u64, body: u64) -> V {
+        V { head: kind, body }
+    }
+
+    #[inline]
+    pub fn boolean(b: bool) -> V {
+        V::of(BOOL, u64::from(b))
+    }
+
+    #[inline]
+    pub fn text(id: u32) -> V {
+        V::of(TEXT, u64::from(id))
+    }
+
+    #[inline]
+    pub fn date(d: Day) -> V {
+        V::of(DATE, d.0)
+    }
+
+    #[inline]
+    pub fn opaque(slot: u32) -> V {
+        V::of(OPAQUE, u64::from(slot))
+    }
+
+    #[inline]
+    pub fn wide(i: u32) -> V {
+        V::of(WIDE, u64::from(i))
+    }
+
+    #[inline]
+    fn kind(self) -> u64 {
+        self.head & 0xff
+    }
+
+    /// The value to match on.
+    #[inline]
+    pub fn view(self) -> Ref {
+        let small = self.body as u32;
+        match self.kind() {
+            NUM => Ref::Num(N {
+                m: self.body as i64,
+                scale: (self.head >> 8) as u8,
+            }),
+            BOOL => Ref::Bool(self.body != 0),
+            TEXT => Ref::Text(small),
+            DATE => Ref::Date(Day(self.body)),
+            OPAQUE => Ref::Opaque(small),
+            WIDE => Ref::Wide(small),
+            _ => Ref::Null,
+        }
+    }
+
+    #[inline]
     pub fn is_null(self) -> bool {
-        matches!(self, V::Null)
+        self.kind() == NULL
+    }
+
+    /// True for a number, held in place or wide.
+    #[inline]
+    pub fn is_number(self) -> bool {
+        matches!(self.kind(), NUM | WIDE)
+    }
+
+    /// The number, if it is held in place.
+    #[inline]
+    pub fn n(self) -> Option<N> {
+        (self.kind() == NUM).then_some(N {
+            m: self.body as i64,
+            scale: (self.head >> 8) as u8,
+        })
+    }
+
+    /// True or false, if it is one.
+    #[inline]
+    pub fn truth(self) -> Option<bool> {
+        (self.kind() == BOOL).then_some(self.body != 0)
+    }
+
+    /// The interned text's id, if it is one.
+    #[inline]
+    pub fn text_id(self) -> Option<u32> {
+        (self.kind() == TEXT).then_some(self.body as u32)
+    }
+}
+
+impl std::fmt::Debug for V {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.view().fmt(f)
+    }
+}
+
+impl From<N> for V {
+    #[inline]
+    fn from(n: N) -> V {
+        V::of(NUM | u64::from(n.scale) << 8, n.m as u64)
     }
 }
 
 /// `==` as the interpreter has it, or `None` when only the texts themselves could tell.
 ///
 /// Every interned text is known, so an opaque value (a text the rule set never mentions, or a
-/// list) differs from each of them; two opaque values could still be equal.
+/// list) differs from each of them; two opaque values could still be equal. Numbers are
+/// compared by [`Regs::same`](super::Regs::same), which can read wide ones.
 #[inline]
-pub(crate) fn same(a: V, b: V) -> Option<bool> {
-    Some(match (a, b) {
-        (V::Opaque(_), V::Opaque(_)) => return None,
-        (V::Null, V::Null) => true,
-        (V::Num(x), V::Num(y)) => cmp_num(x, y) == std::cmp::Ordering::Equal,
-        (V::Bool(x), V::Bool(y)) => x == y,
-        (V::Text(x), V::Text(y)) => x == y,
-        (V::Date(x), V::Date(y)) => x == y,
-        _ => false,
+pub(super) fn same(a: V, b: V) -> Option<bool> {
+    Some(match (a.view(), b.view()) {
+        (Ref::Opaque(_), Ref::Opaque(_)) | (Ref::Wide(_), _) | (_, Ref::Wide(_)) => return None,
+        (Ref::Num(x), Ref::Num(y)) => x.dec() == y.dec(),
+        // Nulls, booleans, interned texts and dates are equal exactly when their words are.
+        _ => a == b,
     })
-}
-
-/// The order of two numbers, comparing whole numbers written without decimals directly (most
-/// values in rules are levels, counts and scores) rather than aligning scales first.
-#[inline]
-pub(crate) fn cmp_num(x: Decimal, y: Decimal) -> std::cmp::Ordering {
-    if x.scale() == 0 && y.scale() == 0 {
-        x.mantissa().cmp(&y.mantissa())
-    } else {
-        x.cmp(&y)
-    }
 }
 
 /// The interned texts of one rule set.
@@ -86,14 +215,15 @@ impl Syms {
         self.texts.get(id as usize)
     }
 
-    /// A constant of the interpreter as a compiled value; lists have no compiled form.
+    /// A constant of the interpreter as a compiled value; lists and wide numbers have no
+    /// compiled form.
     pub fn constant(&mut self, v: &Value) -> Option<V> {
         Some(match v {
-            Value::Null => V::Null,
-            Value::Number(n) => V::Num(*n),
-            Value::Bool(b) => V::Bool(*b),
-            Value::Text(t) => V::Text(self.intern(t)?),
-            Value::Date(d) => V::Date(*d),
+            Value::Null => V::NULL,
+            Value::Number(n) => N::of(*n)?.into(),
+            Value::Bool(b) => V::boolean(*b),
+            Value::Text(t) => V::text(self.intern(t)?),
+            Value::Date(d) => V::date(Day::of(*d)),
             Value::List(_) => return None,
         })
     }
@@ -123,25 +253,31 @@ impl InputCodes {
         InputCodes { labels }
     }
 
-    /// The compiled value of input `slot`'s value.
+    /// The compiled value of input `slot`'s value (a wide number kept in `wide`).
     #[inline]
-    pub fn code(&self, slot: usize, v: &Value, syms: &Syms) -> V {
+    pub fn code(&self, slot: usize, v: &Value, syms: &Syms, wide: &mut Vec<Decimal>) -> V {
         match v {
-            Value::Null => V::Null,
-            Value::Number(n) => V::Num(*n),
-            Value::Bool(b) => V::Bool(*b),
-            Value::Date(d) => V::Date(*d),
+            Value::Null => V::NULL,
+            Value::Number(n) => match N::of(*n) {
+                Some(n) => n.into(),
+                None => {
+                    wide.push(*n);
+                    V::wide(u32::try_from(wide.len() - 1).unwrap_or(u32::MAX))
+                }
+            },
+            Value::Bool(b) => V::boolean(*b),
+            Value::Date(d) => V::date(Day::of(*d)),
             Value::Text(t) => {
                 let shared = self
                     .labels
                     .get(slot)
                     .and_then(|ls| ls.iter().find(|(l, _)| Arc::ptr_eq(l, t)));
                 match shared {
-                    Some((_, id)) => V::Text(*id),
-                    None => syms.find(t).map_or(V::Opaque(slot as u32), V::Text),
+                    Some((_, id)) => V::text(*id),
+                    None => syms.find(t).map_or(V::opaque(slot as u32), V::text),
                 }
             }
-            Value::List(_) => V::Opaque(slot as u32),
+            Value::List(_) => V::opaque(slot as u32),
         }
     }
 }
