@@ -80,6 +80,14 @@ impl FastExpr {
         }
     }
 
+    /// The closure of a condition compiled as one (to call it with nothing in between).
+    pub(crate) fn test_code(&self) -> Option<super::TestFn> {
+        match &self.code {
+            Code::Test(t) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
     /// A number (held in place or wide); no value, or a value that is not a number, fails.
     #[inline]
     pub fn number(&self, r: &Regs) -> Option<V> {

@@ -1,7 +1,7 @@
 //! A family in the compiled tier: its steps, outputs, flags and reasons over the case's flat
 //! array of values, in the interpreter's order, with no text built and nothing allocated.
 
-use super::steps::{Checks, Done, FastKind};
+use super::steps::{step_code, Checks, Done, FastKind, StepFn};
 use super::{Compile, Regs, V};
 use crate::decision::Status;
 use crate::expr::FastExpr;
@@ -18,12 +18,52 @@ pub(crate) struct FastFamily {
     reasons: Vec<(Option<FastExpr>, Checks)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct FastStep {
-    slots: Vec<u32>,
-    when: Option<FastExpr>,
-    reason: Checks,
-    kind: FastKind,
+    /// The slots of this step and every later one: nulled when the family stops here.
+    from_here: Later,
+    run: StepFn,
+}
+
+/// Slots to null: a run of consecutive slots (as steps are numbered), or a list.
+#[derive(Debug, Clone)]
+enum Later {
+    Run(u32, u32),
+    List(Box<[u32]>),
+}
+
+impl Later {
+    fn of(slots: Vec<u32>) -> Later {
+        match (slots.iter().min(), slots.iter().max()) {
+            (Some(&lo), Some(&hi)) if (hi - lo) as usize + 1 == slots.len() => {
+                Later::Run(lo, hi + 1)
+            }
+            _ => Later::List(slots.into()),
+        }
+    }
+
+    fn null(&self, r: &mut Regs) {
+        match self {
+            Later::Run(lo, hi) => {
+                if let Some(run) = r.v.get_mut(*lo as usize..*hi as usize) {
+                    run.fill(V::NULL);
+                }
+            }
+            Later::List(slots) => {
+                for &s in slots.iter() {
+                    r.set(s, V::NULL);
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for FastStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FastStep")
+            .field("from_here", &self.from_here)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the compiled tier decided for one family: its status and which flags are raised (bit
@@ -41,15 +81,17 @@ impl FastFamily {
             return None;
         }
         let mut steps = Vec::with_capacity(f.steps.len());
-        for s in &f.steps {
+        for (k, s) in f.steps.iter().enumerate() {
+            let when = match &s.when {
+                Some(w) => Some(w.fast(cx)?),
+                None => None,
+            };
+            let reason = Checks::of(s.reason.as_ref(), cx)?;
+            let kind = FastKind::compile(&s.kind, cx)?;
+            let later = f.steps.get(k..).unwrap_or_default();
             steps.push(FastStep {
-                slots: s.slots.clone(),
-                when: match &s.when {
-                    Some(w) => Some(w.fast(cx)?),
-                    None => None,
-                },
-                reason: Checks::of(s.reason.as_ref(), cx)?,
-                kind: FastKind::compile(&s.kind, cx)?,
+                from_here: Later::of(later.iter().flat_map(|x| x.slots.clone()).collect()),
+                run: step_code(when, reason, kind, s.slots.clone()),
             });
         }
         let outputs = f
@@ -86,27 +128,14 @@ impl FastFamily {
     /// Run the family for one case, its outputs into `out`; `None` when the interpreter must.
     pub fn run(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<Verdict> {
         out.clear();
-        for (k, step) in self.steps.iter().enumerate() {
-            if let Some(when) = &step.when {
-                if !when.truth(r)? {
-                    for &s in &step.slots {
-                        r.set(s, V::NULL);
-                    }
-                    continue;
-                }
-            }
-            if let Done::Stop(status) = step.kind.run(r, &step.slots)? {
+        for step in &self.steps {
+            if let Done::Stop(status) = (step.run)(r)? {
                 // Steps not run hold no value (the registers keep the last case's), so their
                 // outputs are null.
-                for later in self.steps.get(k..).unwrap_or_default() {
-                    for &s in &later.slots {
-                        r.set(s, V::NULL);
-                    }
-                }
+                step.from_here.null(r);
                 self.outputs_into(r, out)?;
                 return Some(Verdict { status, flags: 0 });
             }
-            step.reason.pass(r)?;
         }
         self.outputs_into(r, out)?;
         let mut flags = 0u64;

@@ -7,6 +7,7 @@ use crate::expr::{FastExpr, Template};
 use crate::ruleset::format::{Combine, HitPolicy, Outside};
 use crate::steps::{lookup, money, ranges, score, stop, table, Kind};
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// The holes of a template that could fail (plain names cannot): a reason that is not written
 /// must still fail exactly when writing it would.
@@ -63,9 +64,76 @@ pub(crate) enum FastKind {
 }
 
 /// What a step did: its value(s) are in place, or the family stops with a status.
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Done {
     Next,
     Stop(Status),
+}
+
+/// A whole step (its condition, kind and reason's checks) as one closure.
+pub(crate) type StepFn = Arc<dyn Fn(&mut Regs) -> Option<Done> + Send + Sync>;
+
+/// One closure for a step. The commonest steps (a plain `let`, a plain `stop`) get one that
+/// calls their expression directly; the rest run through [`FastKind::run`].
+pub(crate) fn step_code(
+    when: Option<FastExpr>,
+    reason: Checks,
+    kind: FastKind,
+    slots: Vec<u32>,
+) -> StepFn {
+    let plain = when.is_none() && reason.is_empty();
+    match (&kind, slots.as_slice()) {
+        (FastKind::Let(e), &[slot]) if plain => {
+            if let Some(t) = e.test_code() {
+                return Arc::new(move |r| {
+                    let b = t(r)?;
+                    r.set(slot, V::boolean(b));
+                    Some(Done::Next)
+                });
+            }
+            let e = e.clone();
+            return Arc::new(move |r| {
+                let v = e.eval(r)?;
+                r.set(slot, v);
+                Some(Done::Next)
+            });
+        }
+        (
+            FastKind::Stop {
+                when: stop,
+                status,
+                reason: because,
+            },
+            &[slot],
+        ) if plain && because.is_empty() => {
+            if let Some(t) = stop.test_code() {
+                let status = *status;
+                return Arc::new(move |r| {
+                    if t(r)? {
+                        return Some(Done::Stop(status));
+                    }
+                    r.set(slot, V::boolean(false));
+                    Some(Done::Next)
+                });
+            }
+        }
+        _ => {}
+    }
+    Arc::new(move |r| {
+        if let Some(w) = &when {
+            if !w.truth(r)? {
+                for &s in &slots {
+                    r.set(s, V::NULL);
+                }
+                return Some(Done::Next);
+            }
+        }
+        let done = kind.run(r, &slots)?;
+        if let Done::Next = done {
+            reason.pass(r)?;
+        }
+        Some(done)
+    })
 }
 
 impl FastKind {
