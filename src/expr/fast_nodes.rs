@@ -189,7 +189,11 @@ impl Build<'_> {
             NodeKind::If(c, a, b) => {
                 let c = self.code(c)?.test();
                 let (a, b) = (self.code(a)?, self.code(b)?);
-                if a.is_test() && b.is_test() {
+                if let (Code::Const(a), Code::Const(b)) = (&a, &b) {
+                    // `if ... then 'met' else 'not_met'`: the branches need no code.
+                    let (a, b) = (*a, *b);
+                    Code::Value(Arc::new(move |r| Some(if c(r)? { a } else { b })))
+                } else if a.is_test() && b.is_test() {
                     let (a, b) = (a.test(), b.test());
                     Code::Test(Arc::new(move |r| if c(r)? { a(r) } else { b(r) }))
                 } else {

@@ -59,6 +59,8 @@ pub(crate) enum FastKind {
     Lookup {
         keys: Vec<FastExpr>,
         cells: Vec<(V, V, V)>,
+        /// True when no key is a number (numbers are equal across scales, `2` and `2.0`).
+        words: bool,
     },
     Money(FastMoney),
 }
@@ -187,7 +189,7 @@ impl FastKind {
                 }
             }
             FastKind::Table(t) => return t.run(r, slots).map(|()| Done::Next),
-            FastKind::Lookup { keys, cells } => {
+            FastKind::Lookup { keys, cells, words } => {
                 let first = match keys.first() {
                     Some(k) => k.eval(r)?,
                     None => V::NULL,
@@ -200,10 +202,19 @@ impl FastKind {
                     return None;
                 }
                 let mut found = None;
-                for (a, b, n) in cells {
-                    if r.same(*a, first)? && r.same(*b, second)? {
-                        found = Some(*n);
-                        break;
+                if *words && !first.is_wide() && !second.is_wide() {
+                    // Keys that are texts, booleans or null equal a value exactly when their
+                    // words do.
+                    found = cells
+                        .iter()
+                        .find(|(a, b, _)| *a == first && *b == second)
+                        .map(|(_, _, n)| *n);
+                } else {
+                    for (a, b, n) in cells {
+                        if r.same(*a, first)? && r.same(*b, second)? {
+                            found = Some(*n);
+                            break;
+                        }
                     }
                 }
                 found?
@@ -265,7 +276,9 @@ fn compile_stop(s: &stop::Stop, cx: &mut Compile) -> Option<FastKind> {
 }
 
 fn compile_lookup(l: &lookup::Lookup, cx: &mut Compile) -> Option<FastKind> {
+    let word = |v: &crate::expr::Value| !matches!(v, crate::expr::Value::Number(_));
     Some(FastKind::Lookup {
+        words: l.cells.iter().all(|(a, b, _)| word(a) && word(b)),
         keys: l.keys.iter().map(|k| k.fast(cx)).collect::<Option<_>>()?,
         cells: l
             .cells

@@ -136,6 +136,12 @@ impl V {
         matches!(self.kind(), NUM | WIDE)
     }
 
+    /// True for a number too wide to hold in place.
+    #[inline]
+    pub fn is_wide(self) -> bool {
+        self.kind() == WIDE
+    }
+
     /// The number, if it is held in place.
     #[inline]
     pub fn n(self) -> Option<N> {
