@@ -163,11 +163,12 @@ impl FastFamily {
     fn outputs_into(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<()> {
         for (expr, money) in &self.outputs {
             let v = expr.eval(r)?;
-            let pence = v.n().is_some_and(|n| n.scale <= 2);
-            if let (true, false, Some(n)) = (money, pence, r.decimal(v)) {
+            if *money && v.n().is_none_or(|n| n.scale > 2) {
                 // Money is written in whole pence; more places is an error of the rule.
-                if n.scale() > 2 && n.normalize().scale() > 2 {
-                    return None;
+                if let Some(n) = r.decimal(v) {
+                    if n.scale() > 2 && n.normalize().scale() > 2 {
+                        return None;
+                    }
                 }
             }
             out.push(v);

@@ -73,6 +73,8 @@ pub(crate) struct Program {
     inputs: usize,
     /// The number inputs compiled code reads, converted per case by a loop of their own.
     read_numbers: Vec<usize>,
+    /// The enum inputs compiled code reads.
+    read_enums: Vec<usize>,
     /// The other inputs compiled code reads; inputs it does not read are never converted.
     read_others: Vec<usize>,
     /// Which program a [`LeanBuf`]'s registers were laid out for.
@@ -194,22 +196,29 @@ impl Program {
             .iter()
             .map(|f| FastFamily::compile(f, &mut cx))
             .collect();
-        let (read_numbers, read_others) = (0..inputs.len())
+        let read: Vec<usize> = (0..inputs.len())
             .filter(|&i| cx.read.get(i).copied().unwrap_or(true))
-            .partition(|&i| {
-                inputs.get(i).is_some_and(|x| {
-                    matches!(
-                        x.kind,
-                        InputKind::Integer | InputKind::Decimal | InputKind::Money
-                    )
-                })
-            });
+            .collect();
+        let of_kind = |kinds: &[InputKind]| -> Vec<usize> {
+            read.iter()
+                .copied()
+                .filter(|&i| inputs.get(i).is_some_and(|x| kinds.contains(&x.kind)))
+                .collect()
+        };
+        let read_numbers = of_kind(&[InputKind::Integer, InputKind::Decimal, InputKind::Money]);
+        let read_enums = of_kind(&[InputKind::Enum]);
+        let read_others = read
+            .iter()
+            .copied()
+            .filter(|i| !read_numbers.contains(i) && !read_enums.contains(i))
+            .collect();
         static PROGRAMS: AtomicU64 = AtomicU64::new(1);
         Program {
             syms: cx.syms,
             codes,
             inputs: inputs.len(),
             read_numbers,
+            read_enums,
             read_others,
             id: PROGRAMS.fetch_add(1, AtomicOrdering::Relaxed),
             constants,
@@ -246,6 +255,15 @@ impl Program {
                 };
             }
         }
+        for &i in &self.read_enums {
+            if let (Some(place), Some(v)) = (regs.get_mut(i), facts.values.get(i)) {
+                *place = match v {
+                    Value::Text(t) => self.codes.label(i, t),
+                    _ => None,
+                }
+                .unwrap_or_else(|| self.codes.code(i, v, &self.syms, wide));
+            }
+        }
         for &i in &self.read_others {
             if let (Some(place), Some(v)) = (regs.get_mut(i), facts.values.get(i)) {
                 *place = self.codes.code(i, v, &self.syms, wide);
@@ -266,7 +284,9 @@ impl Program {
                 syms: &self.syms,
                 wide: &buf.wide,
             };
-            slot.interpreted = None;
+            if slot.interpreted.is_some() {
+                slot.interpreted = None;
+            }
             slot.verdict = self
                 .families
                 .get(k)

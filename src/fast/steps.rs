@@ -84,6 +84,46 @@ pub(crate) fn step_code(
     slots: Vec<u32>,
 ) -> StepFn {
     let plain = when.is_none() && reason.is_empty();
+    if let (true, &[slot]) = (plain, slots.as_slice()) {
+        // One closure per kind, so a step runs with no dispatch on its kind.
+        let by_kind: Option<StepFn> = match kind.clone() {
+            FastKind::Score(s) => Some(Arc::new(move |r| {
+                let v = s.eval(r)?;
+                r.set(slot, v);
+                Some(Done::Next)
+            })),
+            FastKind::Ranges {
+                of,
+                ranges,
+                outside,
+            } => Some(Arc::new(move |r| {
+                let v = range_label(&of, &ranges, outside, r)?;
+                r.set(slot, v);
+                Some(Done::Next)
+            })),
+            FastKind::Lookup { keys, cells, words } => Some(Arc::new(move |r| {
+                let v = cell(&keys, &cells, words, r)?;
+                r.set(slot, v);
+                Some(Done::Next)
+            })),
+            FastKind::Money(m) => Some(Arc::new(move |r| {
+                let v = m.eval(r)?;
+                r.set(slot, v);
+                Some(Done::Next)
+            })),
+            _ => None,
+        };
+        if let Some(f) = by_kind {
+            return f;
+        }
+    }
+    if let (true, FastKind::Table(t)) = (plain, &kind) {
+        let t = t.clone();
+        return Arc::new(move |r| {
+            t.run(r, &slots)?;
+            Some(Done::Next)
+        });
+    }
     match (&kind, slots.as_slice()) {
         (FastKind::Let(e), &[slot]) if plain => {
             if let Some(t) = e.test_code() {
@@ -180,50 +220,54 @@ impl FastKind {
                 of,
                 ranges,
                 outside,
-            } => {
-                let v = of.number(r)?;
-                match ranges.iter().find(|(x, _)| x.hold(v, r)) {
-                    Some((_, label)) => *label,
-                    None if *outside == Outside::NoValue => V::NULL,
-                    None => return None,
-                }
-            }
+            } => range_label(of, ranges, *outside, r)?,
             FastKind::Table(t) => return t.run(r, slots).map(|()| Done::Next),
-            FastKind::Lookup { keys, cells, words } => {
-                let first = match keys.first() {
-                    Some(k) => k.eval(r)?,
-                    None => V::NULL,
-                };
-                let second = match keys.get(1) {
-                    Some(k) => k.eval(r)?,
-                    None => V::NULL,
-                };
-                if keys.iter().zip([first, second]).any(|(_, v)| v.is_null()) {
-                    return None;
-                }
-                let mut found = None;
-                if *words && !first.is_wide() && !second.is_wide() {
-                    // Keys that are texts, booleans or null equal a value exactly when their
-                    // words do.
-                    found = cells
-                        .iter()
-                        .find(|(a, b, _)| *a == first && *b == second)
-                        .map(|(_, _, n)| *n);
-                } else {
-                    for (a, b, n) in cells {
-                        if r.same(*a, first)? && r.same(*b, second)? {
-                            found = Some(*n);
-                            break;
-                        }
-                    }
-                }
-                found?
-            }
+            FastKind::Lookup { keys, cells, words } => cell(keys, cells, *words, r)?,
             FastKind::Money(m) => m.eval(r)?,
         };
         r.set(*slots.first()?, value);
         Some(Done::Next)
     }
+}
+
+/// The label of the range a value falls in.
+#[inline]
+fn range_label(of: &FastExpr, ranges: &[(Bounds, V)], outside: Outside, r: &Regs) -> Option<V> {
+    let v = of.number(r)?;
+    match ranges.iter().find(|(x, _)| x.hold(v, r)) {
+        Some((_, label)) => Some(*label),
+        None if outside == Outside::NoValue => Some(V::NULL),
+        None => None,
+    }
+}
+
+/// The lookup cell for a case's keys.
+#[inline]
+fn cell(keys: &[FastExpr], cells: &[(V, V, V)], words: bool, r: &Regs) -> Option<V> {
+    let first = match keys.first() {
+        Some(k) => k.eval(r)?,
+        None => V::NULL,
+    };
+    let second = match keys.get(1) {
+        Some(k) => k.eval(r)?,
+        None => V::NULL,
+    };
+    if keys.iter().zip([first, second]).any(|(_, v)| v.is_null()) {
+        return None;
+    }
+    if words && !first.is_wide() && !second.is_wide() {
+        // Keys that are texts, booleans or null equal a value exactly when their words do.
+        return cells
+            .iter()
+            .find(|(a, b, _)| *a == first && *b == second)
+            .map(|(_, _, n)| *n);
+    }
+    for (a, b, n) in cells {
+        if r.same(*a, first)? && r.same(*b, second)? {
+            return Some(*n);
+        }
+    }
+    None
 }
 
 /// A range's bounds as compiled numbers.

@@ -7,6 +7,7 @@ use crate::input::Input;
 use crate::Date;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 /// A value in the compiled tier: two words, so it is copied, returned and compared as two
@@ -20,9 +21,13 @@ use std::sync::Arc;
 /// written that way stalls.)
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct V {
-    head: u64,
+    /// Bit 0 always set (so `Option<V>` is two words too), the kind in bits 1 to 7, a
+    /// number's scale in bits 8 to 15.
+    head: NonZeroU64,
     body: u64,
 }
+
+const _: () = assert!(std::mem::size_of::<Option<V>>() == 16);
 
 const NULL: u64 = 0;
 const NUM: u64 = 1;
@@ -68,13 +73,17 @@ impl Day {
 
 impl V {
     pub const NULL: V = V {
-        head: NULL,
+        head: NonZeroU64::MIN,
         body: 0,
     };
 
+    /// A value of a kind (and, for a number, a scale above the kind's byte).
     #[inline]
     fn of(kind: u64, body: u64) -> V {
-        V { head: kind, body }
+        V {
+            head: NonZeroU64::MIN | kind << 1,
+            body,
+        }
     }
 
     #[inline]
@@ -104,7 +113,12 @@ impl V {
 
     #[inline]
     fn kind(self) -> u64 {
-        self.head & 0xff
+        (self.head.get() >> 1) & 0x7f
+    }
+
+    #[inline]
+    fn scale(self) -> u8 {
+        (self.head.get() >> 8) as u8
     }
 
     /// The value to match on.
@@ -114,7 +128,7 @@ impl V {
         match self.kind() {
             NUM => Ref::Num(N {
                 m: self.body as i64,
-                scale: (self.head >> 8) as u8,
+                scale: self.scale(),
             }),
             BOOL => Ref::Bool(self.body != 0),
             TEXT => Ref::Text(small),
@@ -147,7 +161,7 @@ impl V {
     pub fn n(self) -> Option<N> {
         (self.kind() == NUM).then_some(N {
             m: self.body as i64,
-            scale: (self.head >> 8) as u8,
+            scale: self.scale(),
         })
     }
 
@@ -173,7 +187,7 @@ impl std::fmt::Debug for V {
 impl From<N> for V {
     #[inline]
     fn from(n: N) -> V {
-        V::of(NUM | u64::from(n.scale) << 8, n.m as u64)
+        V::of(NUM | u64::from(n.scale) << 7, n.m as u64)
     }
 }
 
@@ -257,6 +271,14 @@ impl InputCodes {
             })
             .collect();
         InputCodes { labels }
+    }
+
+    /// The compiled value of one of input `slot`'s enum values, found by address.
+    #[inline]
+    pub fn label(&self, slot: usize, t: &Arc<str>) -> Option<V> {
+        let labels = self.labels.get(slot)?;
+        let (_, id) = labels.iter().find(|(l, _)| Arc::ptr_eq(l, t))?;
+        Some(V::text(*id))
     }
 
     /// The compiled value of input `slot`'s value (a wide number kept in `wide`).
