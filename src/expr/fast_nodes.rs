@@ -431,7 +431,12 @@ impl Build<'_> {
     /// `count_at_least(n, ...)`: values that are not numbers (a level not given) do not count.
     fn count_at_least(&mut self, args: &[Node]) -> Option<Code> {
         let (first, rest) = args.split_first()?;
-        let n = self.code(first)?.num();
+        let first = self.code(first)?;
+        let threshold = match &first {
+            Code::Const(v) if v.is_number() => Some(*v),
+            _ => None,
+        };
+        let n = first.num();
         let codes = rest
             .iter()
             .map(|a| self.code(a))
@@ -452,6 +457,16 @@ impl Build<'_> {
             })
             .collect::<Option<Vec<u32>>>()
         {
+            if let Some(n) = threshold {
+                // `count_at_least(3, needs.a, needs.b, ...)`: a constant over slots.
+                return Some(Code::Value(Arc::new(move |r| {
+                    let mut c = 0u32;
+                    for &s in &slots {
+                        c += count(r, r.at(s)?, n)?;
+                    }
+                    Some(N::int(i64::from(c)).into())
+                })));
+            }
             return Some(Code::Value(Arc::new(move |r| {
                 let n = n(r)?;
                 let mut c = 0u32;
