@@ -88,6 +88,14 @@ impl FastExpr {
         }
     }
 
+    /// The closure of a value compiled as one.
+    pub(crate) fn value_code(&self) -> Option<super::ValueFn> {
+        match &self.code {
+            Code::Value(f) => Some(f.clone()),
+            _ => None,
+        }
+    }
+
     /// A number (held in place or wide); no value, or a value that is not a number, fails.
     #[inline]
     pub fn number(&self, r: &Regs) -> Option<V> {

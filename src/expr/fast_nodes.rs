@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 /// Code giving any value.
-pub(super) type ValueFn = Arc<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
+pub(crate) type ValueFn = Arc<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
 /// Code giving true or false (conditions never build a value).
 pub(crate) type TestFn = Arc<dyn Fn(&Regs) -> Option<bool> + Send + Sync>;
 /// Code giving a number, held in place or wide (operands of arithmetic); anything else fails.

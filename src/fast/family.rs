@@ -1,7 +1,7 @@
 //! A family in the compiled tier: its steps, outputs, flags and reasons over the case's flat
 //! array of values, in the interpreter's order, with no text built and nothing allocated.
 
-use super::steps::{step_code, Checks, Done, FastKind, StepFn};
+use super::steps::{step_code, Checks, Done, FastKind, StepCode};
 use super::{Compile, Regs, V};
 use crate::decision::Status;
 use crate::expr::FastExpr;
@@ -22,7 +22,7 @@ pub(crate) struct FastFamily {
 struct FastStep {
     /// The slots of this step and every later one: nulled when the family stops here.
     from_here: Later,
-    run: StepFn,
+    code: StepCode,
 }
 
 /// Slots to null: a run of consecutive slots (as steps are numbered), or a list.
@@ -91,7 +91,7 @@ impl FastFamily {
             let later = f.steps.get(k..).unwrap_or_default();
             steps.push(FastStep {
                 from_here: Later::of(later.iter().flat_map(|x| x.slots.clone()).collect()),
-                run: step_code(when, reason, kind, s.slots.clone()),
+                code: step_code(when, reason, kind, s.slots.clone()),
             });
         }
         let outputs = f
@@ -129,7 +129,20 @@ impl FastFamily {
     pub fn run(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<Verdict> {
         out.clear();
         for step in &self.steps {
-            if let Done::Stop(status) = (step.run)(r)? {
+            let done = match &step.code {
+                StepCode::LetTest(slot, t) => {
+                    let b = t(r)?;
+                    r.set(*slot, V::boolean(b));
+                    continue;
+                }
+                StepCode::LetValue(slot, f) => {
+                    let v = f(r)?;
+                    r.set(*slot, v);
+                    continue;
+                }
+                StepCode::Run(f) => f(r)?,
+            };
+            if let Done::Stop(status) = done {
                 // Steps not run hold no value (the registers keep the last case's), so their
                 // outputs are null.
                 step.from_here.null(r);

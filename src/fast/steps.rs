@@ -3,7 +3,7 @@
 
 use super::{Compile, Ref, Regs, N, V};
 use crate::decision::Status;
-use crate::expr::{FastExpr, Template};
+use crate::expr::{FastExpr, Template, TestFn, ValueFn};
 use crate::ruleset::format::{Combine, HitPolicy, Outside};
 use crate::steps::{lookup, money, ranges, score, stop, table, Kind};
 use rust_decimal::Decimal;
@@ -75,6 +75,15 @@ pub(crate) enum Done {
 /// A whole step (its condition, kind and reason's checks) as one closure.
 pub(crate) type StepFn = Arc<dyn Fn(&mut Regs) -> Option<Done> + Send + Sync>;
 
+/// A step as the family runs it: a plain `let` calls its expression's code directly; any
+/// other step is one closure.
+#[derive(Clone)]
+pub(crate) enum StepCode {
+    LetTest(u32, TestFn),
+    LetValue(u32, ValueFn),
+    Run(StepFn),
+}
+
 /// One closure for a step. The commonest steps (a plain `let`, a plain `stop`) get one that
 /// calls their expression directly; the rest run through [`FastKind::run`].
 pub(crate) fn step_code(
@@ -82,7 +91,21 @@ pub(crate) fn step_code(
     reason: Checks,
     kind: FastKind,
     slots: Vec<u32>,
-) -> StepFn {
+) -> StepCode {
+    if let (None, true, FastKind::Let(e), &[slot]) =
+        (&when, reason.is_empty(), &kind, slots.as_slice())
+    {
+        if let Some(t) = e.test_code() {
+            return StepCode::LetTest(slot, t);
+        }
+        if let Some(f) = e.value_code() {
+            return StepCode::LetValue(slot, f);
+        }
+    }
+    StepCode::Run(step_closure(when, reason, kind, slots))
+}
+
+fn step_closure(when: Option<FastExpr>, reason: Checks, kind: FastKind, slots: Vec<u32>) -> StepFn {
     let plain = when.is_none() && reason.is_empty();
     if let (true, &[slot]) = (plain, slots.as_slice()) {
         // One closure per kind, so a step runs with no dispatch on its kind.
