@@ -28,6 +28,25 @@ pub(super) enum Code {
     Test(TestFn),
 }
 
+/// An operand: a slot or a constant read in place, anything else by its code.
+#[derive(Clone)]
+pub(super) enum Operand {
+    Slot(u32),
+    Const(V),
+    Code(ValueFn),
+}
+
+impl Operand {
+    #[inline(always)]
+    fn get(&self, r: &Regs) -> Option<V> {
+        match self {
+            Operand::Slot(s) => r.at(*s),
+            Operand::Const(v) => Some(*v),
+            Operand::Code(f) => f(r),
+        }
+    }
+}
+
 impl Regs<'_> {
     #[inline]
     pub(crate) fn at(&self, i: u32) -> Option<V> {
@@ -103,6 +122,15 @@ impl Code {
         }
     }
 
+    /// As an operand: a slot or constant is read with no call.
+    pub fn operand(self) -> Operand {
+        match self {
+            Code::Slot(s) => Operand::Slot(s),
+            Code::Const(v) => Operand::Const(v),
+            other => Operand::Code(other.value()),
+        }
+    }
+
     /// As code giving any value.
     pub fn value(self) -> ValueFn {
         match self {
@@ -158,8 +186,8 @@ impl Build<'_> {
             NodeKind::On => Code::Value(Arc::new(|r| Some(V::date(Day::of(r.on))))),
             NodeKind::List(_) => return None,
             NodeKind::Neg(a) => {
-                let a = self.code(a)?.num();
-                Code::Value(Arc::new(move |r| r.neg(a(r)?)))
+                let a = self.code(a)?.operand();
+                Code::Value(Arc::new(move |r| r.neg(a.get(r)?)))
             }
             NodeKind::Not(a) => {
                 let a = self.code(a)?.test();
@@ -174,12 +202,12 @@ impl Build<'_> {
             NodeKind::InRange(neg, x, lo, hi) => {
                 let neg = *neg;
                 let (x, lo, hi) = (
-                    self.code(x)?.value(),
-                    self.code(lo)?.value(),
-                    self.code(hi)?.value(),
+                    self.code(x)?.operand(),
+                    self.code(lo)?.operand(),
+                    self.code(hi)?.operand(),
                 );
                 Code::Test(Arc::new(move |r| {
-                    let (v, l, h) = (x(r)?, lo(r)?, hi(r)?);
+                    let (v, l, h) = (x.get(r)?, lo.get(r)?, hi.get(r)?);
                     let v = present(v)?;
                     let low = order(present(l)?, v, r)? != Ordering::Greater;
                     let inside = low && order(v, present(h)?, r)? != Ordering::Greater;
@@ -197,8 +225,8 @@ impl Build<'_> {
                     let (a, b) = (a.test(), b.test());
                     Code::Test(Arc::new(move |r| if c(r)? { a(r) } else { b(r) }))
                 } else {
-                    let (a, b) = (a.value(), b.value());
-                    Code::Value(Arc::new(move |r| if c(r)? { a(r) } else { b(r) }))
+                    let (a, b) = (a.operand(), b.operand());
+                    Code::Value(Arc::new(move |r| if c(r)? { a.get(r) } else { b.get(r) }))
                 }
             }
             NodeKind::Given(slot) => {
@@ -210,27 +238,29 @@ impl Build<'_> {
         })
     }
 
-    fn values(&mut self, ns: &[Node]) -> Option<Vec<ValueFn>> {
-        ns.iter().map(|n| Some(self.code(n)?.value())).collect()
+    fn values(&mut self, ns: &[Node]) -> Option<Vec<Operand>> {
+        ns.iter().map(|n| Some(self.code(n)?.operand())).collect()
     }
 
     fn arith(&mut self, first: &Node, rest: &[(ArithOp, Node)]) -> Option<Code> {
-        let a = self.code(first)?.num();
+        let a = self.code(first)?.operand();
         if let [(o, b)] = rest {
-            let (o, b) = (op(*o), self.code(b)?.num());
-            return Some(Code::Value(Arc::new(move |r| r.arith(o, a(r)?, b(r)?))));
+            let (o, b) = (op(*o), self.code(b)?.operand());
+            return Some(Code::Value(Arc::new(move |r| {
+                r.arith(o, a.get(r)?, b.get(r)?)
+            })));
         }
         if rest.is_empty() {
             return None;
         }
         let rest = rest
             .iter()
-            .map(|(o, n)| Some((op(*o), self.code(n)?.num())))
+            .map(|(o, n)| Some((op(*o), self.code(n)?.operand())))
             .collect::<Option<Vec<_>>>()?;
         Some(Code::Value(Arc::new(move |r| {
-            let mut x = a(r)?;
+            let mut x = a.get(r)?;
             for (o, b) in &rest {
-                x = r.arith(*o, x, b(r)?)?;
+                x = r.arith(*o, x, b.get(r)?)?;
             }
             Some(x)
         })))
@@ -264,9 +294,9 @@ impl Build<'_> {
             (_, NodeKind::Const(c)) => (a, c),
             (NodeKind::Const(c), _) => (b, c),
             _ => {
-                let (a, b) = (self.code(a)?.value(), self.code(b)?.value());
+                let (a, b) = (self.code(a)?.operand(), self.code(b)?.operand());
                 return Some(Code::Test(Arc::new(move |r| {
-                    Some(r.same(a(r)?, b(r)?)? != neg)
+                    Some(r.same(a.get(r)?, b.get(r)?)? != neg)
                 })));
             }
         };
@@ -279,8 +309,8 @@ impl Build<'_> {
             }
             (Code::Slot(s), c) => Arc::new(move |r| Some(r.same(r.at(s)?, c)? != neg)),
             (x, c) => {
-                let x = x.value();
-                Arc::new(move |r| Some(r.same(x(r)?, c)? != neg))
+                let x = x.operand();
+                Arc::new(move |r| Some(r.same(x.get(r)?, c)? != neg))
             }
         }))
     }
@@ -292,20 +322,20 @@ impl Build<'_> {
             return Some(Code::Test(match self.code(a)? {
                 Code::Slot(s) => Arc::new(move |r| Some(holds(op, r.cmp_num(r.at(s)?, n)?))),
                 a => {
-                    let a = a.value();
-                    Arc::new(move |r| Some(holds(op, r.cmp_num(a(r)?, n)?)))
+                    let a = a.operand();
+                    Arc::new(move |r| Some(holds(op, r.cmp_num(a.get(r)?, n)?)))
                 }
             }));
         }
-        let (a, b) = (self.code(a)?.value(), self.code(b)?.value());
+        let (a, b) = (self.code(a)?.operand(), self.code(b)?.operand());
         Some(Code::Test(Arc::new(move |r| {
-            let (x, y) = (a(r)?, b(r)?);
+            let (x, y) = (a.get(r)?, b.get(r)?);
             Some(holds(op, order(present(x)?, present(y)?, r)?))
         })))
     }
 
     fn in_list(&mut self, neg: bool, x: &Node, list: &Node) -> Option<Code> {
-        let x = self.code(x)?.value();
+        let x = self.code(x)?.operand();
         match &list.kind {
             NodeKind::Const(super::Value::List(items)) => {
                 let pool = items
@@ -313,7 +343,7 @@ impl Build<'_> {
                     .map(|v| self.cx.syms.constant(v))
                     .collect::<Option<Vec<V>>>()?;
                 Some(Code::Test(Arc::new(move |r| {
-                    let v = present(x(r)?)?;
+                    let v = present(x.get(r)?)?;
                     let mut found = false;
                     for c in &pool {
                         found |= r.same(v, *c)?;
@@ -324,10 +354,10 @@ impl Build<'_> {
             NodeKind::List(items) => {
                 let items = self.values(items)?;
                 Some(Code::Test(Arc::new(move |r| {
-                    let v = present(x(r)?)?;
+                    let v = present(x.get(r)?)?;
                     let mut found = false;
                     for f in &items {
-                        found |= r.same(v, f(r)?)?;
+                        found |= r.same(v, f.get(r)?)?;
                     }
                     Some(found != neg)
                 })))
@@ -347,12 +377,12 @@ impl Build<'_> {
                 let last = fs.pop()?;
                 Code::Value(Arc::new(move |r| {
                     for f in &fs {
-                        let v = f(r)?;
+                        let v = f.get(r)?;
                         if !v.is_null() {
                             return Some(v);
                         }
                     }
-                    last(r)
+                    last.get(r)
                 }))
             }
             Func::CountAtLeast => self.count_at_least(args)?,
@@ -361,7 +391,7 @@ impl Build<'_> {
                 Code::Value(Arc::new(move |r| {
                     let mut c = 0u32;
                     for f in &fs {
-                        c += u32::from(f(r)?.truth() == Some(true));
+                        c += u32::from(f.get(r)?.truth() == Some(true));
                     }
                     Some(N::int(i64::from(c)).into())
                 }))
@@ -375,9 +405,9 @@ impl Build<'_> {
                 let fs = self.values(args)?;
                 Code::Value(Arc::new(move |r| {
                     let (first, rest) = fs.split_first()?;
-                    let mut best = present(first(r)?)?;
+                    let mut best = present(first.get(r)?)?;
                     for f in rest {
-                        let v = present(f(r)?)?;
+                        let v = present(f.get(r)?)?;
                         if order(v, best, r)? == want {
                             best = v;
                         }
@@ -389,9 +419,9 @@ impl Build<'_> {
                 let mut fs = self.values(args)?;
                 let first = fs.remove(0);
                 Code::Value(Arc::new(move |r| {
-                    let n = r.decimal(first(r)?)?;
+                    let n = r.decimal(first.get(r)?)?;
                     for f in &fs {
-                        f(r)?;
+                        f.get(r)?;
                     }
                     r.number(match f {
                         Func::Abs => n.abs(),
@@ -407,10 +437,10 @@ impl Build<'_> {
                 let months = matches!(f, Func::AgeMonths);
                 Code::Value(Arc::new(move |r| {
                     let (first, rest) = fs.split_first()?;
-                    let from = as_date(first(r)?)?;
+                    let from = as_date(first.get(r)?)?;
                     let mut later = r.on;
                     for (i, f) in rest.iter().enumerate() {
-                        let v = f(r)?;
+                        let v = f.get(r)?;
                         if i == 0 {
                             later = as_date(v)?;
                         }
