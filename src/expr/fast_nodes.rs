@@ -47,6 +47,23 @@ impl Operand {
     }
 }
 
+/// A condition as an operand: a true-or-false slot is read in place.
+#[derive(Clone)]
+pub(super) enum Cond {
+    Slot(u32),
+    Code(TestFn),
+}
+
+impl Cond {
+    #[inline(always)]
+    fn get(&self, r: &Regs) -> Option<bool> {
+        match self {
+            Cond::Slot(s) => r.boolean(*s),
+            Cond::Code(t) => t(r),
+        }
+    }
+}
+
 impl Regs<'_> {
     #[inline]
     pub(crate) fn at(&self, i: u32) -> Option<V> {
@@ -131,6 +148,14 @@ impl Code {
         }
     }
 
+    /// As a condition operand: a slot is read with no call.
+    pub fn cond(self) -> Cond {
+        match self {
+            Code::Slot(s) => Cond::Slot(s),
+            other => Cond::Code(other.test()),
+        }
+    }
+
     /// As code giving any value.
     pub fn value(self) -> ValueFn {
         match self {
@@ -189,10 +214,17 @@ impl Build<'_> {
                 let a = self.code(a)?.operand();
                 Code::Value(Arc::new(move |r| r.neg(a.get(r)?)))
             }
-            NodeKind::Not(a) => {
-                let a = self.code(a)?.test();
-                Code::Test(Arc::new(move |r| Some(!a(r)?)))
-            }
+            NodeKind::Not(a) => match a.kind {
+                // `not given(x)`: one closure, not two.
+                NodeKind::Given(slot) => {
+                    self.cx.reads(slot);
+                    Code::Test(Arc::new(move |r| Some(r.at(slot)?.is_null())))
+                }
+                _ => {
+                    let a = self.code(a)?.cond();
+                    Code::Test(Arc::new(move |r| Some(!a.get(r)?)))
+                }
+            },
             NodeKind::Arith(first, rest) => self.arith(first, rest)?,
             NodeKind::And(items) => self.junction(items, false)?,
             NodeKind::Or(items) => self.junction(items, true)?,
@@ -271,16 +303,22 @@ impl Build<'_> {
     fn junction(&mut self, items: &[Node], any: bool) -> Option<Code> {
         let tests = items
             .iter()
-            .map(|n| Some(self.code(n)?.test()))
+            .map(|n| Some(self.code(n)?.cond()))
             .collect::<Option<Vec<_>>>()?;
         Some(Code::Test(match tests.as_slice() {
             [a, b] => {
                 let (a, b) = (a.clone(), b.clone());
-                Arc::new(move |r| if a(r)? == any { Some(any) } else { b(r) })
+                Arc::new(move |r| {
+                    if a.get(r)? == any {
+                        Some(any)
+                    } else {
+                        b.get(r)
+                    }
+                })
             }
             _ => Arc::new(move |r| {
                 for t in &tests {
-                    if t(r)? == any {
+                    if t.get(r)? == any {
                         return Some(any);
                     }
                 }
