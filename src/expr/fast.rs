@@ -88,6 +88,14 @@ impl FastExpr {
         }
     }
 
+    /// The slot, when the expression is a plain name.
+    pub(crate) fn slot(&self) -> Option<u32> {
+        match self.code {
+            Code::Slot(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The closure of a value compiled as one.
     pub(crate) fn value_code(&self) -> Option<super::ValueFn> {
         match &self.code {

@@ -380,6 +380,14 @@ impl Build<'_> {
                     .iter()
                     .map(|v| self.cx.syms.constant(v))
                     .collect::<Option<Vec<V>>>()?;
+                if pool.iter().all(|c| c.text_id().is_some()) {
+                    // `setting in ['a', 'b']`: interned texts are equal exactly when their
+                    // words are (a number or an unknown text is in no such list).
+                    return Some(Code::Test(Arc::new(move |r| {
+                        let v = present(x.get(r)?)?;
+                        Some(pool.contains(&v) != neg)
+                    })));
+                }
                 Some(Code::Test(Arc::new(move |r| {
                     let v = present(x.get(r)?)?;
                     let mut found = false;

@@ -14,6 +14,8 @@ pub(crate) struct FastFamily {
     steps: Vec<FastStep>,
     /// Each output's expression, and whether it is money (which must be whole pence).
     outputs: Vec<(FastExpr, bool)>,
+    /// The slot of each output, when every output is a plain name and none is money.
+    output_slots: Option<Box<[u32]>>,
     flags: Vec<(FastExpr, Checks)>,
     reasons: Vec<(Option<FastExpr>, Checks)>,
 }
@@ -94,7 +96,7 @@ impl FastFamily {
                 code: step_code(when, reason, kind, s.slots.clone()),
             });
         }
-        let outputs = f
+        let outputs: Vec<(FastExpr, bool)> = f
             .outputs
             .iter()
             .map(|o| Some((o.expr.fast(cx)?, o.format == OutputFormat::Money)))
@@ -119,6 +121,10 @@ impl FastFamily {
         }
         Some(FastFamily {
             steps,
+            output_slots: outputs
+                .iter()
+                .map(|(e, money)| e.slot().filter(|_| !money))
+                .collect(),
             outputs,
             flags,
             reasons,
@@ -174,6 +180,12 @@ impl FastFamily {
     }
 
     fn outputs_into(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<()> {
+        if let Some(slots) = &self.output_slots {
+            for &s in slots.iter() {
+                out.push(r.at(s)?);
+            }
+            return Some(());
+        }
         for (expr, money) in &self.outputs {
             let v = expr.eval(r)?;
             if *money && v.n().is_none_or(|n| n.scale > 2) {
