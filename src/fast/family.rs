@@ -1,7 +1,8 @@
 //! A family in the compiled tier: its steps, outputs, flags and reasons over the case's flat
 //! array of values, in the interpreter's order, with no text built and nothing allocated.
 
-use super::steps::{step_code, Checks, Done, FastKind, StepCode};
+use super::step_code::{step_code, Done, StepCode};
+use super::steps::{Checks, FastKind};
 use super::{Compile, Regs, V};
 use crate::decision::Status;
 use crate::expr::FastExpr;

@@ -5,6 +5,7 @@
 
 mod family;
 mod num;
+mod step_code;
 mod steps;
 mod value;
 
