@@ -8,6 +8,7 @@ use crate::decision::Status;
 use crate::expr::FastExpr;
 use crate::family::Family;
 use crate::ruleset::format::OutputFormat;
+use crate::steps::Kind;
 
 /// A compiled family.
 #[derive(Debug, Clone)]
@@ -15,7 +16,8 @@ pub(crate) struct FastFamily {
     steps: Vec<FastStep>,
     /// Each output's expression, and whether it is money (which must be whole pence).
     outputs: Vec<(FastExpr, bool)>,
-    /// The slot of each output, when every output is a plain name and none is money.
+    /// The slot of each output, when every output is a plain name that needs no check (not
+    /// money, or money a step rounds to whole pence): the outputs are then read in place.
     output_slots: Option<Box<[u32]>>,
     flags: Vec<(FastExpr, Checks)>,
     reasons: Vec<(Option<FastExpr>, Checks)>,
@@ -120,11 +122,18 @@ impl FastFamily {
             }
             reasons.push((when, text));
         }
+        // A money step that rounds to at most two places always gives whole pence (or null).
+        let whole_pence: Vec<u32> = f
+            .steps
+            .iter()
+            .filter(|s| matches!(&s.kind, Kind::Money(m) if m.round.is_some_and(|(_, p)| p <= 2)))
+            .flat_map(|s| s.slots.iter().copied())
+            .collect();
         Some(FastFamily {
             steps,
             output_slots: outputs
                 .iter()
-                .map(|(e, money)| e.slot().filter(|_| !money))
+                .map(|(e, money)| e.slot().filter(|s| !money || whole_pence.contains(s)))
                 .collect(),
             outputs,
             flags,
@@ -132,7 +141,14 @@ impl FastFamily {
         })
     }
 
-    /// Run the family for one case, its outputs into `out`; `None` when the interpreter must.
+    /// The slots the outputs are read from after a run, when they are read in place (`run`
+    /// then leaves `out` empty).
+    pub fn output_slots(&self) -> Option<&[u32]> {
+        self.output_slots.as_deref()
+    }
+
+    /// Run the family for one case, its outputs into `out` unless they are read in place
+    /// ([`FastFamily::output_slots`]); `None` when the interpreter must.
     pub fn run(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<Verdict> {
         out.clear();
         for step in &self.steps {
@@ -181,10 +197,7 @@ impl FastFamily {
     }
 
     fn outputs_into(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<()> {
-        if let Some(slots) = &self.output_slots {
-            for &s in slots.iter() {
-                out.push(r.at(s)?);
-            }
+        if self.output_slots.is_some() {
             return Some(());
         }
         for (expr, money) in &self.outputs {

@@ -148,9 +148,12 @@ impl<'a> Lean<'a> {
                 .outputs
                 .get(i)
                 .map_or(OutRef::Owned(Value::Null), |o| OutRef::Value(&o.value)),
-            Some(f) => f.values.get(i).map_or(OutRef::Owned(Value::Null), |v| {
-                self.program.cell(*v, &self.given, self.buf)
-            }),
+            Some(_) => self
+                .program
+                .output(k, i, self.buf)
+                .map_or(OutRef::Owned(Value::Null), |v| {
+                    self.program.cell(v, &self.given, self.buf)
+                }),
             None => OutRef::Owned(Value::Null),
         }
     }
@@ -323,7 +326,8 @@ impl Program {
             .families()
             .iter()
             .zip(outs)
-            .map(|(f, out)| match (out.interpreted, out.verdict) {
+            .enumerate()
+            .map(|(k, (f, out))| match (out.interpreted, out.verdict) {
                 (Some(result), _) => result,
                 (None, v) => {
                     let v = v.unwrap_or(Verdict {
@@ -336,10 +340,12 @@ impl Program {
                         outputs: f
                             .outputs
                             .iter()
-                            .zip(&out.values)
-                            .map(|(o, value)| Output {
+                            .enumerate()
+                            .map(|(i, o)| Output {
                                 name: o.name.clone(),
-                                value: self.value(*value, &given, &buf),
+                                value: self
+                                    .output_in(k, i, &out.values, &buf)
+                                    .map_or(Value::Null, |v| self.value(v, &given, &buf)),
                                 format: o.format,
                             })
                             .collect(),
@@ -363,6 +369,20 @@ impl Program {
             results,
         };
         (decision, tiers)
+    }
+
+    /// Output `i` of compiled family `k` after a run into `buf`.
+    fn output(&self, k: usize, i: usize, buf: &LeanBuf) -> Option<V> {
+        let values = &buf.families.get(k)?.values;
+        self.output_in(k, i, values, buf)
+    }
+
+    /// Output `i` of compiled family `k`: in place in the registers, or in `values`.
+    fn output_in(&self, k: usize, i: usize, values: &[V], buf: &LeanBuf) -> Option<V> {
+        match self.families.get(k)?.as_ref()?.output_slots() {
+            Some(slots) => buf.regs.get(*slots.get(i)? as usize).copied(),
+            None => values.get(i).copied(),
+        }
     }
 
     /// A compiled output as the batch writes it, text borrowed rather than shared.
