@@ -9,7 +9,6 @@ use rust_decimal::Decimal;
 
 /// A compiled expression: evaluates to the interpreter's value whenever the interpreter
 /// succeeds, and gives `None` whenever it fails (and, rarely, when only the interpreter can tell).
-#[derive(Clone)]
 pub(crate) struct FastExpr {
     code: Code,
     /// True when no case can make it fail (see [`cannot_fail`]).
@@ -80,11 +79,12 @@ impl FastExpr {
         }
     }
 
-    /// The closure of a condition compiled as one (to call it with nothing in between).
-    pub(crate) fn test_code(&self) -> Option<super::TestFn> {
-        match &self.code {
-            Code::Test(t) => Some(t.clone()),
-            _ => None,
+    /// The closure of a condition compiled as one (to call it with nothing in between), or
+    /// the expression back.
+    pub(crate) fn into_test(self) -> Result<super::TestFn, FastExpr> {
+        match self.code {
+            Code::Test(t) => Ok(t),
+            code => Err(FastExpr { code, ..self }),
         }
     }
 
@@ -96,11 +96,11 @@ impl FastExpr {
         }
     }
 
-    /// The closure of a value compiled as one.
-    pub(crate) fn value_code(&self) -> Option<super::ValueFn> {
-        match &self.code {
-            Code::Value(f) => Some(f.clone()),
-            _ => None,
+    /// The closure of a value compiled as one, or the expression back.
+    pub(crate) fn into_value(self) -> Result<super::ValueFn, FastExpr> {
+        match self.code {
+            Code::Value(f) => Ok(f),
+            code => Err(FastExpr { code, ..self }),
         }
     }
 

@@ -10,17 +10,15 @@ use super::eval::{Node, NodeKind};
 use crate::fast::{Compile, Day, Op, Ref, Regs, N, V};
 use crate::Date;
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 /// Code giving any value.
-pub(crate) type ValueFn = Arc<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
+pub(crate) type ValueFn = Box<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
 /// Code giving true or false (conditions never build a value).
-pub(crate) type TestFn = Arc<dyn Fn(&Regs) -> Option<bool> + Send + Sync>;
+pub(crate) type TestFn = Box<dyn Fn(&Regs) -> Option<bool> + Send + Sync>;
 /// Code giving a number, held in place or wide (operands of arithmetic); anything else fails.
-type NumFn = Arc<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
+type NumFn = Box<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
 
 /// A compiled node: a slot and a constant are read where they are, with no code at all.
-#[derive(Clone)]
 pub(super) enum Code {
     Slot(u32),
     Const(V),
@@ -29,7 +27,6 @@ pub(super) enum Code {
 }
 
 /// An operand: a slot or a constant read in place, anything else by its code.
-#[derive(Clone)]
 pub(super) enum Operand {
     Slot(u32),
     Const(V),
@@ -48,7 +45,6 @@ impl Operand {
 }
 
 /// A condition as an operand: a true-or-false slot is read in place.
-#[derive(Clone)]
 pub(super) enum Cond {
     Slot(u32),
     Code(TestFn),
@@ -159,22 +155,22 @@ impl Code {
     /// As code giving any value.
     pub fn value(self) -> ValueFn {
         match self {
-            Code::Slot(s) => Arc::new(move |r| r.at(s)),
-            Code::Const(v) => Arc::new(move |_| Some(v)),
+            Code::Slot(s) => Box::new(move |r| r.at(s)),
+            Code::Const(v) => Box::new(move |_| Some(v)),
             Code::Value(f) => f,
-            Code::Test(t) => Arc::new(move |r| t(r).map(V::boolean)),
+            Code::Test(t) => Box::new(move |r| t(r).map(V::boolean)),
         }
     }
 
     /// As a condition: a value that is not true or false fails.
     pub fn test(self) -> TestFn {
         match self {
-            Code::Slot(s) => Arc::new(move |r| r.boolean(s)),
+            Code::Slot(s) => Box::new(move |r| r.boolean(s)),
             Code::Const(v) => {
                 let b = as_bool(v);
-                Arc::new(move |_| b)
+                Box::new(move |_| b)
             }
-            Code::Value(f) => Arc::new(move |r| as_bool(f(r)?)),
+            Code::Value(f) => Box::new(move |r| as_bool(f(r)?)),
             Code::Test(t) => t,
         }
     }
@@ -182,13 +178,13 @@ impl Code {
     /// As a number: a value that is not a number fails.
     fn num(self) -> NumFn {
         match self {
-            Code::Slot(s) => Arc::new(move |r| number(r.at(s)?)),
+            Code::Slot(s) => Box::new(move |r| number(r.at(s)?)),
             Code::Const(v) => {
                 let n = number(v);
-                Arc::new(move |_| n)
+                Box::new(move |_| n)
             }
-            Code::Value(f) => Arc::new(move |r| number(f(r)?)),
-            Code::Test(_) => Arc::new(|_| None),
+            Code::Value(f) => Box::new(move |r| number(f(r)?)),
+            Code::Test(_) => Box::new(|_| None),
         }
     }
 }
@@ -208,21 +204,21 @@ impl Build<'_> {
                 self.cx.reads(*slot);
                 Code::Slot(*slot)
             }
-            NodeKind::On => Code::Value(Arc::new(|r| Some(V::date(Day::of(r.on))))),
+            NodeKind::On => Code::Value(Box::new(|r| Some(V::date(Day::of(r.on))))),
             NodeKind::List(_) => return None,
             NodeKind::Neg(a) => {
                 let a = self.code(a)?.operand();
-                Code::Value(Arc::new(move |r| r.neg(a.get(r)?)))
+                Code::Value(Box::new(move |r| r.neg(a.get(r)?)))
             }
             NodeKind::Not(a) => match a.kind {
                 // `not given(x)`: one closure, not two.
                 NodeKind::Given(slot) => {
                     self.cx.reads(slot);
-                    Code::Test(Arc::new(move |r| Some(r.at(slot)?.is_null())))
+                    Code::Test(Box::new(move |r| Some(r.at(slot)?.is_null())))
                 }
                 _ => {
                     let a = self.code(a)?.cond();
-                    Code::Test(Arc::new(move |r| Some(!a.get(r)?)))
+                    Code::Test(Box::new(move |r| Some(!a.get(r)?)))
                 }
             },
             NodeKind::Arith(first, rest) => self.arith(first, rest)?,
@@ -238,7 +234,7 @@ impl Build<'_> {
                     self.code(lo)?.operand(),
                     self.code(hi)?.operand(),
                 );
-                Code::Test(Arc::new(move |r| {
+                Code::Test(Box::new(move |r| {
                     let (v, l, h) = (x.get(r)?, lo.get(r)?, hi.get(r)?);
                     let v = present(v)?;
                     let low = order(present(l)?, v, r)? != Ordering::Greater;
@@ -252,19 +248,19 @@ impl Build<'_> {
                 if let (Code::Const(a), Code::Const(b)) = (&a, &b) {
                     // `if ... then 'met' else 'not_met'`: the branches need no code.
                     let (a, b) = (*a, *b);
-                    Code::Value(Arc::new(move |r| Some(if c(r)? { a } else { b })))
+                    Code::Value(Box::new(move |r| Some(if c(r)? { a } else { b })))
                 } else if a.is_test() && b.is_test() {
                     let (a, b) = (a.test(), b.test());
-                    Code::Test(Arc::new(move |r| if c(r)? { a(r) } else { b(r) }))
+                    Code::Test(Box::new(move |r| if c(r)? { a(r) } else { b(r) }))
                 } else {
                     let (a, b) = (a.operand(), b.operand());
-                    Code::Value(Arc::new(move |r| if c(r)? { a.get(r) } else { b.get(r) }))
+                    Code::Value(Box::new(move |r| if c(r)? { a.get(r) } else { b.get(r) }))
                 }
             }
             NodeKind::Given(slot) => {
                 self.cx.reads(*slot);
                 let s = *slot;
-                Code::Test(Arc::new(move |r| Some(!r.at(s)?.is_null())))
+                Code::Test(Box::new(move |r| Some(!r.at(s)?.is_null())))
             }
             NodeKind::Call(f, args) => self.call(*f, args)?,
         })
@@ -278,7 +274,7 @@ impl Build<'_> {
         let a = self.code(first)?.operand();
         if let [(o, b)] = rest {
             let (o, b) = (op(*o), self.code(b)?.operand());
-            return Some(Code::Value(Arc::new(move |r| {
+            return Some(Code::Value(Box::new(move |r| {
                 r.arith(o, a.get(r)?, b.get(r)?)
             })));
         }
@@ -289,7 +285,7 @@ impl Build<'_> {
             .iter()
             .map(|(o, n)| Some((op(*o), self.code(n)?.operand())))
             .collect::<Option<Vec<_>>>()?;
-        Some(Code::Value(Arc::new(move |r| {
+        Some(Code::Value(Box::new(move |r| {
             let mut x = a.get(r)?;
             for (o, b) in &rest {
                 x = r.arith(*o, x, b.get(r)?)?;
@@ -305,26 +301,25 @@ impl Build<'_> {
             .iter()
             .map(|n| Some(self.code(n)?.cond()))
             .collect::<Option<Vec<_>>>()?;
-        Some(Code::Test(match tests.as_slice() {
-            [a, b] => {
-                let (a, b) = (a.clone(), b.clone());
-                Arc::new(move |r| {
-                    if a.get(r)? == any {
-                        Some(any)
-                    } else {
-                        b.get(r)
-                    }
-                })
-            }
-            _ => Arc::new(move |r| {
-                for t in &tests {
-                    if t.get(r)? == any {
-                        return Some(any);
-                    }
+        if tests.len() == 2 {
+            let mut two = tests.into_iter();
+            let (a, b) = (two.next()?, two.next()?);
+            return Some(Code::Test(Box::new(move |r| {
+                if a.get(r)? == any {
+                    Some(any)
+                } else {
+                    b.get(r)
                 }
-                Some(!any)
-            }),
-        }))
+            })));
+        }
+        Some(Code::Test(Box::new(move |r| {
+            for t in &tests {
+                if t.get(r)? == any {
+                    return Some(any);
+                }
+            }
+            Some(!any)
+        })))
     }
 
     fn eq(&mut self, neg: bool, a: &Node, b: &Node) -> Option<Code> {
@@ -333,7 +328,7 @@ impl Build<'_> {
             (NodeKind::Const(c), _) => (b, c),
             _ => {
                 let (a, b) = (self.code(a)?.operand(), self.code(b)?.operand());
-                return Some(Code::Test(Arc::new(move |r| {
+                return Some(Code::Test(Box::new(move |r| {
                     Some(r.same(a.get(r)?, b.get(r)?)? != neg)
                 })));
             }
@@ -343,12 +338,12 @@ impl Build<'_> {
         Some(Code::Test(match (self.code(other)?, c) {
             // An interned text is equal to a value exactly when their words are.
             (Code::Slot(s), c) if c.text_id().is_some() => {
-                Arc::new(move |r| Some((r.at(s)? == c) != neg))
+                Box::new(move |r| Some((r.at(s)? == c) != neg))
             }
-            (Code::Slot(s), c) => Arc::new(move |r| Some(r.same(r.at(s)?, c)? != neg)),
+            (Code::Slot(s), c) => Box::new(move |r| Some(r.same(r.at(s)?, c)? != neg)),
             (x, c) => {
                 let x = x.operand();
-                Arc::new(move |r| Some(r.same(x.get(r)?, c)? != neg))
+                Box::new(move |r| Some(r.same(x.get(r)?, c)? != neg))
             }
         }))
     }
@@ -358,15 +353,15 @@ impl Build<'_> {
             let n = V::from(N::of(*n)?);
             // A value that is not a number has no order against a number, and fails.
             return Some(Code::Test(match self.code(a)? {
-                Code::Slot(s) => Arc::new(move |r| Some(holds(op, r.cmp_num(r.at(s)?, n)?))),
+                Code::Slot(s) => Box::new(move |r| Some(holds(op, r.cmp_num(r.at(s)?, n)?))),
                 a => {
                     let a = a.operand();
-                    Arc::new(move |r| Some(holds(op, r.cmp_num(a.get(r)?, n)?)))
+                    Box::new(move |r| Some(holds(op, r.cmp_num(a.get(r)?, n)?)))
                 }
             }));
         }
         let (a, b) = (self.code(a)?.operand(), self.code(b)?.operand());
-        Some(Code::Test(Arc::new(move |r| {
+        Some(Code::Test(Box::new(move |r| {
             let (x, y) = (a.get(r)?, b.get(r)?);
             Some(holds(op, order(present(x)?, present(y)?, r)?))
         })))
@@ -383,12 +378,12 @@ impl Build<'_> {
                 if pool.iter().all(|c| c.text_id().is_some()) {
                     // `setting in ['a', 'b']`: interned texts are equal exactly when their
                     // words are (a number or an unknown text is in no such list).
-                    return Some(Code::Test(Arc::new(move |r| {
+                    return Some(Code::Test(Box::new(move |r| {
                         let v = present(x.get(r)?)?;
                         Some(pool.contains(&v) != neg)
                     })));
                 }
-                Some(Code::Test(Arc::new(move |r| {
+                Some(Code::Test(Box::new(move |r| {
                     let v = present(x.get(r)?)?;
                     let mut found = false;
                     for c in &pool {
@@ -399,7 +394,7 @@ impl Build<'_> {
             }
             NodeKind::List(items) => {
                 let items = self.values(items)?;
-                Some(Code::Test(Arc::new(move |r| {
+                Some(Code::Test(Box::new(move |r| {
                     let v = present(x.get(r)?)?;
                     let mut found = false;
                     for f in &items {
@@ -421,7 +416,7 @@ impl Build<'_> {
             Func::Coalesce => {
                 let mut fs = self.values(args)?;
                 let last = fs.pop()?;
-                Code::Value(Arc::new(move |r| {
+                Code::Value(Box::new(move |r| {
                     for f in &fs {
                         let v = f.get(r)?;
                         if !v.is_null() {
@@ -434,7 +429,7 @@ impl Build<'_> {
             Func::CountAtLeast => self.count_at_least(args)?,
             Func::CountTrue => {
                 let fs = self.values(args)?;
-                Code::Value(Arc::new(move |r| {
+                Code::Value(Box::new(move |r| {
                     let mut c = 0u32;
                     for f in &fs {
                         c += u32::from(f.get(r)?.truth() == Some(true));
@@ -449,7 +444,7 @@ impl Build<'_> {
                     Ordering::Greater
                 };
                 let fs = self.values(args)?;
-                Code::Value(Arc::new(move |r| {
+                Code::Value(Box::new(move |r| {
                     let (first, rest) = fs.split_first()?;
                     let mut best = present(first.get(r)?)?;
                     for f in rest {
@@ -464,7 +459,7 @@ impl Build<'_> {
             Func::Abs | Func::Floor | Func::Ceil | Func::Round(..) => {
                 let mut fs = self.values(args)?;
                 let first = fs.remove(0);
-                Code::Value(Arc::new(move |r| {
+                Code::Value(Box::new(move |r| {
                     let n = r.decimal(first.get(r)?)?;
                     for f in &fs {
                         f.get(r)?;
@@ -481,7 +476,7 @@ impl Build<'_> {
             Func::AgeMonths | Func::DaysBetween => {
                 let fs = self.values(args)?;
                 let months = matches!(f, Func::AgeMonths);
-                Code::Value(Arc::new(move |r| {
+                Code::Value(Box::new(move |r| {
                     let (first, rest) = fs.split_first()?;
                     let from = as_date(first.get(r)?)?;
                     let mut later = r.on;
@@ -535,7 +530,7 @@ impl Build<'_> {
         {
             if let Some(n) = threshold {
                 // `count_at_least(3, needs.a, needs.b, ...)`: a constant over slots.
-                return Some(Code::Value(Arc::new(move |r| {
+                return Some(Code::Value(Box::new(move |r| {
                     let mut c = 0u32;
                     for &s in &slots {
                         c += count(r, r.at(s)?, n)?;
@@ -543,7 +538,7 @@ impl Build<'_> {
                     Some(N::int(i64::from(c)).into())
                 })));
             }
-            return Some(Code::Value(Arc::new(move |r| {
+            return Some(Code::Value(Box::new(move |r| {
                 let n = n(r)?;
                 let mut c = 0u32;
                 for &s in &slots {
@@ -553,7 +548,7 @@ impl Build<'_> {
             })));
         }
         let fs: Vec<ValueFn> = codes.into_iter().map(Code::value).collect();
-        Some(Code::Value(Arc::new(move |r| {
+        Some(Code::Value(Box::new(move |r| {
             let n = n(r)?;
             let mut c = 0u32;
             for f in &fs {

@@ -11,7 +11,7 @@ use crate::ruleset::format::OutputFormat;
 use crate::steps::Kind;
 
 /// A compiled family.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct FastFamily {
     steps: Vec<FastStep>,
     /// Each output's expression, and whether it is money (which must be whole pence).
@@ -23,7 +23,6 @@ pub(crate) struct FastFamily {
     reasons: Vec<(Option<FastExpr>, Checks)>,
 }
 
-#[derive(Clone)]
 struct FastStep {
     /// The slots of this step and every later one: nulled when the family stops here.
     from_here: Later,
@@ -31,7 +30,7 @@ struct FastStep {
 }
 
 /// Slots to null: a run of consecutive slots (as steps are numbered), or a list.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 enum Later {
     Run(u32, u32),
     List(Box<[u32]>),

@@ -67,7 +67,7 @@ impl Compile {
 
 /// A rule set's compiled tier: interned texts, the constants, and each family's compiled form
 /// (`None` for a family that uses something only the interpreter does).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Program {
     syms: Syms,
     codes: InputCodes,

@@ -5,7 +5,6 @@ use super::steps::{cell, range_label, Checks, FastKind};
 use super::{Regs, V};
 use crate::decision::Status;
 use crate::expr::{FastExpr, TestFn, ValueFn};
-use std::sync::Arc;
 
 /// What a step did: its value(s) are in place, or the family stops with a status.
 #[derive(Debug, Clone, Copy)]
@@ -15,118 +14,119 @@ pub(crate) enum Done {
 }
 
 /// A whole step (its condition, kind and reason's checks) as one closure.
-pub(crate) type StepFn = Arc<dyn Fn(&mut Regs) -> Option<Done> + Send + Sync>;
+pub(crate) type StepFn = Box<dyn Fn(&mut Regs) -> Option<Done> + Send + Sync>;
 
 /// A step as the family runs it: a plain `let` calls its expression's code directly; any
 /// other step is one closure.
-#[derive(Clone)]
 pub(crate) enum StepCode {
     LetTest(u32, TestFn),
     LetValue(u32, ValueFn),
     Run(StepFn),
 }
 
-/// One closure for a step. The commonest steps (a plain `let`, a plain `stop`) get one that
-/// calls their expression directly; the rest run through [`FastKind::run`].
+/// How the family loop runs a step. A plain `let` compiled as one closure is called directly;
+/// every other step gets one closure made for its kind ([`step_closure`]).
 pub(crate) fn step_code(
     when: Option<FastExpr>,
     reason: Checks,
     kind: FastKind,
     slots: Vec<u32>,
 ) -> StepCode {
-    if let (None, true, FastKind::Let(e), &[slot]) =
-        (&when, reason.is_empty(), &kind, slots.as_slice())
-    {
-        if let Some(t) = e.test_code() {
-            return StepCode::LetTest(slot, t);
-        }
-        if let Some(f) = e.value_code() {
-            return StepCode::LetValue(slot, f);
-        }
-    }
+    let kind = match (&when, reason.is_empty(), kind, slots.as_slice()) {
+        (None, true, FastKind::Let(e), &[slot]) => match e.into_test() {
+            Ok(t) => return StepCode::LetTest(slot, t),
+            Err(e) => match e.into_value() {
+                Ok(f) => return StepCode::LetValue(slot, f),
+                Err(e) => FastKind::Let(e),
+            },
+        },
+        (_, _, kind, _) => kind,
+    };
     StepCode::Run(step_closure(when, reason, kind, slots))
 }
 
+/// One closure for a step: plain steps of one slot get one made for their kind, so a step runs
+/// with no dispatch on its kind; the rest run through [`FastKind::run`].
 fn step_closure(when: Option<FastExpr>, reason: Checks, kind: FastKind, slots: Vec<u32>) -> StepFn {
     let plain = when.is_none() && reason.is_empty();
-    if let (true, &[slot]) = (plain, slots.as_slice()) {
-        // One closure per kind, so a step runs with no dispatch on its kind.
-        let by_kind: Option<StepFn> = match kind.clone() {
-            FastKind::Score(s) => Some(Arc::new(move |r| {
+    let kind = match (plain, kind, slots.as_slice()) {
+        (true, FastKind::Score(s), &[slot]) => {
+            return Box::new(move |r| {
                 let v = s.eval(r)?;
                 r.set(slot, v);
                 Some(Done::Next)
-            })),
+            })
+        }
+        (
+            true,
             FastKind::Ranges {
                 of,
                 ranges,
                 outside,
-            } => Some(Arc::new(move |r| {
+            },
+            &[slot],
+        ) => {
+            return Box::new(move |r| {
                 let v = range_label(&of, &ranges, outside, r)?;
                 r.set(slot, v);
                 Some(Done::Next)
-            })),
-            FastKind::Lookup { keys, cells, words } => Some(Arc::new(move |r| {
+            })
+        }
+        (true, FastKind::Lookup { keys, cells, words }, &[slot]) => {
+            return Box::new(move |r| {
                 let v = cell(&keys, &cells, words, r)?;
                 r.set(slot, v);
                 Some(Done::Next)
-            })),
-            FastKind::Money(m) => Some(Arc::new(move |r| {
+            })
+        }
+        (true, FastKind::Money(m), &[slot]) => {
+            return Box::new(move |r| {
                 let v = m.eval(r)?;
                 r.set(slot, v);
                 Some(Done::Next)
-            })),
-            _ => None,
-        };
-        if let Some(f) = by_kind {
-            return f;
+            })
         }
-    }
-    if let (true, FastKind::Table(t)) = (plain, &kind) {
-        let t = t.clone();
-        return Arc::new(move |r| {
-            t.run(r, &slots)?;
-            Some(Done::Next)
-        });
-    }
-    match (&kind, slots.as_slice()) {
-        (FastKind::Let(e), &[slot]) if plain => {
-            if let Some(t) = e.test_code() {
-                return Arc::new(move |r| {
-                    let b = t(r)?;
-                    r.set(slot, V::boolean(b));
-                    Some(Done::Next)
-                });
-            }
-            let e = e.clone();
-            return Arc::new(move |r| {
+        (true, FastKind::Table(t), _) => {
+            return Box::new(move |r| {
+                t.run(r, &slots)?;
+                Some(Done::Next)
+            })
+        }
+        // A `let` whose code is not a closure of its own: a name or a constant.
+        (true, FastKind::Let(e), &[slot]) => {
+            return Box::new(move |r| {
                 let v = e.eval(r)?;
                 r.set(slot, v);
                 Some(Done::Next)
-            });
+            })
         }
         (
+            true,
             FastKind::Stop {
                 when: stop,
                 status,
                 reason: because,
             },
             &[slot],
-        ) if plain && because.is_empty() => {
-            if let Some(t) = stop.test_code() {
-                let status = *status;
-                return Arc::new(move |r| {
+        ) if because.is_empty() => match stop.into_test() {
+            Ok(t) => {
+                return Box::new(move |r| {
                     if t(r)? {
                         return Some(Done::Stop(status));
                     }
                     r.set(slot, V::boolean(false));
                     Some(Done::Next)
-                });
+                })
             }
-        }
-        _ => {}
-    }
-    Arc::new(move |r| {
+            Err(stop) => FastKind::Stop {
+                when: stop,
+                status,
+                reason: because,
+            },
+        },
+        (_, kind, _) => kind,
+    };
+    Box::new(move |r| {
         if let Some(w) = &when {
             if !w.truth(r)? {
                 for &s in &slots {

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 /// The holes of a template that could fail (plain names cannot): a reason that is not written
 /// must still fail exactly when writing it would.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct Checks(Box<[FastExpr]>);
 
 impl Checks {
@@ -41,7 +41,7 @@ impl Checks {
 }
 
 /// A compiled step kind.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) enum FastKind {
     Let(FastExpr),
     Stop {
@@ -163,13 +163,13 @@ pub(super) fn cell(keys: &[FastExpr], cells: &[(V, V, V)], words: bool, r: &Regs
 }
 
 /// A range's bounds as compiled numbers.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Bounds {
     min: V,
     top: Top,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 enum Top {
     Max(V),
     Below(V),
@@ -231,13 +231,13 @@ fn compile_lookup(l: &lookup::Lookup, cx: &mut Compile) -> Option<FastKind> {
 }
 
 /// A compiled score: each input's weights, by whole-number level where levels are numbers.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct FastScore {
     combine: Combine,
     rows: Vec<ScoreRow>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct ScoreRow {
     slot: u32,
     weights: Vec<(V, Decimal)>,
@@ -387,14 +387,14 @@ impl FastScore {
 }
 
 /// A compiled FIRST or UNIQUE table.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct FastTable {
     unique: bool,
     rows: Vec<TableRow>,
     default: Option<Vec<FastExpr>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct TableRow {
     when: Vec<FastExpr>,
     then: Vec<FastExpr>,
@@ -478,7 +478,7 @@ impl FastTable {
 
 /// A compiled money step (rates pro-rated by a ratio; pro-rating by periods is left to the
 /// interpreter).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct FastMoney {
     rate: FastExpr,
     quantity: Vec<Result<Decimal, FastExpr>>,
