@@ -250,11 +250,13 @@ impl Program {
         wide.extend_from_slice(&self.wide_constants);
         for &i in &self.read_numbers {
             if let (Some(place), Some(v)) = (regs.get_mut(i), facts.values.get(i)) {
+                // A number not given is common (early years inputs at school age).
                 *place = match v {
                     Value::Number(n) => match N::of(*n) {
                         Some(n) => n.into(),
                         None => self.codes.code(i, v, &self.syms, wide),
                     },
+                    Value::Null => V::NULL,
                     _ => self.codes.code(i, v, &self.syms, wide),
                 };
             }
@@ -263,6 +265,7 @@ impl Program {
             if let (Some(place), Some(v)) = (regs.get_mut(i), facts.values.get(i)) {
                 *place = match v {
                     Value::Text(t) => self.codes.label(i, t),
+                    Value::Null => Some(V::NULL),
                     _ => None,
                 }
                 .unwrap_or_else(|| self.codes.code(i, v, &self.syms, wide));
