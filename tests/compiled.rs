@@ -154,6 +154,8 @@ const FAMILIES: [&str; 8] = [
       {"name": "hi", "let": "max(points, 5)"},
       {"name": "r", "let": "round(points / 3, 1) + floor(points / 3) + ceil(points / 3) + abs(3 - points)"},
       {"name": "counted", "let": "count_at_least(4, points, days / 50, null) + count_true(flag, points > 3)"},
+      {"name": "over_4", "when": "points > 4", "let": "points"},
+      {"name": "slots_counted", "let": "count_at_least(5, points, days, over_4, lo, r) * 10 + count_at_least(2.5, points, over_4)"},
       {"name": "age", "let": "age_months(born)"},
       {"name": "days_old", "let": "days_between(born, date('2024-01-01'))"},
       {"name": "either", "let": "coalesce(note, other_note, 'neither')"},
@@ -161,7 +163,7 @@ const FAMILIES: [&str; 8] = [
       {"name": "neg", "let": "-points + -(days - 100)"},
       {"name": "late", "let": "born < date('2021-01-01') and not flag"}
     ], "outputs": [{"name": "lo", "value": "lo"}, {"name": "hi", "value": "hi"}, {"name": "r", "value": "r"},
-      {"name": "counted", "value": "counted"}, {"name": "age", "value": "age"}, {"name": "days_old", "value": "days_old"},
+      {"name": "counted", "value": "counted"}, {"name": "slots_counted", "value": "slots_counted"}, {"name": "age", "value": "age"}, {"name": "days_old", "value": "days_old"},
       {"name": "either", "value": "either"}, {"name": "choice", "value": "choice"}, {"name": "neg", "value": "neg"},
       {"name": "late", "value": "late"}]}"#,
     r#"{"name": "texts", "title": "Free text", "steps": [

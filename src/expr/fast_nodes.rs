@@ -528,12 +528,21 @@ impl Build<'_> {
             })
             .collect::<Option<Vec<u32>>>()
         {
-            if let Some(n) = threshold {
-                // `count_at_least(3, needs.a, needs.b, ...)`: a constant over slots.
+            if let Some(n) = threshold.filter(|n| n.n().is_some()) {
+                // `count_at_least(3, needs.a, needs.b, ...)`: a constant over slots. Levels
+                // are whole numbers or not given, which count with no branch to mispredict.
                 return Some(Code::Value(Box::new(move |r| {
-                    let mut c = 0u32;
+                    let (mut c, mut other) = (0u32, false);
                     for &s in &slots {
-                        c += count(r, r.at(s)?, n)?;
+                        let (k, o) = r.at(s)?.at_least(n);
+                        c += k;
+                        other |= o;
+                    }
+                    if other {
+                        c = 0;
+                        for &s in &slots {
+                            c += count(r, r.at(s)?, n)?;
+                        }
                     }
                     Some(N::int(i64::from(c)).into())
                 })));

@@ -156,6 +156,17 @@ impl V {
         self.kind() == WIDE
     }
 
+    /// `self >= n` for counting, with no branch, where `n` is a number held in place: 1 or 0
+    /// when `self` is a number at `n`'s scale, else 0; the flag is set when `self` is a number
+    /// it cannot answer for (wide, or at another scale), which [`Regs::cmp_num`](super::Regs)
+    /// must then order.
+    #[inline(always)]
+    pub fn at_least(self, n: V) -> (u32, bool) {
+        let same = self.head == n.head;
+        let ge = (self.body as i64) >= (n.body as i64);
+        (u32::from(same & ge), !same & self.is_number())
+    }
+
     /// The number, if it is held in place.
     #[inline]
     pub fn n(self) -> Option<N> {
