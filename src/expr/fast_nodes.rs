@@ -60,18 +60,6 @@ impl Cond {
     }
 }
 
-impl Regs<'_> {
-    #[inline]
-    pub(crate) fn at(&self, i: u32) -> Option<V> {
-        self.v.get(i as usize).copied()
-    }
-
-    #[inline]
-    pub(crate) fn boolean(&self, i: u32) -> Option<bool> {
-        self.at(i)?.truth()
-    }
-}
-
 #[inline]
 fn present(v: V) -> Option<V> {
     (!v.is_null()).then_some(v)

@@ -37,8 +37,15 @@ pub(crate) struct Regs<'a> {
 
 impl Regs<'_> {
     /// The value in a slot (`None` only for a slot that does not exist).
-    pub fn get(&self, slot: u32) -> Option<V> {
+    #[inline]
+    pub fn at(&self, slot: u32) -> Option<V> {
         self.v.get(slot as usize).copied()
+    }
+
+    /// The truth of the value in a slot; a value that is not true or false fails.
+    #[inline]
+    pub fn boolean(&self, slot: u32) -> Option<bool> {
+        self.at(slot)?.truth()
     }
 
     /// Store a step's value.

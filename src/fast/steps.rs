@@ -336,7 +336,7 @@ impl FastScore {
     fn int_sum(&self, r: &Regs) -> Option<i64> {
         let mut total = 0i64;
         for row in &self.rows {
-            total = total.checked_add(row.int_weight(r.get(row.slot)?)?)?;
+            total = total.checked_add(row.int_weight(r.at(row.slot)?)?)?;
         }
         Some(total)
     }
@@ -357,13 +357,13 @@ impl FastScore {
             }
             let mut total = Decimal::ZERO;
             for row in &self.rows {
-                total = total.checked_add(row.weight(r.get(row.slot)?, r)?)?;
+                total = total.checked_add(row.weight(r.at(row.slot)?, r)?)?;
             }
             return Some(total);
         }
         let mut weights = Vec::with_capacity(self.rows.len());
         for row in &self.rows {
-            weights.push(row.weight(r.get(row.slot)?, r)?);
+            weights.push(row.weight(r.at(row.slot)?, r)?);
         }
         let keep = match self.combine {
             Combine::SumOfTop(n) => n as usize,
