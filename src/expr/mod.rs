@@ -9,6 +9,7 @@ mod builtins;
 mod check;
 mod eval;
 mod fast;
+mod fast_calls;
 mod fast_nodes;
 mod functions;
 mod lexer;

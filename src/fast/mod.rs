@@ -4,9 +4,11 @@
 //! interpreter, which stays the reference. `tests/compiled.rs` holds the two to the same answers.
 
 mod family;
+mod money;
 mod num;
 mod step_code;
 mod steps;
+mod table;
 mod value;
 
 use crate::decision::{Decision, FamilyResult, Output};

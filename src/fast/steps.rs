@@ -1,12 +1,15 @@
 //! The compiled form of each kind of step, and its evaluation for one case: the same values as
-//! the interpreter's lean run, or `None` for the interpreter to decide the case.
+//! the interpreter's lean run, or `None` for the interpreter to decide the case. Tables and
+//! money steps have modules of their own (`table`, `money`).
 
+use super::money::FastMoney;
 use super::step_code::Done;
+use super::table::FastTable;
 use super::{Compile, Ref, Regs, N, V};
 use crate::decision::Status;
 use crate::expr::{FastExpr, Template};
-use crate::ruleset::format::{Combine, HitPolicy, Outside};
-use crate::steps::{lookup, money, ranges, score, stop, table, Kind};
+use crate::ruleset::format::{Combine, Outside};
+use crate::steps::{lookup, ranges, score, stop, Kind};
 use rust_decimal::Decimal;
 
 /// The holes of a template that could fail (plain names cannot): a reason that is not written
@@ -383,170 +386,5 @@ impl FastScore {
             }
         }
         Some(total)
-    }
-}
-
-/// A compiled FIRST or UNIQUE table.
-#[derive(Debug)]
-pub(crate) struct FastTable {
-    unique: bool,
-    rows: Vec<TableRow>,
-    default: Option<Vec<FastExpr>>,
-}
-
-#[derive(Debug)]
-struct TableRow {
-    when: Vec<FastExpr>,
-    then: Vec<FastExpr>,
-    reason: Checks,
-}
-
-impl TableRow {
-    fn matches(&self, r: &mut Regs) -> Option<bool> {
-        for c in &self.when {
-            if !c.truth(r)? {
-                return Some(false);
-            }
-        }
-        Some(true)
-    }
-}
-
-impl FastTable {
-    fn compile(t: &table::Table, cx: &mut Compile) -> Option<FastTable> {
-        let unique = match t.policy {
-            HitPolicy::First => false,
-            HitPolicy::Unique => true,
-            _ => return None,
-        };
-        let exprs = |es: &[crate::expr::Expr], cx: &mut Compile| -> Option<Vec<FastExpr>> {
-            es.iter().map(|e| e.fast(cx)).collect()
-        };
-        let mut rows = Vec::new();
-        for row in &t.rows {
-            rows.push(TableRow {
-                when: exprs(&row.when, cx)?,
-                then: exprs(&row.then, cx)?,
-                reason: Checks::of(row.reason.as_ref(), cx)?,
-            });
-        }
-        let default = match &t.default {
-            Some(d) => Some(exprs(d, cx)?),
-            None => None,
-        };
-        Some(FastTable {
-            unique,
-            rows,
-            default,
-        })
-    }
-
-    /// The deciding row's outputs, written straight to the slots: a row's expressions cannot
-    /// read the table's own outputs, so writing one before the next is computed is safe.
-    pub(super) fn run(&self, r: &mut Regs, slots: &[u32]) -> Option<()> {
-        let mut decided = None;
-        for (i, row) in self.rows.iter().enumerate() {
-            if row.matches(r)? {
-                if decided.is_some() {
-                    // UNIQUE: a second matching row is an error.
-                    return None;
-                }
-                decided = Some(i);
-                if !self.unique {
-                    break;
-                }
-            }
-        }
-        let then = match decided {
-            Some(i) => {
-                let row = self.rows.get(i)?;
-                row.reason.pass(r)?;
-                &row.then
-            }
-            None => self.default.as_ref()?,
-        };
-        for (k, &slot) in slots.iter().enumerate() {
-            let v = match then.get(k) {
-                Some(e) => e.eval(r)?,
-                None => V::NULL,
-            };
-            r.set(slot, v);
-        }
-        Some(())
-    }
-}
-
-/// A compiled money step (rates pro-rated by a ratio; pro-rating by periods is left to the
-/// interpreter).
-#[derive(Debug)]
-pub(crate) struct FastMoney {
-    rate: FastExpr,
-    quantity: Vec<Result<Decimal, FastExpr>>,
-    prorate: Option<(FastExpr, FastExpr)>,
-    cap: Option<FastExpr>,
-    round: Option<(crate::money::RoundingMode, u32)>,
-}
-
-impl FastMoney {
-    fn compile(m: &money::Money, cx: &mut Compile) -> Option<FastMoney> {
-        let quantity = m
-            .quantity
-            .iter()
-            .map(|q| match q {
-                money::Quantity::Fixed(n) => Some(Ok(*n)),
-                money::Quantity::Expr(e) => Some(Err(e.fast(cx)?)),
-            })
-            .collect::<Option<_>>()?;
-        let prorate = match &m.prorate {
-            None => None,
-            Some(money::Prorate::Ratio { part, whole }) => Some((part.fast(cx)?, whole.fast(cx)?)),
-            Some(money::Prorate::Periods { .. }) => return None,
-        };
-        let cap = match &m.cap {
-            Some(c) => Some(c.fast(cx)?),
-            None => None,
-        };
-        Some(FastMoney {
-            rate: m.rate.fast(cx)?,
-            quantity,
-            prorate,
-            cap,
-            round: m.round,
-        })
-    }
-
-    pub(super) fn eval(&self, r: &Regs) -> Option<V> {
-        r.number(self.amount(r)?)
-    }
-
-    fn amount(&self, r: &Regs) -> Option<Decimal> {
-        let rate = self.rate.decimal(r)?;
-        let mut quantity = Decimal::ONE;
-        for q in &self.quantity {
-            let n = match q {
-                Ok(n) => *n,
-                Err(e) => e.decimal(r)?,
-            };
-            quantity = quantity.checked_mul(n)?;
-        }
-        let mut amount = rate.checked_mul(quantity)?;
-        if let Some((part, whole)) = &self.prorate {
-            let p = part.decimal(r)?;
-            let w = whole.decimal(r)?;
-            if w.is_zero() {
-                return None;
-            }
-            amount = amount.checked_mul(p)?.checked_div(w)?;
-        }
-        if let Some(cap) = &self.cap {
-            let c = cap.decimal(r)?;
-            if amount > c {
-                amount = c;
-            }
-        }
-        if let Some((mode, places)) = self.round {
-            amount = mode.round(amount, places);
-        }
-        Some(amount)
     }
 }
