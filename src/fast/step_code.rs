@@ -50,13 +50,7 @@ pub(crate) fn step_code(
 fn step_closure(when: Option<FastExpr>, reason: Checks, kind: FastKind, slots: Vec<u32>) -> StepFn {
     let plain = when.is_none() && reason.is_empty();
     let kind = match (plain, kind, slots.as_slice()) {
-        (true, FastKind::Score(s), &[slot]) => {
-            return Box::new(move |r| {
-                let v = s.eval(r)?;
-                r.set(slot, v);
-                Some(Done::Next)
-            })
-        }
+        (true, FastKind::Score(s), &[slot]) => return into_slot(slot, move |r| s.eval(r)),
         (
             true,
             FastKind::Ranges {
@@ -65,27 +59,11 @@ fn step_closure(when: Option<FastExpr>, reason: Checks, kind: FastKind, slots: V
                 outside,
             },
             &[slot],
-        ) => {
-            return Box::new(move |r| {
-                let v = range_label(&of, &ranges, outside, r)?;
-                r.set(slot, v);
-                Some(Done::Next)
-            })
-        }
+        ) => return into_slot(slot, move |r| range_label(&of, &ranges, outside, r)),
         (true, FastKind::Lookup { keys, cells, words }, &[slot]) => {
-            return Box::new(move |r| {
-                let v = cell(&keys, &cells, words, r)?;
-                r.set(slot, v);
-                Some(Done::Next)
-            })
+            return into_slot(slot, move |r| cell(&keys, &cells, words, r))
         }
-        (true, FastKind::Money(m), &[slot]) => {
-            return Box::new(move |r| {
-                let v = m.eval(r)?;
-                r.set(slot, v);
-                Some(Done::Next)
-            })
-        }
+        (true, FastKind::Money(m), &[slot]) => return into_slot(slot, move |r| m.eval(r)),
         (true, FastKind::Table(t), _) => {
             return Box::new(move |r| {
                 t.run(r, &slots)?;
@@ -93,13 +71,7 @@ fn step_closure(when: Option<FastExpr>, reason: Checks, kind: FastKind, slots: V
             })
         }
         // A `let` whose code is not a closure of its own: a name or a constant.
-        (true, FastKind::Let(e), &[slot]) => {
-            return Box::new(move |r| {
-                let v = e.eval(r)?;
-                r.set(slot, v);
-                Some(Done::Next)
-            })
-        }
+        (true, FastKind::Let(e), &[slot]) => return into_slot(slot, move |r| e.eval(r)),
         (
             true,
             FastKind::Stop {
@@ -140,5 +112,15 @@ fn step_closure(when: Option<FastExpr>, reason: Checks, kind: FastKind, slots: V
             reason.pass(r)?;
         }
         Some(done)
+    })
+}
+
+/// A plain step of one slot: its value, into its slot. Generic, so each kind's closure is
+/// compiled with its evaluation inlined (no second call).
+fn into_slot(slot: u32, value: impl Fn(&Regs) -> Option<V> + Send + Sync + 'static) -> StepFn {
+    Box::new(move |r| {
+        let v = value(r)?;
+        r.set(slot, v);
+        Some(Done::Next)
     })
 }
