@@ -3,7 +3,7 @@
 
 use super::builtins::Func;
 use super::eval::Node;
-use super::fast_nodes::{as_date, order, present, Build, Code, ValueFn};
+use super::fast_nodes::{as_date, order, present, Build, Code, Operand};
 use crate::fast::{Regs, N, V};
 use std::cmp::Ordering;
 
@@ -106,8 +106,9 @@ impl Build<'_> {
     fn count_at_least(&mut self, args: &[Node]) -> Option<Code> {
         let (first, rest) = args.split_first()?;
         let first = self.code(first)?;
+        // A constant threshold held in place (a whole number, most often).
         let threshold = match &first {
-            Code::Const(v) if v.is_number() => Some(*v),
+            Code::Const(v) if v.n().is_some() => Some(*v),
             _ => None,
         };
         let n = first.num();
@@ -115,14 +116,6 @@ impl Build<'_> {
             .iter()
             .map(|a| self.code(a))
             .collect::<Option<Vec<_>>>()?;
-        // A value that is not a number (a level not given) does not count.
-        let count = |r: &Regs, x: V, n: V| {
-            if x.is_number() {
-                Some(u32::from(r.cmp_num(x, n)? != Ordering::Less))
-            } else {
-                Some(0)
-            }
-        };
         if let Some(slots) = codes
             .iter()
             .map(|c| match c {
@@ -131,7 +124,7 @@ impl Build<'_> {
             })
             .collect::<Option<Vec<u32>>>()
         {
-            if let Some(n) = threshold.filter(|n| n.n().is_some()) {
+            if let Some(n) = threshold {
                 // `count_at_least(3, needs.a, needs.b, ...)`: a constant over slots. Levels
                 // are whole numbers or not given, which count with no branch to mispredict.
                 return Some(Code::Value(Box::new(move |r| {
@@ -142,31 +135,43 @@ impl Build<'_> {
                         other |= o;
                     }
                     if other {
-                        c = 0;
-                        for &s in &slots {
-                            c += count(r, r.at(s)?, n)?;
-                        }
+                        c = counted_slots(r, &slots, n)?;
                     }
                     Some(N::int(i64::from(c)).into())
                 })));
             }
             return Some(Code::Value(Box::new(move |r| {
-                let n = n(r)?;
-                let mut c = 0u32;
-                for &s in &slots {
-                    c += count(r, r.at(s)?, n)?;
-                }
+                let c = counted_slots(r, &slots, n(r)?)?;
                 Some(N::int(i64::from(c)).into())
             })));
         }
-        let fs: Vec<ValueFn> = codes.into_iter().map(Code::value).collect();
+        let xs: Vec<Operand> = codes.into_iter().map(Code::operand).collect();
         Some(Code::Value(Box::new(move |r| {
             let n = n(r)?;
             let mut c = 0u32;
-            for f in &fs {
-                c += count(r, f(r)?, n)?;
+            for x in &xs {
+                c += counts(r, x.get(r)?, n)?;
             }
             Some(N::int(i64::from(c)).into())
         })))
     }
+}
+
+/// 1 when `x` is a number at least `n`, 0 when it is less or not a number (a level not given).
+#[inline]
+fn counts(r: &Regs, x: V, n: V) -> Option<u32> {
+    if x.is_number() {
+        Some(u32::from(r.cmp_num(x, n)? != Ordering::Less))
+    } else {
+        Some(0)
+    }
+}
+
+/// How many of the values in `slots` are numbers at least `n`.
+fn counted_slots(r: &Regs, slots: &[u32], n: V) -> Option<u32> {
+    let mut c = 0u32;
+    for &s in slots {
+        c += counts(r, r.at(s)?, n)?;
+    }
+    Some(c)
 }
