@@ -14,11 +14,7 @@ use crate::steps::Kind;
 #[derive(Debug)]
 pub(crate) struct FastFamily {
     steps: Vec<FastStep>,
-    /// Each output's expression, and whether it is money (which must be whole pence).
-    outputs: Vec<(FastExpr, bool)>,
-    /// The slot of each output, when every output is a plain name that needs no check (not
-    /// money, or money a step rounds to whole pence): the outputs are then read in place.
-    output_slots: Option<Box<[u32]>>,
+    outputs: Outputs,
     flags: Vec<(FastExpr, Checks)>,
     reasons: Vec<(Option<FastExpr>, Checks)>,
 }
@@ -27,6 +23,16 @@ struct FastStep {
     /// The slots of this step and every later one: nulled when the family stops here.
     from_here: Later,
     code: StepCode,
+}
+
+/// A family's outputs after a run.
+#[derive(Debug)]
+enum Outputs {
+    /// Every output is a plain name that needs no check (not money, or money a step rounds to
+    /// whole pence): read in place from these slots, nothing copied per case.
+    InPlace(Box<[u32]>),
+    /// Each output's expression, and whether it is money (which must be whole pence).
+    Evaluated(Vec<(FastExpr, bool)>),
 }
 
 /// Slots to null: a run of consecutive slots (as steps are numbered), or a list.
@@ -128,13 +134,16 @@ impl FastFamily {
             .filter(|s| matches!(&s.kind, Kind::Money(m) if m.round.is_some_and(|(_, p)| p <= 2)))
             .flat_map(|s| s.slots.iter().copied())
             .collect();
+        let in_place: Option<Box<[u32]>> = outputs
+            .iter()
+            .map(|(e, money)| e.slot().filter(|s| !money || whole_pence.contains(s)))
+            .collect();
         Some(FastFamily {
             steps,
-            output_slots: outputs
-                .iter()
-                .map(|(e, money)| e.slot().filter(|s| !money || whole_pence.contains(s)))
-                .collect(),
-            outputs,
+            outputs: match in_place {
+                Some(slots) => Outputs::InPlace(slots),
+                None => Outputs::Evaluated(outputs),
+            },
             flags,
             reasons,
         })
@@ -143,7 +152,10 @@ impl FastFamily {
     /// The slots the outputs are read from after a run, when they are read in place (`run`
     /// then leaves `out` empty).
     pub fn output_slots(&self) -> Option<&[u32]> {
-        self.output_slots.as_deref()
+        match &self.outputs {
+            Outputs::InPlace(slots) => Some(slots),
+            Outputs::Evaluated(_) => None,
+        }
     }
 
     /// Run the family for one case, its outputs into `out` unless they are read in place
@@ -196,10 +208,10 @@ impl FastFamily {
     }
 
     fn outputs_into(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<()> {
-        if self.output_slots.is_some() {
+        let Outputs::Evaluated(outputs) = &self.outputs else {
             return Some(());
-        }
-        for (expr, money) in &self.outputs {
+        };
+        for (expr, money) in outputs {
             let v = expr.eval(r)?;
             if *money && v.n().is_none_or(|n| n.scale > 2) {
                 // Money is written in whole pence; more places is an error of the rule.
