@@ -1,5 +1,6 @@
 //! Synthetic case profiles for any rule set, driven only by its declared inputs: seeded,
-//! reproducible, always valid, and spread so that every band and status turns up. No real data.
+//! reproducible, always valid, decidable by the rules, and spread so that every band and status
+//! turns up. No real data.
 
 use crate::expr::Value;
 use crate::input::{parse_decimal, Input};
@@ -9,10 +10,12 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
-/// Write `n` synthetic profiles for `rules`, one compact JSON object per line, realistic on `on`.
+/// Write `n` synthetic profiles for `rules`, one compact JSON object per line, realistic on `on`,
+/// each one that every family can decide (see [`Generator::profile`]).
 ///
 /// The same rules, seed and date give the same bytes on every platform and version; profile `i`
-/// does not depend on `n`, so a shorter run is a prefix of a longer one.
+/// does not depend on `n`, so a shorter run is a prefix of a longer one. Returns how many
+/// profiles were written although some family could not decide them (see [`Generator::undecided`]).
 ///
 /// ```
 /// use sendband::{Date, RuleSet};
@@ -24,7 +27,9 @@ use std::fmt::Write as _;
 /// assert_eq!(text.lines().count(), 3);
 /// assert!(text.starts_with(r#"{"case_id":"SYN-7-0","#));
 /// for line in text.lines() {
-///     rules.facts_from_json(line).unwrap();
+///     let facts = rules.facts_from_json(line).unwrap();
+///     let decision = rules.evaluate(&facts, on);
+///     assert!(decision.results.iter().all(|r| r.status != sendband::Status::Error));
 /// }
 /// ```
 pub fn write_jsonl(
@@ -33,8 +38,16 @@ pub fn write_jsonl(
     seed: u64,
     on: Date,
     out: &mut impl std::io::Write,
-) -> std::io::Result<()> {
-    let mut generator = Generator::new(rules, seed, on);
+) -> std::io::Result<u64> {
+    write_profiles(&mut Generator::new(rules, seed, on), n, out)
+}
+
+/// Write profiles `0..n` of `generator`, as [`write_jsonl`] does; returns how many are undecided.
+pub fn write_profiles(
+    generator: &mut Generator<'_>,
+    n: u64,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<u64> {
     let mut buf = String::with_capacity(1 << 17);
     for i in 0..n {
         generator.profile(i, &mut buf);
@@ -44,8 +57,14 @@ pub fn write_jsonl(
             buf.clear();
         }
     }
-    out.write_all(buf.as_bytes())
+    out.write_all(buf.as_bytes())?;
+    Ok(generator.undecided())
 }
+
+/// How many times a profile is drawn again when some family cannot decide it. A draw that fails
+/// is rare (a panel override of a band the setting has no value for), so a rule set that fails
+/// this often is one most profiles cannot satisfy, and the count in `undecided` says so.
+const DRAWS: u64 = 64;
 
 /// SplitMix64, written out so that a seed gives the same profiles on every platform and in every
 /// version: `rand`'s `StdRng` may change its algorithm between releases. Floats are only
@@ -135,7 +154,12 @@ enum Node {
 }
 
 /// Draws profiles for one rule set; build once, then call [`Generator::profile`] per case.
-pub struct Generator {
+pub struct Generator<'r> {
+    rules: &'r RuleSet,
+    /// Keep profiles some family cannot decide (status `error`), as a real extract may have.
+    pub keep_errors: bool,
+    undecided: u64,
+    lean: crate::fast::LeanBuf,
     slots: Vec<Slot>,
     tree: Vec<Node>,
     /// Enum values that make a child early years age (values some input is asked only for).
@@ -147,9 +171,9 @@ pub struct Generator {
     severity: f64,
 }
 
-impl Generator {
+impl<'r> Generator<'r> {
     /// Prepare to draw profiles for `rules` with `seed`, with ages and dates as on `on`.
-    pub fn new(rules: &RuleSet, seed: u64, on: Date) -> Generator {
+    pub fn new(rules: &'r RuleSet, seed: u64, on: Date) -> Generator<'r> {
         let (inputs, specs) = (rules.inputs(), &rules.bundle().inputs);
         let families = serde_json::to_value(&rules.bundle().families).unwrap_or_default();
         let mut names: Vec<&str> = inputs.iter().map(|i| &*i.name).collect();
@@ -216,6 +240,10 @@ impl Generator {
             insert(&mut tree, name, k);
         }
         Generator {
+            rules,
+            keep_errors: false,
+            undecided: 0,
+            lean: crate::fast::LeanBuf::default(),
             vals: vec![Val::Absent; slots.len()],
             slots,
             tree,
@@ -228,9 +256,52 @@ impl Generator {
     }
 
     /// Append profile number `i` to `buf` as one line of compact JSON, newline included.
+    ///
+    /// Every declared input's limits, `ask_when` and `requires` are honoured, so the profile is
+    /// valid. It is also one the rules can decide: a draw that gives some family status `error`
+    /// (a panel override of a band the setting has no value for, say) is drawn again, up to 64
+    /// times, unless [`Generator::keep_errors`] is set. A profile still undecided after that is
+    /// written and counted by [`Generator::undecided`].
     pub fn profile(&mut self, i: u64, buf: &mut String) {
-        // Each profile has its own stream, so profile i is the same whatever else is drawn.
-        let mut rng = SplitMix64(self.base ^ SplitMix64(i).next());
+        let mark = buf.len();
+        for draw in 0..DRAWS {
+            self.draw_profile(i, draw, buf);
+            if self.keep_errors || self.decided(&buf[mark..]) {
+                return;
+            }
+            if draw + 1 < DRAWS {
+                buf.truncate(mark);
+            }
+        }
+        self.undecided += 1;
+    }
+
+    /// How many profiles so far were written although some family could not decide them.
+    pub fn undecided(&self) -> u64 {
+        self.undecided
+    }
+
+    /// True when every family of the rules decides `line` (none ends in `error`).
+    fn decided(&mut self, line: &str) -> bool {
+        let Ok(facts) = self.rules.facts_from_json(line) else {
+            // Never expected (every value is drawn valid), and then not decidable either.
+            return false;
+        };
+        !self
+            .rules
+            .evaluate_into(&facts, self.on, &mut self.lean)
+            .has_error()
+    }
+
+    /// Draw number `draw` of profile `i` into `buf`.
+    fn draw_profile(&mut self, i: u64, draw: u64, buf: &mut String) {
+        // Each profile has its own stream, so profile i is the same whatever else is drawn; a
+        // first draw keeps the stream of profiles written before draws were checked.
+        let stream = match draw {
+            0 => SplitMix64(i).next(),
+            _ => SplitMix64(SplitMix64(i).next() ^ SplitMix64(!draw).next()).next(),
+        };
+        let mut rng = SplitMix64(self.base ^ stream);
         let u = rng.unit();
         // Most cases are mild and a fifth are severe across the board: real cohorts look like
         // this, and it is what reaches the top bands.

@@ -58,7 +58,10 @@ fn shipped(folder: &str, cohort: u64) -> Tiers {
     for (seed, days) in [(1u64, 0i64), (2, 100), (3, 300)] {
         let on = Date::from_days_since_epoch(from.days_since_epoch() + days).expect("date");
         let mut jsonl = Vec::new();
-        sendband::synth::write_jsonl(&rules, cohort, seed, on, &mut jsonl).expect("synth");
+        // Profiles some family cannot decide too: the tiers must agree on errors as well.
+        let mut profiles = sendband::synth::Generator::new(&rules, seed, on);
+        profiles.keep_errors = true;
+        sendband::synth::write_profiles(&mut profiles, cohort, &mut jsonl).expect("synth");
         let text = String::from_utf8(jsonl).expect("UTF-8");
         for (n, line) in text.lines().enumerate() {
             let facts = rules

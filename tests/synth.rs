@@ -3,7 +3,7 @@
 
 mod common;
 
-use sendband::synth::{write_jsonl, Generator};
+use sendband::synth::{write_jsonl, write_profiles, Generator};
 use sendband::{Date, RuleSet, Status};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -102,6 +102,9 @@ fn haringey_profiles_are_valid_and_reach_every_band_and_status() {
     );
     for band in ["EY1", "EY2", "EY3", "EY4"] {
         assert!(count(&format!("early_years.band {band}")) > 0, "no {band}");
+    }
+    for family in ["topup", "early_years", "ehcp_threshold"] {
+        assert_eq!(count(&format!("{family} error")), 0, "{family} undecided");
     }
     for outcome in ["meets", "borderline", "not_met"] {
         assert!(count(&format!("ehcp_threshold.outcome {outcome}")) > 0);
@@ -248,6 +251,45 @@ fn a_generator_appends_one_line_per_profile() {
         buf.starts_with(r#"{"case_id":"SYN-5-0","assessment_points":"#),
         "{buf}"
     );
+}
+
+#[test]
+fn only_profiles_the_rules_decide_unless_errors_are_asked_for() {
+    let rules = shipped("haringey/2024-25");
+    let undecided = |text: &str| -> Vec<String> {
+        let lines = text.lines().filter(|line| {
+            let facts = rules.facts_from_json(line).expect("valid");
+            let decision = rules.evaluate(&facts, on());
+            decision.results.iter().any(|r| r.status == Status::Error)
+        });
+        lines.map(str::to_string).collect()
+    };
+    let mut kept = Generator::new(&rules, 3, on());
+    kept.keep_errors = true;
+    let mut with_errors = Vec::new();
+    assert_eq!(
+        write_profiles(&mut kept, 5_000, &mut with_errors).ok(),
+        Some(0)
+    );
+    let with_errors = String::from_utf8(with_errors).expect("UTF-8");
+    let errors = undecided(&with_errors);
+    // A panel override of a band the setting has no value for (band C in resourced provision).
+    assert!(errors.len() >= 10, "{} undecided of 5000", errors.len());
+    assert!(
+        errors.iter().all(|l| l.contains("\"override\"")),
+        "{errors:?}"
+    );
+
+    let mut out = Vec::new();
+    assert_eq!(write_jsonl(&rules, 5_000, 3, on(), &mut out).ok(), Some(0));
+    let text = String::from_utf8(out).expect("UTF-8");
+    assert_eq!(undecided(&text), Vec::<String>::new());
+    // Only the undecided profiles were drawn again; the others are the same bytes.
+    let (a, b): (Vec<&str>, Vec<&str>) = (with_errors.lines().collect(), text.lines().collect());
+    assert_eq!(a.len(), b.len());
+    let redrawn = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+    assert_eq!(redrawn, errors.len());
+    assert!(b[4999].starts_with(r#"{"case_id":"SYN-3-4999","#));
 }
 
 /// `cargo test --release --test synth -- --ignored --nocapture`: the time for a million profiles.

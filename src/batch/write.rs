@@ -300,11 +300,12 @@ impl RejectSink {
 
 /// Write a file through `write` under a temporary name in its folder, renamed to `path` only
 /// when `write` succeeds, so a run that stops part way never leaves a file that looks finished.
-pub fn write_whole(
+pub fn write_whole<T>(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), BatchError> {
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+) -> Result<T, BatchError> {
     let mut file = OutFile::create(path)?;
-    write(&mut file).map_err(|e| BatchError::write(path, e))?;
-    file.complete()?.rename()
+    let written = write(&mut file).map_err(|e| BatchError::write(path, e))?;
+    file.complete()?.rename()?;
+    Ok(written)
 }

@@ -220,7 +220,15 @@ describe('the SENDCo form', () => {
 
     await fillBandC(page);
     await submitForResult(page);
+    // The button must call the browser's print; the real dialog is not opened, because headless
+    // Chromium 120 and later keeps a page "already being printed" and then refuses page.pdf().
+    // The print layout itself is checked below through the print media type and a real PDF.
+    await page.evaluate(() => {
+      window.sendbandPrints = 0;
+      window.print = () => { window.sendbandPrints += 1; };
+    });
     await page.getByRole('button', { name: 'Print a summary' }).click();
+    assert.equal(await page.evaluate(() => window.sendbandPrints), 1, 'Print a summary calls window.print() once');
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('#case-form').isVisible(), false);
     assert.equal(await page.getByRole('button', { name: 'Save this case as a file' }).isVisible(), false);

@@ -41,6 +41,8 @@ export async function startAll() {
   const server = await serve(SITE, 0);
   const url = `http://127.0.0.1:${server.address().port}/`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  // Which Chromium ran is part of the result: headless behaviour changes between versions.
+  console.log(`browser: ${CHROMIUM}, Chromium ${browser.version()}`);
   return {
     url,
     browser,
