@@ -233,3 +233,44 @@ fn standard_input_and_output_are_csv() {
         ["topup", "amount", "C", "mainstream_school", "1", "3,000.00"]
     );
 }
+
+#[test]
+fn a_batch_in_memory_gives_the_bytes_of_a_batch_of_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let people = cohort(300);
+    // Broken rows too, so that the rejects are compared as well as the output.
+    let jsonl_text = format!(
+        "{}not json\n{{\"case_id\": \"x\", \"setting\": 3}}\n",
+        jsonl(&people)
+    );
+    let csv_text = format!("{}too,short\n", csv(&people));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("pool");
+    for (name, text, format) in [
+        ("in.jsonl", &jsonl_text, batch::Format::Jsonl),
+        ("in.csv", &csv_text, batch::Format::Csv),
+    ] {
+        std::fs::write(dir.path().join(name), text).expect("write");
+        let mut options = Options::new(dir.path().join(name), dir.path().join("out.csv"));
+        options.rejects = Some(dir.path().join("rejects.csv"));
+        options.chunk_rows = 7;
+        let files = batch::run(&rules(), on(), &options).expect("batch of files");
+        let memory = batch::run_in_memory(&rules(), on(), format, text.as_bytes(), &pool, 7)
+            .expect("batch in memory");
+        assert_eq!(
+            String::from_utf8(memory.output).ok(),
+            Some(read(dir.path(), "out.csv"))
+        );
+        assert_eq!(
+            String::from_utf8(memory.rejects).ok(),
+            Some(read(dir.path(), "rejects.csv"))
+        );
+        let counts =
+            |s: &batch::Summary| (s.rows_in, s.rows_out, s.rows_rejected, s.rows_with_error);
+        assert_eq!(counts(&memory.summary), counts(&files));
+        assert_eq!(counts(&files).2, if name == "in.csv" { 1 } else { 2 });
+        assert_eq!(memory.summary.to_json_pretty(), files.to_json_pretty());
+    }
+}

@@ -8,6 +8,7 @@
 //! is byte-identical whatever the number of threads.
 
 mod encode;
+mod memory;
 mod read;
 mod row;
 mod summary;
@@ -15,6 +16,7 @@ mod write;
 mod xlsx;
 
 pub(crate) use encode::csv_field;
+pub use memory::{run_in_memory, InMemory};
 pub use summary::{Summary, Total, TotalLine};
 pub use write::write_whole;
 
@@ -197,15 +199,7 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
         file: file.clone(),
         source,
     };
-    let mut ctx = row::Context {
-        rules,
-        on,
-        columns: None,
-        setting: rules.inputs().iter().position(|i| &*i.name == "setting"),
-        layout: &layout,
-        evaluate: options.evaluate,
-        stand_in: std::sync::OnceLock::new(),
-    };
+    let mut ctx = row::Context::new(rules, on, &layout, options.evaluate);
     let size = if stdin {
         None
     } else {
@@ -270,6 +264,28 @@ struct Outputs {
     path: PathBuf,
 }
 
+impl Outputs {
+    /// Write one piece's rows and rejects, and count them.
+    fn write(
+        &mut self,
+        piece: Piece,
+        ctx: &row::Context<'_>,
+        tally: &mut Tally,
+        show: &dyn Fn(&str),
+    ) -> Result<(), BatchError> {
+        self.sink
+            .write(&self.path, &piece, ctx.layout.header.len())?;
+        for r in &piece.rejects {
+            self.rejects.write(r, show)?;
+        }
+        tally.rows_out += piece.rows_out;
+        tally.rows_rejected += piece.rows_rejected;
+        tally.rows_with_error += piece.rows_with_error;
+        tally.reject_lines += piece.rejects.len() as u64;
+        tally.totals.merge(piece.totals)
+    }
+}
+
 /// Counts and totals as the pieces are written.
 #[derive(Default)]
 struct Tally {
@@ -310,11 +326,15 @@ struct Progress {
 }
 
 impl Progress {
+    fn hidden() -> Progress {
+        Progress {
+            bar: indicatif::ProgressBar::hidden(),
+        }
+    }
+
     fn new(wanted: bool, bytes: Option<u64>) -> Progress {
         if !wanted || !std::io::stderr().is_terminal() {
-            return Progress {
-                bar: indicatif::ProgressBar::hidden(),
-            };
+            return Progress::hidden();
         }
         let bar = match bytes {
             Some(len) => indicatif::ProgressBar::new(len).with_style(
@@ -365,19 +385,10 @@ fn pipeline(
         let bar = &progress.bar;
         let writer = s.spawn(move || -> Result<(Tally, Outputs), BatchError> {
             let mut tally = Tally::default();
-            let columns = ctx.layout.header.len();
             let show = |line: &str| bar.suspend(|| eprintln!("{line}"));
             for pieces in pieces_rx {
                 for piece in pieces? {
-                    outputs.sink.write(&outputs.path, &piece, columns)?;
-                    for r in &piece.rejects {
-                        outputs.rejects.write(r, &show)?;
-                    }
-                    tally.rows_out += piece.rows_out;
-                    tally.rows_rejected += piece.rows_rejected;
-                    tally.rows_with_error += piece.rows_with_error;
-                    tally.reject_lines += piece.rejects.len() as u64;
-                    tally.totals.merge(piece.totals)?;
+                    outputs.write(piece, ctx, &mut tally, &show)?;
                 }
             }
             Ok((tally, outputs))

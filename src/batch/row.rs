@@ -26,7 +26,20 @@ pub(crate) struct Context<'a> {
     pub stand_in: std::sync::OnceLock<crate::Decision>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The context of a run of `rules` on `on`, writing `layout` (columns set by the reader).
+    pub fn new(rules: &'a RuleSet, on: Date, layout: &'a Layout, evaluate: bool) -> Context<'a> {
+        Context {
+            rules,
+            on,
+            columns: None,
+            setting: rules.inputs().iter().position(|i| &*i.name == "setting"),
+            layout,
+            evaluate,
+            stand_in: std::sync::OnceLock::new(),
+        }
+    }
+
     /// Check, evaluate and encode consecutive rows.
     pub fn piece(&self, rows: &[Row]) -> Result<Piece, BatchError> {
         let mut piece = Piece::default();

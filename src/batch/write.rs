@@ -98,6 +98,8 @@ pub(crate) enum Sink {
     },
     Text(OutFile),
     Xlsx(Box<XlsxSink>),
+    /// CSV held in memory ([`super::run_in_memory`]).
+    Memory(Vec<u8>),
 }
 
 /// A workbook being written, one sheet in constant-memory mode (rows go to a temporary file
@@ -111,6 +113,21 @@ pub(crate) struct XlsxSink {
 }
 
 impl Sink {
+    /// CSV in memory, its header row written.
+    pub fn memory(layout: &Layout) -> Sink {
+        let mut out = Vec::new();
+        csv_header(&mut out, layout);
+        Sink::Memory(out)
+    }
+
+    /// The CSV written to a memory sink (nothing for the others).
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Sink::Memory(out) => out,
+            _ => Vec::new(),
+        }
+    }
+
     /// Open the output and write its header row; `-` is standard output (CSV).
     pub fn create(path: &Path, layout: &Layout) -> Result<Sink, BatchError> {
         let mut sink = if path == Path::new("-") {
@@ -139,13 +156,7 @@ impl Sink {
         };
         if layout.format == Format::Csv {
             let mut line = Vec::new();
-            for (i, name) in layout.header.iter().enumerate() {
-                if i > 0 {
-                    line.push(b',');
-                }
-                csv_field(&mut line, name);
-            }
-            line.push(b'\n');
+            csv_header(&mut line, layout);
             match &mut sink {
                 Sink::Stdout { header, .. } => *header = Some(line),
                 _ => sink.write_bytes(path, &line)?,
@@ -161,6 +172,10 @@ impl Sink {
                 None => out.write_all(bytes),
             },
             Sink::Text(f) => f.write_all(bytes),
+            Sink::Memory(out) => {
+                out.extend_from_slice(bytes);
+                Ok(())
+            }
             Sink::Xlsx(_) => Ok(()),
         };
         result.map_err(|e| BatchError::write(path, e))
@@ -218,6 +233,7 @@ impl Sink {
                 Ok(None)
             }
             Sink::Text(f) => f.complete().map(Some),
+            Sink::Memory(_) => Ok(None),
             Sink::Xlsx(x) => {
                 let XlsxSink {
                     mut file, mut book, ..
@@ -230,6 +246,17 @@ impl Sink {
     }
 }
 
+/// The CSV header line of `layout`.
+fn csv_header(line: &mut Vec<u8>, layout: &Layout) {
+    for (i, name) in layout.header.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        csv_field(line, name);
+    }
+    line.push(b'\n');
+}
+
 fn xlsx_error(path: &Path, e: impl std::fmt::Display) -> BatchError {
     BatchError::write(path, std::io::Error::other(e.to_string()))
 }
@@ -238,7 +265,11 @@ fn xlsx_error(path: &Path, e: impl std::fmt::Display) -> BatchError {
 pub(crate) enum RejectSink {
     File(Box<csv::Writer<OutFile>>),
     Stderr,
+    /// The same CSV held in memory ([`super::run_in_memory`]).
+    Memory(Box<csv::Writer<Vec<u8>>>),
 }
+
+const REJECTS_HEADER: [&str; 4] = ["row", "case_id", "field", "message"];
 
 impl RejectSink {
     pub fn create(path: Option<&Path>) -> Result<RejectSink, BatchError> {
@@ -246,27 +277,45 @@ impl RejectSink {
             return Ok(RejectSink::Stderr);
         };
         let mut w = csv::Writer::from_writer(OutFile::create(path)?);
-        w.write_record(["row", "case_id", "field", "message"])
+        w.write_record(REJECTS_HEADER)
             .map_err(|e| BatchError::write(path, e.into()))?;
         Ok(RejectSink::File(Box::new(w)))
     }
 
+    /// Rejects as CSV in memory, header written.
+    pub fn memory() -> RejectSink {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(REJECTS_HEADER);
+        RejectSink::Memory(Box::new(w))
+    }
+
+    /// The CSV written to a memory sink (nothing for the others).
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            // Flushing into a Vec cannot fail.
+            RejectSink::Memory(w) => (*w).into_inner().unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Write one field error; `show` prints a line on standard error (above a progress bar).
     pub fn write(&mut self, r: &Reject, show: &dyn Fn(&str)) -> Result<(), BatchError> {
+        let row = r.row.to_string();
+        let record = [
+            row.as_str(),
+            r.case_id.as_deref().unwrap_or(""),
+            &r.field,
+            &r.message,
+        ];
         match self {
-            RejectSink::File(w) => {
-                let row = r.row.to_string();
-                let record = [
-                    row.as_str(),
-                    r.case_id.as_deref().unwrap_or(""),
-                    &r.field,
-                    &r.message,
-                ];
-                w.write_record(record).map_err(|e| {
-                    let path = w.get_ref().path().to_path_buf();
-                    BatchError::write(&path, e.into())
-                })
-            }
+            RejectSink::File(w) => w.write_record(record).map_err(|e| {
+                let path = w.get_ref().path().to_path_buf();
+                BatchError::write(&path, e.into())
+            }),
+            RejectSink::Memory(w) => w
+                .write_record(record)
+                .map_err(|e| BatchError::write(Path::new("(memory)"), e.into())),
             RejectSink::Stderr => {
                 let case = r
                     .case_id
@@ -293,7 +342,7 @@ impl RejectSink {
                     Err(BatchError::write(&path, error))
                 }
             },
-            RejectSink::Stderr => Ok(None),
+            RejectSink::Stderr | RejectSink::Memory(_) => Ok(None),
         }
     }
 }
