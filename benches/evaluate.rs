@@ -133,7 +133,7 @@ impl HandTopup {
     /// (band index, amount in pence); None when the family does not apply, the placement is
     /// ineligible, or the band has no value in the setting (an error in the engine).
     fn eval(&self, f: &Facts) -> Option<(u8, i64)> {
-        let v = |slot: usize| &f.values[slot];
+        let v = |slot: usize| &f.values()[slot];
         let setting = match text(v(self.setting)) {
             "mainstream_school" => 0,
             "resourced_provision" => 1,

@@ -10,10 +10,31 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// A validated profile: one value per declared input (defaults filled in), in input order.
+///
+/// Only validation makes one ([`RuleSet::facts_from_json`]), so every `Facts` holds a value of
+/// the right type for every declared input: a hand-made one could hold too few, and a reused
+/// evaluation buffer would then decide it with the previous case's inputs.
+///
+/// ```compile_fail
+/// let facts = sendband::Facts { case_id: None, values: Vec::new() };
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
-    pub case_id: Option<String>,
-    pub values: Vec<Value>,
+    pub(crate) case_id: Option<String>,
+    pub(crate) values: Vec<Value>,
+}
+
+impl Facts {
+    /// The profile's `case_id`, when it has one.
+    pub fn case_id(&self) -> Option<&str> {
+        self.case_id.as_deref()
+    }
+
+    /// One value per declared input, in the rule set's input order (defaults filled in, null
+    /// for an optional input not given).
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
 }
 
 /// One thing wrong with one field of a profile.

@@ -62,7 +62,7 @@ fn defaults_fill_what_is_left_out_and_null_means_left_out() {
     let by_name: Vec<(String, String)> = rules
         .inputs()
         .iter()
-        .zip(&facts.values)
+        .zip(facts.values())
         .map(|(i, v)| (i.name.to_string(), v.to_string()))
         .collect();
     assert_eq!(
@@ -77,7 +77,7 @@ fn defaults_fill_what_is_left_out_and_null_means_left_out() {
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
-    assert_eq!(facts.case_id.as_deref(), Some("P-3"));
+    assert_eq!(facts.case_id(), Some("P-3"));
     let on: Date = "2024-10-01".parse().expect("date");
     let d = rules.evaluate(&facts, on);
     let topup = d.family("topup").expect("topup");
