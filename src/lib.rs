@@ -15,7 +15,7 @@
 //! ```
 
 pub mod api;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
 pub mod batch;
 pub mod date;
 pub mod decision;
@@ -24,7 +24,7 @@ pub mod explain;
 pub mod expr;
 pub mod family;
 pub mod fast;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
 pub mod impact;
 pub mod input;
 pub mod lint;
