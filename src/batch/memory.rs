@@ -3,13 +3,11 @@
 //! for fuzzing, where opening, syncing and renaming files would be most of each run.
 
 use super::encode::Layout;
-use super::read::RowSource;
-use super::read::{CsvRows, JsonlRows};
+use super::read::{CsvRows, JsonlRows, RowSource};
 use super::row::Context;
 use super::write::{RejectSink, Sink};
-use super::{BatchError, Format, Outputs, Summary, Tally, PIECE_ROWS};
+use super::{BatchError, Format, Outputs, Summary, Tally};
 use crate::{Date, RuleSet};
-use rayon::prelude::*;
 use std::path::PathBuf;
 
 /// What a batch in memory gives: the output and rejects as the files [`super::run`] writes.
@@ -98,12 +96,7 @@ fn in_turn(
             return Ok((tally, outputs));
         }
         tally.rows_in += rows.len() as u64;
-        let pieces = pool.install(|| {
-            rows.par_chunks(PIECE_ROWS)
-                .map(|p| ctx.piece(p))
-                .collect::<Result<Vec<_>, BatchError>>()
-        })?;
-        for piece in pieces {
+        for piece in ctx.pieces(&rows, pool)? {
             outputs.write(piece, ctx, &mut tally, &show)?;
         }
     }

@@ -22,7 +22,6 @@ pub use write::write_whole;
 
 use crate::{Date, RuleSet};
 use encode::{Layout, Piece};
-use rayon::prelude::*;
 use read::{Row, RowSource};
 use std::io::{BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -372,12 +371,7 @@ fn pipeline(
         let (pieces_tx, pieces_rx) = sync_channel::<Result<Vec<Piece>, BatchError>>(1);
         let evaluator = s.spawn(move || {
             for rows in rows_rx {
-                let pieces = pool.install(|| {
-                    rows.par_chunks(PIECE_ROWS)
-                        .map(|p| ctx.piece(p))
-                        .collect::<Result<Vec<Piece>, BatchError>>()
-                });
-                if pieces_tx.send(pieces).is_err() {
+                if pieces_tx.send(ctx.pieces(&rows, pool)).is_err() {
                     break;
                 }
             }

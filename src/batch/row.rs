@@ -3,12 +3,13 @@
 
 use super::encode::{Layout, Piece, Reject};
 use super::read::{RawRow, Row};
-use super::BatchError;
+use super::{BatchError, PIECE_ROWS};
 use crate::expr::Value;
 use crate::input::Raw;
 use crate::profile::{Facts, FieldError, ProfileErrors};
 use crate::ruleset::RuleSet;
 use crate::Date;
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// What every worker needs, shared read-only.
@@ -38,6 +39,12 @@ impl<'a> Context<'a> {
             evaluate,
             stand_in: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Check, evaluate and encode a chunk of rows on `pool`, a piece of consecutive rows per
+    /// task, the pieces in input order.
+    pub fn pieces(&self, rows: &[Row], pool: &rayon::ThreadPool) -> Result<Vec<Piece>, BatchError> {
+        pool.install(|| rows.par_chunks(PIECE_ROWS).map(|p| self.piece(p)).collect())
     }
 
     /// Check, evaluate and encode consecutive rows.
