@@ -360,8 +360,9 @@ fn synth(args: &SynthArgs) -> Outcome {
         Ok(undecided) => {
             // Written all the same: the rules, not the generator, are what most likely needs a look.
             eprintln!(
-                "sendband: warning: {undecided} of {} profiles could not be drawn so that every family decides them (64 draws each); they are in the output and give status error",
-                args.n
+                "sendband: warning: {undecided} of {} profiles could not be drawn so that every family decides them ({} draws each); they are in the output and give status error",
+                args.n,
+                sendband::synth::DRAWS
             );
             Outcome::Ok
         }

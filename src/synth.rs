@@ -64,7 +64,7 @@ pub fn write_profiles(
 /// How many times a profile is drawn again when some family cannot decide it. A draw that fails
 /// is rare (a panel override of a band the setting has no value for), so a rule set that fails
 /// this often is one most profiles cannot satisfy, and the count in `undecided` says so.
-const DRAWS: u64 = 64;
+pub const DRAWS: u64 = 64;
 
 /// SplitMix64, written out so that a seed gives the same profiles on every platform and in every
 /// version: `rand`'s `StdRng` may change its algorithm between releases. Floats are only
