@@ -55,10 +55,9 @@ fn console_blocks(markdown: &str) -> Vec<Block> {
                 (false, None, Some(step)) => step.shown.push(text.to_string()),
                 (_, _, None) => panic!("README.md:{n}: a console block must start with `$ `"),
             }
-            continued = text.ends_with('\\') && !block.steps.is_empty() && {
-                let step = block.steps.last().expect("a step");
-                step.shown.is_empty()
-            };
+            // Only a command line continues: output lines are never joined.
+            continued =
+                text.ends_with('\\') && block.steps.last().is_some_and(|s| s.shown.is_empty());
         }
         // Blank lines between commands are for reading; they are not part of any output.
         for step in &mut block.steps {
