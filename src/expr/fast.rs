@@ -13,6 +13,8 @@ pub(crate) struct FastExpr {
     code: Code,
     /// True when no case can make it fail (see [`cannot_fail`]).
     infallible: bool,
+    /// True when no case can make it fail as a condition: it always gives true or false.
+    sure_test: bool,
 }
 
 impl std::fmt::Debug for FastExpr {
@@ -26,6 +28,7 @@ impl std::fmt::Debug for FastExpr {
         f.debug_struct("FastExpr")
             .field("code", &kind)
             .field("infallible", &self.infallible)
+            .field("sure_test", &self.sure_test)
             .finish()
     }
 }
@@ -39,6 +42,7 @@ impl Expr {
         Some(FastExpr {
             code,
             infallible: cannot_fail(node),
+            sure_test: sure_test(node),
         })
     }
 
@@ -56,6 +60,12 @@ impl FastExpr {
     /// need not be evaluated at all.
     pub fn infallible(&self) -> bool {
         self.infallible
+    }
+
+    /// True when, as a condition, it fails for no case: always true or false, never no value
+    /// (a plain name cannot fail as a value, but can as a condition).
+    pub fn sure_test(&self) -> bool {
+        self.sure_test
     }
 
     /// The value for one case.
@@ -180,5 +190,20 @@ mod tests {
         assert!(!infallible("band in ['A', 'B']"));
         assert!(!infallible("not eligible"));
         assert!(!infallible("score + 1"));
+    }
+
+    #[test]
+    fn a_plain_name_cannot_fail_as_a_value_but_can_as_a_condition() {
+        let sure = |src: &str| {
+            let mut cx = Compile {
+                syms: Syms::default(),
+                read: Vec::new(),
+            };
+            compile(src).fast(&mut cx).map(|f| f.sure_test()) == Some(true)
+        };
+        assert!(infallible("eligible"));
+        assert!(!sure("eligible"));
+        assert!(sure("true") && sure("band == 'B'") && sure("given(eligible)"));
+        assert!(!sure("'B'") && !sure("if given(band) then eligible else false"));
     }
 }

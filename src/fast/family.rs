@@ -121,8 +121,9 @@ impl FastFamily {
                 None => None,
             };
             let text = Checks::new(&x.text, cx)?;
-            // A reason that cannot fail leaves nothing for a lean run to do.
-            if text.is_empty() && when.as_ref().is_none_or(FastExpr::infallible) {
+            // A reason that cannot fail leaves nothing for a lean run to do; its condition
+            // must give true or false for every case (a name with no value fails).
+            if text.is_empty() && when.as_ref().is_none_or(FastExpr::sure_test) {
                 continue;
             }
             reasons.push((when, text));
