@@ -1,16 +1,18 @@
-//! Expressions for the compiled tier: the checked tree compiled to closures (`fast_nodes`), where
-//! any failure is `None` (the interpreter then decides the case and words the error).
+//! Expressions compiled to closures (`fast_nodes`, `fast_calls`): the one evaluator of the
+//! expression language. A failure is an error in the language's words.
 
 use super::eval::{Node, NodeKind};
 use super::fast_nodes::{Build, Code};
 use super::Expr;
-use crate::fast::{Compile, Regs, V};
+use crate::fast::{no_value, other, Compile, Fail, Regs, R, V};
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
-/// A compiled expression: evaluates to the interpreter's value whenever the interpreter
-/// succeeds, and gives `None` whenever it fails (and, rarely, when only the interpreter can tell).
+/// A compiled expression.
 pub(crate) struct FastExpr {
     code: Code,
+    /// The expression as written, which a step's errors name.
+    source: Arc<str>,
     /// True when no case can make it fail (see [`cannot_fail`]).
     infallible: bool,
     /// True when no case can make it fail as a condition: it always gives true or false.
@@ -27,6 +29,7 @@ impl std::fmt::Debug for FastExpr {
         };
         f.debug_struct("FastExpr")
             .field("code", &kind)
+            .field("source", &self.source)
             .field("infallible", &self.infallible)
             .field("sure_test", &self.sure_test)
             .finish()
@@ -34,13 +37,18 @@ impl std::fmt::Debug for FastExpr {
 }
 
 impl Expr {
-    /// The compiled form, or `None` when the expression uses what the compiled tier lacks
-    /// (list values other than `in [...]`, `len`, `sum`).
+    /// The compiled form (`None` only when a constant cannot be held).
     pub(crate) fn fast(&self, cx: &mut Compile) -> Option<FastExpr> {
         let node = &self.inner.node;
-        let code = Build { cx }.code(node)?;
+        let src: Arc<str> = Arc::from(&*self.inner.source);
+        let code = Build {
+            cx,
+            src: src.clone(),
+        }
+        .code(node)?;
         Some(FastExpr {
             code,
+            source: src,
             infallible: cannot_fail(node),
             sure_test: sure_test(node),
         })
@@ -70,10 +78,10 @@ impl FastExpr {
 
     /// The value for one case.
     #[inline]
-    pub fn eval(&self, r: &Regs) -> Option<V> {
+    pub fn eval(&self, r: &Regs) -> R<V> {
         match &self.code {
-            Code::Slot(s) => r.at(*s),
-            Code::Const(v) => Some(*v),
+            Code::Slot(s) => Ok(r.at(*s).unwrap_or(V::NULL)),
+            Code::Const(v) => Ok(*v),
             Code::Value(f) => f(r),
             Code::Test(t) => t(r).map(V::boolean),
         }
@@ -81,12 +89,28 @@ impl FastExpr {
 
     /// A condition's truth; no value, or a value that is not true or false, fails.
     #[inline]
-    pub fn truth(&self, r: &Regs) -> Option<bool> {
+    pub fn truth(&self, r: &Regs) -> R<bool> {
         match &self.code {
             Code::Test(t) => t(r),
-            Code::Slot(s) => r.boolean(*s),
-            _ => self.eval(r)?.truth(),
+            _ => {
+                let v = self.eval(r)?;
+                v.truth().ok_or_else(|| self.gave(r, v, "true or false"))
+            }
         }
+    }
+
+    /// A step's error for a value of the wrong kind: `… has no value`, or `… gave text, not
+    /// a number`.
+    #[cold]
+    pub fn gave(&self, r: &Regs, v: V, wanted: &str) -> Fail {
+        if v.is_null() {
+            return no_value(&self.source);
+        }
+        other(format!(
+            "{} gave {}, not {wanted}",
+            self.source,
+            r.kind_name(v)
+        ))
     }
 
     /// The closure of a condition compiled as one (to call it with nothing in between), or
@@ -116,14 +140,25 @@ impl FastExpr {
 
     /// A number (held in place or wide); no value, or a value that is not a number, fails.
     #[inline]
-    pub fn number(&self, r: &Regs) -> Option<V> {
-        self.eval(r).filter(|v| v.is_number())
+    pub fn number(&self, r: &Regs) -> R<V> {
+        let v = self.eval(r)?;
+        if v.is_number() {
+            Ok(v)
+        } else {
+            Err(self.gave(r, v, "a number"))
+        }
     }
 
     /// A number as a decimal; no value, or a value that is not a number, fails.
     #[inline]
-    pub fn decimal(&self, r: &Regs) -> Option<Decimal> {
-        r.decimal(self.eval(r)?)
+    pub fn decimal(&self, r: &Regs) -> R<Decimal> {
+        let v = self.eval(r)?;
+        r.decimal(v).ok_or_else(|| self.gave(r, v, "a number"))
+    }
+
+    /// The expression as written.
+    pub fn source(&self) -> &str {
+        &self.source
     }
 }
 
@@ -169,7 +204,7 @@ mod tests {
     fn infallible(src: &str) -> bool {
         let mut cx = Compile {
             syms: Syms::default(),
-            read: Vec::new(),
+            ..Compile::default()
         };
         compile(src).fast(&mut cx).map(|f| f.infallible()) == Some(true)
     }
@@ -197,7 +232,7 @@ mod tests {
         let sure = |src: &str| {
             let mut cx = Compile {
                 syms: Syms::default(),
-                read: Vec::new(),
+                ..Compile::default()
             };
             compile(src).fast(&mut cx).map(|f| f.sure_test()) == Some(true)
         };

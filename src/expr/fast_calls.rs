@@ -3,19 +3,47 @@
 
 use super::builtins::Func;
 use super::eval::Node;
-use super::fast_nodes::{as_date, order, present, Build, Code, Operand};
-use crate::fast::{Regs, N, V};
+use super::fast_nodes::{Build, Code, Operand};
+use super::Value;
+use crate::fast::{bad, overflow, Regs, N, R, V};
+use rust_decimal::Decimal;
 use std::cmp::Ordering;
+use std::sync::Arc;
+
+/// A whole number as a value.
+#[inline]
+fn count(c: u32) -> V {
+    N::int(i64::from(c)).into()
+}
+
+/// A date operand: anything else fails, named by its label.
+struct DateOperand {
+    of: Operand,
+    label: Arc<str>,
+}
+
+impl DateOperand {
+    fn get(&self, r: &Regs) -> R<crate::Date> {
+        let v = self.of.get(r)?;
+        match v.view() {
+            crate::fast::Ref::Date(d) => d.date().ok_or_else(|| bad(r, &self.label, v, "a date")),
+            _ => Err(bad(r, &self.label, v, "a date")),
+        }
+    }
+}
 
 impl Build<'_> {
-    /// A call of a built-in function; `None` for those over lists (`len`, `sum`), which the
-    /// interpreter runs.
+    fn date(&mut self, n: &Node) -> Option<DateOperand> {
+        Some(DateOperand {
+            label: self.label(n),
+            of: self.code(n)?.operand(),
+        })
+    }
+
+    /// A call of a built-in function.
     pub(super) fn call(&mut self, f: Func, args: &[Node]) -> Option<Code> {
-        if args.is_empty() {
-            return None;
-        }
+        let (first, rest) = args.split_first()?;
         Some(match f {
-            Func::Len | Func::Sum => return None,
             Func::Coalesce => {
                 let mut fs = self.values(args)?;
                 let last = fs.pop()?;
@@ -23,7 +51,7 @@ impl Build<'_> {
                     for f in &fs {
                         let v = f.get(r)?;
                         if !v.is_null() {
-                            return Some(v);
+                            return Ok(v);
                         }
                     }
                     last.get(r)
@@ -37,7 +65,7 @@ impl Build<'_> {
                     for f in &fs {
                         c += u32::from(f.get(r)?.truth() == Some(true));
                     }
-                    Some(N::int(i64::from(c)).into())
+                    Ok(count(c))
                 }))
             }
             Func::Min | Func::Max => {
@@ -46,57 +74,91 @@ impl Build<'_> {
                 } else {
                     Ordering::Greater
                 };
-                let fs = self.values(args)?;
+                let first = self.present(first)?;
+                let rest = rest
+                    .iter()
+                    .map(|a| self.present(a))
+                    .collect::<Option<Vec<_>>>()?;
                 Code::Value(Box::new(move |r| {
-                    let (first, rest) = fs.split_first()?;
-                    let mut best = present(first.get(r)?)?;
-                    for f in rest {
-                        let v = present(f.get(r)?)?;
-                        if order(v, best, r)? == want {
+                    let mut best = first.get(r)?;
+                    for a in &rest {
+                        let v = a.get(r)?;
+                        let ord = r
+                            .order(v, best)
+                            .ok_or_else(|| bad(r, a.label(), v, r.kind_name(best)))?;
+                        if ord == want {
                             best = v;
                         }
                     }
-                    Some(best)
+                    Ok(best)
                 }))
             }
             Func::Abs | Func::Floor | Func::Ceil | Func::Round(..) => {
-                let mut fs = self.values(args)?;
-                let first = fs.remove(0);
+                let x = self.num(first)?;
                 Code::Value(Box::new(move |r| {
-                    let n = r.decimal(first.get(r)?)?;
-                    for f in &fs {
-                        f.get(r)?;
-                    }
-                    r.number(match f {
+                    let v = x.get(r)?;
+                    let n = r
+                        .decimal(v)
+                        .ok_or_else(|| bad(r, "a number", v, "a number"))?;
+                    Ok(r.number(match f {
                         Func::Abs => n.abs(),
                         Func::Floor => n.floor(),
                         Func::Ceil => n.ceil(),
                         Func::Round(dp, mode) => mode.round(n, dp),
                         _ => n,
-                    })
+                    }))
                 }))
             }
             Func::AgeMonths | Func::DaysBetween => {
-                let fs = self.values(args)?;
                 let months = matches!(f, Func::AgeMonths);
+                let from = self.date(first)?;
+                let later = match rest.first() {
+                    Some(a) => Some(self.date(a)?),
+                    None => None,
+                };
                 Code::Value(Box::new(move |r| {
-                    let (first, rest) = fs.split_first()?;
-                    let from = as_date(first.get(r)?)?;
-                    let mut later = r.on;
-                    for (i, f) in rest.iter().enumerate() {
-                        let v = f.get(r)?;
-                        if i == 0 {
-                            later = as_date(v)?;
-                        }
+                    // The later date is read first, as the language defines.
+                    let later = match &later {
+                        Some(l) => l.get(r)?,
+                        None => r.on,
+                    };
+                    let from = from.get(r)?;
+                    Ok(N::int(if months {
+                        from.whole_months_until(later)
+                    } else {
+                        from.days_until(later)
+                    })
+                    .into())
+                }))
+            }
+            Func::Len => {
+                let x = self.present(first)?;
+                Code::Value(Box::new(move |r| {
+                    let v = x.get(r)?;
+                    let n = match r.value(v) {
+                        Value::List(items) => items.len(),
+                        Value::Text(t) => t.chars().count(),
+                        _ => return Err(bad(r, x.label(), v, "a list or a text")),
+                    };
+                    Ok(r.number(Decimal::from(n)))
+                }))
+            }
+            Func::Sum => {
+                let x = self.present(first)?;
+                let src = self.src.clone();
+                Code::Value(Box::new(move |r| {
+                    let v = x.get(r)?;
+                    let Value::List(items) = r.value(v) else {
+                        return Err(bad(r, x.label(), v, "a list of numbers"));
+                    };
+                    let mut total = Decimal::ZERO;
+                    for item in items.iter() {
+                        let Value::Number(n) = item else {
+                            return Err(item_error(r, x.label(), item));
+                        };
+                        total = total.checked_add(*n).ok_or_else(|| overflow(&src))?;
                     }
-                    Some(
-                        N::int(if months {
-                            from.whole_months_until(later)
-                        } else {
-                            from.days_until(later)
-                        })
-                        .into(),
-                    )
+                    Ok(r.number(total))
                 }))
             }
         })
@@ -105,13 +167,12 @@ impl Build<'_> {
     /// `count_at_least(n, ...)`: values that are not numbers (a level not given) do not count.
     fn count_at_least(&mut self, args: &[Node]) -> Option<Code> {
         let (first, rest) = args.split_first()?;
-        let first = self.code(first)?;
+        let n = self.num(first)?;
         // A constant threshold held in place (a whole number, most often).
-        let threshold = match &first {
-            Code::Const(v) if v.n().is_some() => Some(*v),
+        let threshold = match &n.of {
+            Operand::Const(v) if v.n().is_some() => Some(*v),
             _ => None,
         };
-        let n = first.num();
         let codes = rest
             .iter()
             .map(|a| self.code(a))
@@ -130,48 +191,56 @@ impl Build<'_> {
                 return Some(Code::Value(Box::new(move |r| {
                     let (mut c, mut other) = (0u32, false);
                     for &s in &slots {
-                        let (k, o) = r.at(s)?.at_least(n);
+                        let (k, o) = r.at(s).unwrap_or(V::NULL).at_least(n);
                         c += k;
                         other |= o;
                     }
                     if other {
-                        c = counted_slots(r, &slots, n)?;
+                        c = counted_slots(r, &slots, n);
                     }
-                    Some(N::int(i64::from(c)).into())
+                    Ok(count(c))
                 })));
             }
             return Some(Code::Value(Box::new(move |r| {
-                let c = counted_slots(r, &slots, n(r)?)?;
-                Some(N::int(i64::from(c)).into())
+                let n = n.get(r)?;
+                Ok(count(counted_slots(r, &slots, n)))
             })));
         }
         let xs: Vec<Operand> = codes.into_iter().map(Code::operand).collect();
         Some(Code::Value(Box::new(move |r| {
-            let n = n(r)?;
+            let n = n.get(r)?;
             let mut c = 0u32;
             for x in &xs {
-                c += counts(r, x.get(r)?, n)?;
+                c += counts(r, x.get(r)?, n);
             }
-            Some(N::int(i64::from(c)).into())
+            Ok(count(c))
         })))
     }
 }
 
+/// The error for an item of a list that is not a number.
+#[cold]
+fn item_error(r: &Regs, label: &str, item: &Value) -> crate::fast::Fail {
+    if item.is_null() {
+        return crate::fast::no_value(label);
+    }
+    let _ = r;
+    crate::fast::other(format!(
+        "{label} is {}, but a list of numbers was needed",
+        item.kind_name()
+    ))
+}
+
 /// 1 when `x` is a number at least `n`, 0 when it is less or not a number (a level not given).
 #[inline]
-fn counts(r: &Regs, x: V, n: V) -> Option<u32> {
-    if x.is_number() {
-        Some(u32::from(r.cmp_num(x, n)? != Ordering::Less))
-    } else {
-        Some(0)
-    }
+fn counts(r: &Regs, x: V, n: V) -> u32 {
+    u32::from(x.is_number() && r.cmp_num(x, n).is_some_and(|o| o != Ordering::Less))
 }
 
 /// How many of the values in `slots` are numbers at least `n`.
-fn counted_slots(r: &Regs, slots: &[u32], n: V) -> Option<u32> {
-    let mut c = 0u32;
-    for &s in slots {
-        c += counts(r, r.at(s)?, n)?;
-    }
-    Some(c)
+fn counted_slots(r: &Regs, slots: &[u32], n: V) -> u32 {
+    slots
+        .iter()
+        .map(|&s| counts(r, r.at(s).unwrap_or(V::NULL), n))
+        .sum()
 }

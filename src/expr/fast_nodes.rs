@@ -1,21 +1,22 @@
 //! One compiled evaluator per node kind: the checked tree becomes a tree of closures over the
 //! case's flat array of values, each specialised to what its operands are (a slot, a constant, code).
 //!
-//! Any failure is `None`; the interpreter then decides the case and words the error. A closure
-//! gives `Some` exactly when the interpreter would succeed, with the interpreter's value.
+//! A failure is an error in words, built only when it happens: a value of the wrong kind names
+//! the sub-expression that gave it, and operands are checked in the order they are written.
 
 use super::ast::{ArithOp, CmpOp};
 use super::eval::{Node, NodeKind};
-use crate::fast::{Compile, Day, Op, Ref, Regs, N, V};
-use crate::Date;
+use super::Value;
+use crate::fast::{bad, division_by_zero, no_value, other, overflow, Compile, Day, Op, Regs, R, V};
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// Code giving any value.
-pub(crate) type ValueFn = Box<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
+pub(crate) type ValueFn = Box<dyn Fn(&Regs) -> R<V> + Send + Sync>;
+/// Code giving the order of two values.
+type OrderFn = Box<dyn Fn(&Regs) -> R<Ordering> + Send + Sync>;
 /// Code giving true or false (conditions never build a value).
-pub(crate) type TestFn = Box<dyn Fn(&Regs) -> Option<bool> + Send + Sync>;
-/// Code giving a number, held in place or wide (operands of arithmetic); anything else fails.
-type NumFn = Box<dyn Fn(&Regs) -> Option<V> + Send + Sync>;
+pub(crate) type TestFn = Box<dyn Fn(&Regs) -> R<bool> + Send + Sync>;
 
 /// A compiled node: a slot and a constant are read where they are, with no code at all.
 pub(super) enum Code {
@@ -34,56 +35,71 @@ pub(super) enum Operand {
 
 impl Operand {
     #[inline(always)]
-    pub(super) fn get(&self, r: &Regs) -> Option<V> {
+    pub(super) fn get(&self, r: &Regs) -> R<V> {
         match self {
-            Operand::Slot(s) => r.at(*s),
-            Operand::Const(v) => Some(*v),
+            Operand::Slot(s) => Ok(r.at(*s).unwrap_or(V::NULL)),
+            Operand::Const(v) => Ok(*v),
             Operand::Code(f) => f(r),
         }
     }
 }
 
+/// An operand that must be a number; its label words the error when it is not.
+pub(super) struct NumOperand {
+    pub(super) of: Operand,
+    label: Arc<str>,
+}
+
+impl NumOperand {
+    #[inline(always)]
+    pub(super) fn get(&self, r: &Regs) -> R<V> {
+        let v = self.of.get(r)?;
+        if v.is_number() {
+            Ok(v)
+        } else {
+            Err(bad(r, &self.label, v, "a number"))
+        }
+    }
+}
+
+/// An operand that must not be null (`present` in the language's terms).
+pub(super) struct Present {
+    of: Operand,
+    label: Arc<str>,
+}
+
+impl Present {
+    #[inline(always)]
+    pub(super) fn get(&self, r: &Regs) -> R<V> {
+        let v = self.of.get(r)?;
+        if v.is_null() {
+            Err(no_value(&self.label))
+        } else {
+            Ok(v)
+        }
+    }
+
+    pub(super) fn label(&self) -> &str {
+        &self.label
+    }
+}
+
 /// A condition as an operand: a true-or-false slot is read in place.
 pub(super) enum Cond {
-    Slot(u32),
+    Slot(u32, Arc<str>),
     Code(TestFn),
 }
 
 impl Cond {
     #[inline(always)]
-    fn get(&self, r: &Regs) -> Option<bool> {
+    pub(super) fn get(&self, r: &Regs) -> R<bool> {
         match self {
-            Cond::Slot(s) => r.boolean(*s),
+            Cond::Slot(s, label) => {
+                let v = r.at(*s).unwrap_or(V::NULL);
+                v.truth().ok_or_else(|| bad(r, label, v, "true or false"))
+            }
             Cond::Code(t) => t(r),
         }
-    }
-}
-
-#[inline]
-pub(super) fn present(v: V) -> Option<V> {
-    (!v.is_null()).then_some(v)
-}
-
-#[inline]
-fn as_bool(v: V) -> Option<bool> {
-    v.truth()
-}
-
-#[inline]
-pub(super) fn as_date(v: V) -> Option<Date> {
-    match v.view() {
-        Ref::Date(d) => d.date(),
-        _ => None,
-    }
-}
-
-/// The order of two values of one orderable kind; anything else fails, as in the interpreter.
-pub(super) fn order(x: V, y: V, r: &Regs) -> Option<Ordering> {
-    match (x.view(), y.view()) {
-        (Ref::Num(_) | Ref::Wide(_), Ref::Num(_) | Ref::Wide(_)) => r.cmp_num(x, y),
-        (Ref::Text(p), Ref::Text(q)) => Some(r.syms.text(p)?.cmp(r.syms.text(q)?)),
-        (Ref::Date(p), Ref::Date(q)) => Some(p.cmp(&q)),
-        _ => None,
     }
 }
 
@@ -107,11 +123,6 @@ fn op(a: ArithOp) -> Op {
     }
 }
 
-#[inline]
-fn number(v: V) -> Option<V> {
-    v.is_number().then_some(v)
-}
-
 impl Code {
     /// True when the code gives true or false whenever it succeeds.
     fn is_test(&self) -> bool {
@@ -131,81 +142,124 @@ impl Code {
         }
     }
 
-    /// As a condition operand: a slot is read with no call.
-    pub fn cond(self) -> Cond {
-        match self {
-            Code::Slot(s) => Cond::Slot(s),
-            other => Cond::Code(other.test()),
-        }
-    }
-
     /// As code giving any value.
     pub fn value(self) -> ValueFn {
         match self {
-            Code::Slot(s) => Box::new(move |r| r.at(s)),
-            Code::Const(v) => Box::new(move |_| Some(v)),
+            Code::Slot(s) => Box::new(move |r| Ok(r.at(s).unwrap_or(V::NULL))),
+            Code::Const(v) => Box::new(move |_| Ok(v)),
             Code::Value(f) => f,
             Code::Test(t) => Box::new(move |r| t(r).map(V::boolean)),
         }
     }
+}
 
-    /// As a condition: a value that is not true or false fails.
-    pub fn test(self) -> TestFn {
-        match self {
-            Code::Slot(s) => Box::new(move |r| r.boolean(s)),
-            Code::Const(v) => {
-                let b = as_bool(v);
-                Box::new(move |_| b)
-            }
-            Code::Value(f) => Box::new(move |r| as_bool(f(r)?)),
-            Code::Test(t) => t,
-        }
-    }
-
-    /// As a number: a value that is not a number fails.
-    pub(super) fn num(self) -> NumFn {
-        match self {
-            Code::Slot(s) => Box::new(move |r| number(r.at(s)?)),
-            Code::Const(v) => {
-                let n = number(v);
-                Box::new(move |_| n)
-            }
-            Code::Value(f) => Box::new(move |r| number(f(r)?)),
-            Code::Test(_) => Box::new(|_| None),
-        }
-    }
+/// The order of two values that are present, or the language's words for why there is none.
+#[inline]
+fn order_of(r: &Regs, x: V, y: V, src: &str) -> R<Ordering> {
+    r.order(x, y).ok_or_else(|| {
+        other(format!(
+            "cannot order {} and {} in {src}",
+            r.kind_name(x),
+            r.kind_name(y)
+        ))
+    })
 }
 
 /// Compiles nodes for one rule set (interning its texts, noting the slots read).
 pub(super) struct Build<'c> {
     pub cx: &'c mut Compile,
+    /// The whole expression's source, for errors that name it.
+    pub src: Arc<str>,
 }
 
 impl Build<'_> {
-    /// The code of a node, or `None` when it uses what the compiled tier lacks (list values
-    /// other than `in [...]`, `len`, `sum`).
+    /// What an error calls a node: its name, or its source text.
+    pub(super) fn label(&self, n: &Node) -> Arc<str> {
+        Arc::from(n.label(&self.src))
+    }
+
+    /// A node as a condition: a value that is not true or false fails, named by its label.
+    pub(super) fn cond(&mut self, n: &Node) -> Option<Cond> {
+        let label = self.label(n);
+        Some(match self.code(n)? {
+            Code::Slot(s) => Cond::Slot(s, label),
+            Code::Const(v) => match v.truth() {
+                Some(b) => Cond::Code(Box::new(move |_| Ok(b))),
+                None => Cond::Code(Box::new(move |r| Err(bad(r, &label, v, "true or false")))),
+            },
+            Code::Test(t) => Cond::Code(t),
+            Code::Value(f) => Cond::Code(Box::new(move |r| {
+                let v = f(r)?;
+                v.truth().ok_or_else(|| bad(r, &label, v, "true or false"))
+            })),
+        })
+    }
+
+    /// A node as a condition closure.
+    pub(super) fn test(&mut self, n: &Node) -> Option<TestFn> {
+        Some(match self.cond(n)? {
+            Cond::Code(t) => t,
+            Cond::Slot(s, label) => Box::new(move |r| {
+                let v = r.at(s).unwrap_or(V::NULL);
+                v.truth().ok_or_else(|| bad(r, &label, v, "true or false"))
+            }),
+        })
+    }
+
+    /// A node as a number operand.
+    pub(super) fn num(&mut self, n: &Node) -> Option<NumOperand> {
+        Some(NumOperand {
+            label: self.label(n),
+            of: self.code(n)?.operand(),
+        })
+    }
+
+    /// A node as an operand that must have a value.
+    pub(super) fn present(&mut self, n: &Node) -> Option<Present> {
+        Some(Present {
+            label: self.label(n),
+            of: self.code(n)?.operand(),
+        })
+    }
+
+    /// The code of a node; `None` only for a constant that cannot be held (a text past the
+    /// interning limit).
     pub fn code(&mut self, n: &Node) -> Option<Code> {
         Some(match &n.kind {
-            NodeKind::Const(v) => Code::Const(self.cx.syms.constant(v)?),
+            NodeKind::Const(v) => Code::Const(self.cx.constant(v)?),
             NodeKind::Name(slot, _) => {
                 self.cx.reads(*slot);
                 Code::Slot(*slot)
             }
-            NodeKind::On => Code::Value(Box::new(|r| Some(V::date(Day::of(r.on))))),
-            NodeKind::List(_) => return None,
+            NodeKind::On => Code::Value(Box::new(|r| Ok(V::date(Day::of(r.on))))),
+            NodeKind::List(items) => {
+                let items = self.values(items)?;
+                Code::Value(Box::new(move |r| {
+                    let mut values = Vec::with_capacity(items.len());
+                    for f in &items {
+                        values.push(r.value(f.get(r)?));
+                    }
+                    Ok(r.boxed(Value::List(values.into())))
+                }))
+            }
             NodeKind::Neg(a) => {
-                let a = self.code(a)?.operand();
-                Code::Value(Box::new(move |r| r.neg(a.get(r)?)))
+                let a = self.num(a)?;
+                let src = self.src.clone();
+                Code::Value(Box::new(move |r| {
+                    r.neg(a.get(r)?).ok_or_else(|| overflow(&src))
+                }))
             }
             NodeKind::Not(a) => match a.kind {
                 // `not given(x)`: one closure, not two.
                 NodeKind::Given(slot) => {
                     self.cx.reads(slot);
-                    Code::Test(Box::new(move |r| Some(r.at(slot)?.is_null())))
+                    Code::Test(Box::new(move |r| {
+                        Ok(r.at(slot).unwrap_or(V::NULL).is_null())
+                    }))
                 }
                 _ => {
-                    let a = self.code(a)?.cond();
-                    Code::Test(Box::new(move |r| Some(!a.get(r)?)))
+                    let a = self.cond(a)?;
+                    Code::Test(Box::new(move |r| Ok(!a.get(r)?)))
                 }
             },
             NodeKind::Arith(first, rest) => self.arith(first, rest)?,
@@ -216,29 +270,30 @@ impl Build<'_> {
             NodeKind::InList(neg, x, list) => self.in_list(*neg, x, list)?,
             NodeKind::InRange(neg, x, lo, hi) => {
                 let neg = *neg;
-                let (x, lo, hi) = (
-                    self.code(x)?.operand(),
-                    self.code(lo)?.operand(),
-                    self.code(hi)?.operand(),
-                );
+                let (lo_x, x_hi) = (self.order(lo, x)?, self.order(x, hi)?);
                 Code::Test(Box::new(move |r| {
-                    let (v, l, h) = (x.get(r)?, lo.get(r)?, hi.get(r)?);
-                    let v = present(v)?;
-                    let low = order(present(l)?, v, r)? != Ordering::Greater;
-                    let inside = low && order(v, present(h)?, r)? != Ordering::Greater;
-                    Some(inside != neg)
+                    let inside = lo_x(r)? != Ordering::Greater && x_hi(r)? != Ordering::Greater;
+                    Ok(inside != neg)
                 }))
             }
             NodeKind::If(c, a, b) => {
-                let c = self.code(c)?.test();
+                let c = self.test(c)?;
                 let (a, b) = (self.code(a)?, self.code(b)?);
                 if let (Code::Const(a), Code::Const(b)) = (&a, &b) {
                     // `if ... then 'met' else 'not_met'`: the branches need no code.
                     let (a, b) = (*a, *b);
-                    Code::Value(Box::new(move |r| Some(if c(r)? { a } else { b })))
-                } else if a.is_test() && b.is_test() {
-                    let (a, b) = (a.test(), b.test());
+                    Code::Value(Box::new(move |r| Ok(if c(r)? { a } else { b })))
+                } else if let (Code::Test(_), Code::Test(_)) = (&a, &b) {
+                    let (Code::Test(a), Code::Test(b)) = (a, b) else {
+                        return None;
+                    };
                     Code::Test(Box::new(move |r| if c(r)? { a(r) } else { b(r) }))
+                } else if a.is_test() && b.is_test() {
+                    let (a, b) = (a.operand(), b.operand());
+                    Code::Test(Box::new(move |r| {
+                        let v = if c(r)? { a.get(r)? } else { b.get(r)? };
+                        Ok(v.truth() == Some(true))
+                    }))
                 } else {
                     let (a, b) = (a.operand(), b.operand());
                     Code::Value(Box::new(move |r| if c(r)? { a.get(r) } else { b.get(r) }))
@@ -247,7 +302,7 @@ impl Build<'_> {
             NodeKind::Given(slot) => {
                 self.cx.reads(*slot);
                 let s = *slot;
-                Code::Test(Box::new(move |r| Some(!r.at(s)?.is_null())))
+                Code::Test(Box::new(move |r| Ok(!r.at(s).unwrap_or(V::NULL).is_null())))
             }
             NodeKind::Call(f, args) => self.call(*f, args)?,
         })
@@ -257,27 +312,31 @@ impl Build<'_> {
         ns.iter().map(|n| Some(self.code(n)?.operand())).collect()
     }
 
+    /// `a <op> b` in order: each operand must be a number, checked before the next is read.
     fn arith(&mut self, first: &Node, rest: &[(ArithOp, Node)]) -> Option<Code> {
-        let a = self.code(first)?.operand();
+        let a = self.num(first)?;
+        let src = self.src.clone();
         if let [(o, b)] = rest {
-            let (o, b) = (op(*o), self.code(b)?.operand());
+            let (o, b) = (op(*o), self.num(b)?);
             return Some(Code::Value(Box::new(move |r| {
-                r.arith(o, a.get(r)?, b.get(r)?)
+                let x = a.get(r)?;
+                let y = b.get(r)?;
+                r.arith(o, x, y).ok_or_else(|| arith_error(r, o, y, &src))
             })));
-        }
-        if rest.is_empty() {
-            return None;
         }
         let rest = rest
             .iter()
-            .map(|(o, n)| Some((op(*o), self.code(n)?.operand())))
+            .map(|(o, n)| Some((op(*o), self.num(n)?)))
             .collect::<Option<Vec<_>>>()?;
         Some(Code::Value(Box::new(move |r| {
             let mut x = a.get(r)?;
             for (o, b) in &rest {
-                x = r.arith(*o, x, b.get(r)?)?;
+                let y = b.get(r)?;
+                x = r
+                    .arith(*o, x, y)
+                    .ok_or_else(|| arith_error(r, *o, y, &src))?;
             }
-            Some(x)
+            Ok(x)
         })))
     }
 
@@ -286,14 +345,14 @@ impl Build<'_> {
     fn junction(&mut self, items: &[Node], any: bool) -> Option<Code> {
         let tests = items
             .iter()
-            .map(|n| Some(self.code(n)?.cond()))
+            .map(|n| self.cond(n))
             .collect::<Option<Vec<_>>>()?;
         if tests.len() == 2 {
             let mut two = tests.into_iter();
             let (a, b) = (two.next()?, two.next()?);
             return Some(Code::Test(Box::new(move |r| {
                 if a.get(r)? == any {
-                    Some(any)
+                    Ok(any)
                 } else {
                     b.get(r)
                 }
@@ -302,10 +361,10 @@ impl Build<'_> {
         Some(Code::Test(Box::new(move |r| {
             for t in &tests {
                 if t.get(r)? == any {
-                    return Some(any);
+                    return Ok(any);
                 }
             }
-            Some(!any)
+            Ok(!any)
         })))
     }
 
@@ -316,81 +375,127 @@ impl Build<'_> {
             _ => {
                 let (a, b) = (self.code(a)?.operand(), self.code(b)?.operand());
                 return Some(Code::Test(Box::new(move |r| {
-                    Some(r.same(a.get(r)?, b.get(r)?)? != neg)
+                    let x = a.get(r)?;
+                    Ok(r.same(x, b.get(r)?) != neg)
                 })));
             }
         };
-        let c = self.cx.syms.constant(c)?;
-        // A constant is never opaque, so comparing with it cannot fail.
+        let c = self.cx.constant(c)?;
         Some(Code::Test(match (self.code(other)?, c) {
             // An interned text is equal to a value exactly when their words are.
             (Code::Slot(s), c) if c.text_id().is_some() => {
-                Box::new(move |r| Some((r.at(s)? == c) != neg))
+                Box::new(move |r| Ok((r.at(s).unwrap_or(V::NULL) == c) != neg))
             }
-            (Code::Slot(s), c) => Box::new(move |r| Some(r.same(r.at(s)?, c)? != neg)),
+            (Code::Slot(s), c) => {
+                Box::new(move |r| Ok(r.same(r.at(s).unwrap_or(V::NULL), c) != neg))
+            }
             (x, c) => {
                 let x = x.operand();
-                Box::new(move |r| Some(r.same(x.get(r)?, c)? != neg))
+                Box::new(move |r| Ok(r.same(x.get(r)?, c) != neg))
             }
         }))
     }
 
-    fn ord(&mut self, op: CmpOp, a: &Node, b: &Node) -> Option<Code> {
-        if let NodeKind::Const(super::Value::Number(n)) = &b.kind {
-            let n = V::from(N::of(*n)?);
-            // A value that is not a number has no order against a number, and fails.
-            return Some(Code::Test(match self.code(a)? {
-                Code::Slot(s) => Box::new(move |r| Some(holds(op, r.cmp_num(r.at(s)?, n)?))),
-                a => {
-                    let a = a.operand();
-                    Box::new(move |r| Some(holds(op, r.cmp_num(a.get(r)?, n)?)))
-                }
+    /// The order of two nodes' values, as `<`, `in [lo..hi]` and the like need it. A name or a
+    /// constant number against a constant number must be a number; otherwise both must have a
+    /// value of one orderable kind.
+    fn order(&mut self, a: &Node, b: &Node) -> Option<OrderFn> {
+        if let (
+            NodeKind::Name(..) | NodeKind::Const(Value::Number(_)),
+            NodeKind::Const(Value::Number(n)),
+        ) = (&a.kind, &b.kind)
+        {
+            let n = self.cx.constant(&Value::Number(*n))?;
+            let a = self.num(a)?;
+            return Some(Box::new(move |r| {
+                let x = a.get(r)?;
+                Ok(r.cmp_num(x, n).unwrap_or(Ordering::Equal))
             }));
         }
-        let (a, b) = (self.code(a)?.operand(), self.code(b)?.operand());
-        Some(Code::Test(Box::new(move |r| {
-            let (x, y) = (a.get(r)?, b.get(r)?);
-            Some(holds(op, order(present(x)?, present(y)?, r)?))
-        })))
+        let (a, b) = (self.present(a)?, self.present(b)?);
+        let src = self.src.clone();
+        Some(Box::new(move |r| {
+            let x = a.get(r)?;
+            let y = b.get(r)?;
+            order_of(r, x, y, &src)
+        }))
+    }
+
+    fn ord(&mut self, op: CmpOp, a: &Node, b: &Node) -> Option<Code> {
+        if let (NodeKind::Name(slot, name), NodeKind::Const(Value::Number(n))) = (&a.kind, &b.kind)
+        {
+            // `score >= 10`: the slot read in place, a whole number compared by mantissa.
+            let n = self.cx.constant(&Value::Number(*n))?;
+            self.cx.reads(*slot);
+            let (s, label) = (*slot, name.clone());
+            return Some(Code::Test(Box::new(move |r| {
+                let x = r.at(s).unwrap_or(V::NULL);
+                match r.cmp_num(x, n) {
+                    Some(o) => Ok(holds(op, o)),
+                    None => Err(bad(r, &label, x, "a number")),
+                }
+            })));
+        }
+        let order = self.order(a, b)?;
+        Some(Code::Test(Box::new(move |r| Ok(holds(op, order(r)?)))))
     }
 
     fn in_list(&mut self, neg: bool, x: &Node, list: &Node) -> Option<Code> {
-        let x = self.code(x)?.operand();
+        let x = self.present(x)?;
         match &list.kind {
-            NodeKind::Const(super::Value::List(items)) => {
+            NodeKind::Const(Value::List(items)) => {
                 let pool = items
                     .iter()
-                    .map(|v| self.cx.syms.constant(v))
+                    .map(|v| self.cx.constant(v))
                     .collect::<Option<Vec<V>>>()?;
                 if pool.iter().all(|c| c.text_id().is_some()) {
                     // `setting in ['a', 'b']`: interned texts are equal exactly when their
                     // words are (a number or an unknown text is in no such list).
                     return Some(Code::Test(Box::new(move |r| {
-                        let v = present(x.get(r)?)?;
-                        Some(pool.contains(&v) != neg)
+                        let v = x.get(r)?;
+                        Ok(pool.contains(&v) != neg)
                     })));
                 }
                 Some(Code::Test(Box::new(move |r| {
-                    let v = present(x.get(r)?)?;
-                    let mut found = false;
-                    for c in &pool {
-                        found |= r.same(v, *c)?;
-                    }
-                    Some(found != neg)
+                    let v = x.get(r)?;
+                    Ok(pool.iter().any(|c| r.same(v, *c)) != neg)
                 })))
             }
             NodeKind::List(items) => {
                 let items = self.values(items)?;
                 Some(Code::Test(Box::new(move |r| {
-                    let v = present(x.get(r)?)?;
+                    let v = x.get(r)?;
                     let mut found = false;
                     for f in &items {
-                        found |= r.same(v, f.get(r)?)?;
+                        found |= r.same(v, f.get(r)?);
                     }
-                    Some(found != neg)
+                    Ok(found != neg)
                 })))
             }
-            _ => None,
+            _ => {
+                // A list another step made (a COLLECT table's outputs, say).
+                let label = self.label(list);
+                let list = self.code(list)?.operand();
+                Some(Code::Test(Box::new(move |r| {
+                    let v = x.get(r)?;
+                    let l = list.get(r)?;
+                    let Value::List(items) = r.value(l) else {
+                        return Err(bad(r, &label, l, "a list"));
+                    };
+                    let v = r.value(v);
+                    Ok(items.contains(&v) != neg)
+                })))
+            }
         }
+    }
+}
+
+/// Why `x op y` over two numbers failed: a zero divisor, or a result too large.
+#[cold]
+fn arith_error(r: &Regs, op: Op, y: V, src: &str) -> crate::fast::Fail {
+    if op == Op::Div && r.decimal(y).is_some_and(|d| d.is_zero()) {
+        division_by_zero(src)
+    } else {
+        overflow(src)
     }
 }

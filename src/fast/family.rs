@@ -1,9 +1,9 @@
 //! A family in the compiled tier: its steps, outputs, flags and reasons over the case's flat
-//! array of values, in the interpreter's order, with no text built and nothing allocated.
+//! array of values, in order, with no text built and nothing allocated unless something fails.
 
 use super::step_code::{step_code, Done, StepCode};
 use super::steps::{Checks, FastKind};
-use super::{Compile, Regs, V};
+use super::{Compile, Fail, Regs, V};
 use crate::decision::Status;
 use crate::expr::FastExpr;
 use crate::family::Family;
@@ -15,11 +15,31 @@ use crate::steps::Kind;
 pub(crate) struct FastFamily {
     steps: Vec<FastStep>,
     outputs: Outputs,
+    /// Each output's name, and whether it is money (which must be whole pence).
+    output_names: Vec<(std::sync::Arc<str>, bool)>,
     flags: Vec<(FastExpr, Checks)>,
+    flag_names: Vec<String>,
     reasons: Vec<(Option<FastExpr>, Checks)>,
 }
 
+/// Where in a family a case failed, as the error's reason names it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Part {
+    Step(usize),
+    Output(usize),
+    Flag(usize),
+    Reasons,
+}
+
+/// A family's failure for one case: the error, and where.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub error: Fail,
+    pub at: Part,
+}
+
 struct FastStep {
+    name: std::sync::Arc<str>,
     /// The slots of this step and every later one: nulled when the family stops here.
     from_here: Later,
     code: StepCode,
@@ -85,7 +105,8 @@ pub(crate) struct Verdict {
 }
 
 impl FastFamily {
-    /// The compiled form of a family, or `None` when any part of it needs the interpreter.
+    /// The compiled form of a family (`None` only when a constant cannot be held, or for more
+    /// than 64 flags).
     pub fn compile(f: &Family, cx: &mut Compile) -> Option<FastFamily> {
         if f.flags.len() > 64 {
             return None;
@@ -100,6 +121,7 @@ impl FastFamily {
             let kind = FastKind::compile(&s.kind, cx)?;
             let later = f.steps.get(k..).unwrap_or_default();
             steps.push(FastStep {
+                name: s.name.clone(),
                 from_here: Later::of(later.iter().flat_map(|x| x.slots.clone()).collect()),
                 code: step_code(when, reason, kind, s.slots.clone()),
             });
@@ -141,11 +163,17 @@ impl FastFamily {
             .collect();
         Some(FastFamily {
             steps,
+            output_names: f
+                .outputs
+                .iter()
+                .map(|o| (o.name.clone(), o.format == OutputFormat::Money))
+                .collect(),
             outputs: match in_place {
                 Some(slots) => Outputs::InPlace(slots),
                 None => Outputs::Evaluated(outputs),
             },
             flags,
+            flag_names: f.flags.iter().map(|x| x.flag.clone()).collect(),
             reasons,
         })
     }
@@ -159,71 +187,122 @@ impl FastFamily {
         }
     }
 
+    /// The words for where a failure happened: `step band`, `output amount`, `flag f`, `reasons`.
+    pub fn place(&self, at: Part) -> String {
+        match at {
+            Part::Step(i) => format!("step {}", self.steps.get(i).map_or("?", |s| &*s.name)),
+            Part::Output(i) => format!(
+                "output {}",
+                self.output_names.get(i).map_or("?", |(n, _)| &**n)
+            ),
+            Part::Flag(i) => format!(
+                "flag {}",
+                self.flag_names.get(i).map_or("?", String::as_str)
+            ),
+            Part::Reasons => "reasons".to_string(),
+        }
+    }
+
     /// Run the family for one case, its outputs into `out` unless they are read in place
-    /// ([`FastFamily::output_slots`]); `None` when the interpreter must.
-    pub fn run(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<Verdict> {
+    /// ([`FastFamily::output_slots`]).
+    pub fn run(&self, r: &mut Regs, out: &mut Vec<V>) -> Result<Verdict, Failure> {
         out.clear();
-        for step in &self.steps {
+        let fail = |at: Part| move |error: Fail| Failure { error, at };
+        for (k, step) in self.steps.iter().enumerate() {
             let done = match &step.code {
                 StepCode::LetTest(slot, t) => {
-                    let b = t(r)?;
+                    let b = t(r).map_err(fail(Part::Step(k)))?;
                     r.set(*slot, V::boolean(b));
                     continue;
                 }
                 StepCode::LetValue(slot, f) => {
-                    let v = f(r)?;
+                    let v = f(r).map_err(fail(Part::Step(k)))?;
                     r.set(*slot, v);
                     continue;
                 }
-                StepCode::Run(f) => f(r)?,
+                StepCode::Run(f) => f(r).map_err(fail(Part::Step(k)))?,
             };
             if let Done::Stop(status) = done {
                 // Steps not run hold no value (the registers keep the last case's), so their
-                // outputs are null.
+                // outputs are null; an output that cannot be computed after a stop is null too.
                 step.from_here.null(r);
-                self.outputs_into(r, out)?;
-                return Some(Verdict { status, flags: 0 });
+                self.outputs_after_stop(r, out);
+                return Ok(Verdict { status, flags: 0 });
             }
         }
         self.outputs_into(r, out)?;
         let mut flags = 0u64;
         for (i, (when, reason)) in self.flags.iter().enumerate() {
-            if when.truth(r)? {
-                reason.pass(r)?;
+            if when.truth(r).map_err(fail(Part::Flag(i)))? {
+                reason.pass(r).map_err(fail(Part::Flag(i)))?;
                 flags |= 1 << i;
             }
         }
         for (when, text) in &self.reasons {
             let holds = match when {
-                Some(w) => w.truth(r)?,
+                Some(w) => w.truth(r).map_err(fail(Part::Reasons))?,
                 None => true,
             };
             if holds {
-                text.pass(r)?;
+                text.pass(r).map_err(fail(Part::Reasons))?;
             }
         }
-        Some(Verdict {
+        Ok(Verdict {
             status: Status::Applied,
             flags,
         })
     }
 
-    fn outputs_into(&self, r: &mut Regs, out: &mut Vec<V>) -> Option<()> {
+    fn outputs_into(&self, r: &mut Regs, out: &mut Vec<V>) -> Result<(), Failure> {
         let Outputs::Evaluated(outputs) = &self.outputs else {
-            return Some(());
+            return Ok(());
         };
-        for (expr, money) in outputs {
-            let v = expr.eval(r)?;
-            if *money && v.n().is_none_or(|n| n.scale > 2) {
-                // Money is written in whole pence; more places is an error of the rule.
-                if let Some(n) = r.decimal(v) {
-                    if n.scale() > 2 && n.normalize().scale() > 2 {
-                        return None;
-                    }
+        for (i, (expr, money)) in outputs.iter().enumerate() {
+            let v = expr.eval(r).map_err(|error| Failure {
+                error,
+                at: Part::Output(i),
+            })?;
+            if *money {
+                if let Some(error) = self.not_pence(r, i, v) {
+                    return Err(Failure {
+                        error,
+                        at: Part::Output(i),
+                    });
                 }
             }
             out.push(v);
         }
-        Some(())
+        Ok(())
+    }
+
+    /// After a stop: each output that can be computed, the rest null.
+    fn outputs_after_stop(&self, r: &mut Regs, out: &mut Vec<V>) {
+        let Outputs::Evaluated(outputs) = &self.outputs else {
+            return;
+        };
+        for (i, (expr, money)) in outputs.iter().enumerate() {
+            let v = match expr.eval(r) {
+                Ok(v) if *money && self.not_pence(r, i, v).is_some() => V::NULL,
+                Ok(v) => v,
+                Err(_) => V::NULL,
+            };
+            out.push(v);
+        }
+    }
+
+    /// The error for a money output that is not whole pence (money is never rounded here).
+    fn not_pence(&self, r: &Regs, i: usize, v: V) -> Option<Fail> {
+        if v.n().is_some_and(|n| n.scale <= 2) {
+            return None;
+        }
+        let n = r.decimal(v)?;
+        if crate::money::to_pence_string(n).is_some() {
+            return None;
+        }
+        let name = self.output_names.get(i).map_or("?", |(n, _)| &**n);
+        Some(super::other(format!(
+            "{name} is {}, which is not a whole number of pence; the rule must declare rounding",
+            n.normalize()
+        )))
     }
 }

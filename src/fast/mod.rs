@@ -1,17 +1,17 @@
-//! The compiled tier of lean evaluation (batch runs): each family compiled once more, to typed
-//! code over a flat array of copyable values. It decides almost every case; any case it cannot
-//! decide exactly (an error to word, a list, a text only the interpreter holds) goes to the
-//! interpreter, which stays the reference. `tests/compiled.rs` holds the two to the same answers.
+//! Evaluation: each family compiled once to typed code over a flat array of copyable values,
+//! which decides every case (its status, outputs and flags, or an error in words). Batch runs
+//! read its result in place; `tests/compiled.rs` holds it to the reference interpreter.
 
 mod family;
 mod money;
 mod num;
+mod regs;
 mod step_code;
 mod steps;
 mod table;
 mod value;
 
-use crate::decision::{Decision, FamilyResult, Output};
+use crate::decision::{Decision, FamilyResult, Output, Status};
 use crate::expr::Value;
 use crate::family::Given;
 use crate::input::Input;
@@ -21,48 +21,24 @@ use crate::ruleset::RuleSet;
 use crate::Date;
 use family::{FastFamily, Verdict};
 pub(crate) use num::{Op, N};
+pub(crate) use regs::{bad, division_by_zero, no_value, other, overflow, Fail, Regs, R};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
-use value::same;
 use value::InputCodes;
 pub(crate) use value::{Day, Ref, Syms, V};
 
-/// One case's values during a compiled run: inputs, then constants, then step values.
-pub(crate) struct Regs<'a> {
-    pub v: &'a mut [V],
-    pub on: Date,
-    pub syms: &'a Syms,
-    /// The case's numbers too wide to hold in place ([`V::wide`], [`Ref::Wide`]); only pushed to.
-    pub wide: &'a RefCell<Vec<Decimal>>,
-}
-
-impl Regs<'_> {
-    /// The value in a slot (`None` only for a slot that does not exist).
-    #[inline]
-    pub fn at(&self, slot: u32) -> Option<V> {
-        self.v.get(slot as usize).copied()
-    }
-
-    /// The truth of the value in a slot; a value that is not true or false fails.
-    #[inline]
-    pub fn boolean(&self, slot: u32) -> Option<bool> {
-        self.at(slot)?.truth()
-    }
-
-    /// Store a step's value.
-    pub fn set(&mut self, slot: u32, value: V) {
-        if let Some(place) = self.v.get_mut(slot as usize) {
-            *place = value;
-        }
-    }
-}
-
-/// What compiling a rule set for the tier builds up: the interned texts, and the slots read.
+/// What compiling a rule set builds up: the interned texts, the slots read, and constants
+/// that are not held in place (lists, and numbers too wide).
+#[derive(Default)]
 pub(crate) struct Compile {
     pub syms: Syms,
     /// Which slots compiled code reads (inputs not read are not converted per case).
     pub read: Vec<bool>,
+    /// Constant lists, the first values of every case's heap.
+    pub pool: Vec<Value>,
+    /// Constant numbers too wide to hold in place, the first of every case's wide numbers.
+    pub wide: Vec<Decimal>,
 }
 
 impl Compile {
@@ -72,10 +48,32 @@ impl Compile {
             *r = true;
         }
     }
+
+    /// A constant as a compiled value (`None` only past four billion texts or lists).
+    pub fn constant(&mut self, v: &Value) -> Option<V> {
+        Some(match v {
+            Value::Number(n) => self.number(*n),
+            Value::List(_) => {
+                self.pool.push(v.clone());
+                V::boxed(u32::try_from(self.pool.len() - 1).ok()?)
+            }
+            other => self.syms.constant(other)?,
+        })
+    }
+
+    /// A constant number: in place when it fits, else among the wide constants.
+    pub fn number(&mut self, n: Decimal) -> V {
+        match N::of(n) {
+            Some(n) => n.into(),
+            None => {
+                self.wide.push(n);
+                V::wide(u32::try_from(self.wide.len() - 1).unwrap_or(u32::MAX))
+            }
+        }
+    }
 }
 
-/// A rule set's compiled tier: interned texts, the constants, and each family's compiled form
-/// (`None` for a family that uses something only the interpreter does).
+/// A rule set compiled: interned texts, the constants, and each family's compiled form.
 #[derive(Debug)]
 pub(crate) struct Program {
     syms: Syms,
@@ -92,7 +90,9 @@ pub(crate) struct Program {
     constants: Vec<V>,
     /// Constants too wide to hold in place: every case's first wide numbers.
     wide_constants: Vec<Decimal>,
-    families: Vec<Option<FastFamily>>,
+    /// Constant lists: every case's first heap values.
+    pool: Vec<Value>,
+    families: Vec<FastFamily>,
     slot_count: usize,
 }
 
@@ -102,18 +102,19 @@ pub(crate) struct Program {
 pub struct LeanBuf {
     regs: Vec<V>,
     wide: RefCell<Vec<Decimal>>,
+    heap: RefCell<Vec<Value>>,
     /// The program `regs` holds the constants of (0: none yet).
     laid_out_for: u64,
-    steps: Vec<Value>,
     families: Vec<FamilyOut>,
 }
 
-/// One family's lean result: compiled (a verdict and compiled outputs) or the interpreter's.
+/// One family's lean result: a verdict and its outputs, or the error in words.
 #[derive(Debug, Default)]
 struct FamilyOut {
-    verdict: Option<family::Verdict>,
+    verdict: Option<Verdict>,
     values: Vec<V>,
-    interpreted: Option<FamilyResult>,
+    /// The error's reason, `… (step band)`, when the family failed.
+    error: Option<String>,
 }
 
 /// One output value as the batch writes it: text borrowed from the rule set or the case.
@@ -121,7 +122,7 @@ struct FamilyOut {
 pub enum OutRef<'a> {
     Text(&'a str),
     Value(&'a Value),
-    /// A number, boolean, date or null (nothing shared).
+    /// A number, boolean, date, list or null (nothing shared).
     Owned(Value),
 }
 
@@ -134,16 +135,12 @@ pub struct Lean<'a> {
 
 impl<'a> Lean<'a> {
     /// The status of family `k` (in the rule set's order).
-    pub fn status(&self, k: usize) -> crate::decision::Status {
+    pub fn status(&self, k: usize) -> Status {
         match self.buf.families.get(k) {
-            Some(FamilyOut {
-                interpreted: Some(r),
-                ..
-            }) => r.status,
             Some(FamilyOut {
                 verdict: Some(v), ..
             }) => v.status,
-            _ => crate::decision::Status::Error,
+            _ => Status::Error,
         }
     }
 
@@ -151,64 +148,52 @@ impl<'a> Lean<'a> {
     pub fn output(&self, k: usize, i: usize) -> OutRef<'a> {
         match self.buf.families.get(k) {
             Some(FamilyOut {
-                interpreted: Some(r),
-                ..
-            }) => r
-                .outputs
-                .get(i)
-                .map_or(OutRef::Owned(Value::Null), |o| OutRef::Value(&o.value)),
-            Some(_) => self
+                verdict: Some(_), ..
+            }) => self
                 .program
                 .output(k, i, self.buf)
                 .map_or(OutRef::Owned(Value::Null), |v| {
                     self.program.cell(v, &self.given, self.buf)
                 }),
-            None => OutRef::Owned(Value::Null),
+            _ => OutRef::Owned(Value::Null),
         }
     }
 
     /// True when any family's status is `error`.
     pub fn has_error(&self) -> bool {
-        (0..self.buf.families.len()).any(|k| self.status(k) == crate::decision::Status::Error)
+        (0..self.buf.families.len()).any(|k| self.status(k) == Status::Error)
     }
 }
 
-/// How one case was decided: by the compiled tier for how many of its families.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Tiers {
-    pub compiled: usize,
-    pub interpreted: usize,
-}
-
 impl Program {
-    /// Compile the families of a rule set that has just been compiled for the interpreter.
+    /// Compile the families of a rule set that has just been checked (`None` only when a
+    /// family cannot be: more than 64 flags, or past four billion constants).
     pub fn compile(
         inputs: &[Input],
         constants: &[Value],
         families: &[crate::family::Family],
         slot_count: usize,
-    ) -> Program {
+    ) -> Option<Program> {
         let mut cx = Compile {
-            syms: Syms::default(),
             read: vec![false; slot_count],
+            ..Compile::default()
         };
         let codes = InputCodes::new(inputs, &mut cx.syms);
-        let mut wide_constants = Vec::new();
         let constants = constants
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                let slot = u32::try_from(inputs.len() + i).unwrap_or(u32::MAX);
-                cx.syms.constant(c).unwrap_or_else(|| match c {
-                    Value::Number(_) => codes.code(0, c, &cx.syms, &mut wide_constants),
-                    _ => V::opaque(slot),
-                })
+            .map(|(i, c)| match c {
+                // A rule set's constant list is read where it lies, like an input's text.
+                Value::List(_) => Some(V::opaque(
+                    u32::try_from(inputs.len() + i).unwrap_or(u32::MAX),
+                )),
+                c => cx.constant(c),
             })
-            .collect();
+            .collect::<Option<Vec<V>>>()?;
         let families = families
             .iter()
             .map(|f| FastFamily::compile(f, &mut cx))
-            .collect();
+            .collect::<Option<Vec<_>>>()?;
         let read: Vec<usize> = (0..inputs.len())
             .filter(|&i| cx.read.get(i).copied().unwrap_or(true))
             .collect();
@@ -226,7 +211,7 @@ impl Program {
             .filter(|i| !read_numbers.contains(i) && !read_enums.contains(i))
             .collect();
         static PROGRAMS: AtomicU64 = AtomicU64::new(1);
-        Program {
+        Some(Program {
             syms: cx.syms,
             codes,
             inputs: inputs.len(),
@@ -235,15 +220,15 @@ impl Program {
             read_others,
             id: PROGRAMS.fetch_add(1, AtomicOrdering::Relaxed),
             constants,
-            wide_constants,
+            wide_constants: cx.wide,
+            pool: cx.pool,
             families,
             slot_count,
-        }
+        })
     }
 
-    /// Evaluate every family without reasons or trace into `buf`: compiled where it can be,
-    /// else by the interpreter, family by family.
-    pub fn run(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) -> Tiers {
+    /// Evaluate every family without reasons or trace into `buf`.
+    pub fn run(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) {
         let regs = &mut buf.regs;
         if buf.laid_out_for != self.id {
             // Inputs no compiled code reads stay null, constants are written once, and each
@@ -257,8 +242,14 @@ impl Program {
         let wide = buf.wide.get_mut();
         wide.clear();
         wide.extend_from_slice(&self.wide_constants);
+        let heap = buf.heap.get_mut();
+        heap.clear();
+        if !self.pool.is_empty() {
+            heap.extend_from_slice(&self.pool);
+        }
+        let values = facts.values();
         for &i in &self.read_numbers {
-            if let (Some(place), Some(v)) = (regs.get_mut(i), facts.values.get(i)) {
+            if let (Some(place), Some(v)) = (regs.get_mut(i), values.get(i)) {
                 // A number not given is common (early years inputs at school age).
                 *place = match v {
                     Value::Number(n) => match N::of(*n) {
@@ -271,7 +262,7 @@ impl Program {
             }
         }
         for &i in &self.read_enums {
-            if let (Some(place), Some(v)) = (regs.get_mut(i), facts.values.get(i)) {
+            if let (Some(place), Some(v)) = (regs.get_mut(i), values.get(i)) {
                 *place = match v {
                     Value::Text(t) => self.codes.label(i, t),
                     Value::Null => Some(V::NULL),
@@ -281,57 +272,40 @@ impl Program {
             }
         }
         for &i in &self.read_others {
-            if let (Some(place), Some(v)) = (regs.get_mut(i), facts.values.get(i)) {
+            if let (Some(place), Some(v)) = (regs.get_mut(i), values.get(i)) {
                 *place = self.codes.code(i, v, &self.syms, wide);
             }
         }
         let given = Given::of(rules, facts);
-        let families = rules.families();
-        buf.families.resize_with(families.len(), FamilyOut::default);
-        let mut steps_ready = false;
-        let mut tiers = Tiers {
-            compiled: 0,
-            interpreted: 0,
-        };
-        for (k, (f, slot)) in families.iter().zip(&mut buf.families).enumerate() {
+        buf.families
+            .resize_with(self.families.len(), FamilyOut::default);
+        for (ff, slot) in self.families.iter().zip(&mut buf.families) {
             let mut r = Regs {
                 v: regs,
                 on,
                 syms: &self.syms,
                 wide: &buf.wide,
+                given,
+                heap: &buf.heap,
             };
-            if slot.interpreted.is_some() {
-                slot.interpreted = None;
+            match ff.run(&mut r, &mut slot.values) {
+                Ok(v) => {
+                    slot.verdict = Some(v);
+                    slot.error = None;
+                }
+                Err(failure) => {
+                    slot.verdict = None;
+                    // Even without explanations, an error says what went wrong.
+                    slot.error = Some(format!("{} ({})", failure.error, ff.place(failure.at)));
+                }
             }
-            slot.verdict = self
-                .families
-                .get(k)
-                .and_then(Option::as_ref)
-                .and_then(|ff| ff.run(&mut r, &mut slot.values));
-            if slot.verdict.is_some() {
-                tiers.compiled += 1;
-                continue;
-            }
-            tiers.interpreted += 1;
-            if !steps_ready {
-                // The interpreter reads only its own family's step values, which it writes
-                // before reading: a buffer of nulls per case is all it needs.
-                buf.steps.clear();
-                buf.steps.resize(
-                    self.slot_count.saturating_sub(given.steps_from()),
-                    Value::Null,
-                );
-                steps_ready = true;
-            }
-            slot.interpreted = Some(f.evaluate(given, &mut buf.steps, on, false));
         }
-        tiers
     }
 
-    /// `run`, as a decision (the interpreter's lean decision, exactly).
-    pub fn evaluate(&self, rules: &RuleSet, facts: &Facts, on: Date) -> (Decision, Tiers) {
+    /// `run`, as a decision.
+    pub fn evaluate(&self, rules: &RuleSet, facts: &Facts, on: Date) -> Decision {
         let mut buf = LeanBuf::default();
-        let tiers = self.run(rules, facts, on, &mut buf);
+        self.run(rules, facts, on, &mut buf);
         let given = Given::of(rules, facts);
         let outs = std::mem::take(&mut buf.families);
         let results = rules
@@ -339,14 +313,27 @@ impl Program {
             .iter()
             .zip(outs)
             .enumerate()
-            .map(|(k, (f, out))| match (out.interpreted, out.verdict) {
-                (Some(result), _) => result,
-                (None, v) => {
-                    let v = v.unwrap_or(Verdict {
-                        status: crate::decision::Status::Error,
-                        flags: 0,
-                    });
-                    FamilyResult {
+            .map(|(k, (f, out))| {
+                let null_outputs = || {
+                    f.outputs
+                        .iter()
+                        .map(|o| Output {
+                            name: o.name.clone(),
+                            value: Value::Null,
+                            format: o.format,
+                        })
+                        .collect()
+                };
+                match out.verdict {
+                    None => FamilyResult {
+                        family: f.name.clone(),
+                        status: Status::Error,
+                        outputs: null_outputs(),
+                        flags: Vec::new(),
+                        reasons: out.error.into_iter().collect(),
+                        trace: Vec::new(),
+                    },
+                    Some(v) => FamilyResult {
                         family: f.name.clone(),
                         status: v.status,
                         outputs: f
@@ -370,34 +357,33 @@ impl Program {
                             .collect(),
                         reasons: Vec::new(),
                         trace: Vec::new(),
-                    }
+                    },
                 }
             })
             .collect();
-        let decision = Decision {
+        Decision {
             case_id: facts.case_id.clone(),
             on,
             ruleset: rules.stamp(),
             results,
-        };
-        (decision, tiers)
+        }
     }
 
-    /// Output `i` of compiled family `k` after a run into `buf`.
+    /// Output `i` of family `k` after a run into `buf`.
     fn output(&self, k: usize, i: usize, buf: &LeanBuf) -> Option<V> {
         let values = &buf.families.get(k)?.values;
         self.output_in(k, i, values, buf)
     }
 
-    /// Output `i` of compiled family `k`: in place in the registers, or in `values`.
+    /// Output `i` of family `k`: in place in the registers, or in `values`.
     fn output_in(&self, k: usize, i: usize, values: &[V], buf: &LeanBuf) -> Option<V> {
-        match self.families.get(k)?.as_ref()?.output_slots() {
+        match self.families.get(k)?.output_slots() {
             Some(slots) => buf.regs.get(*slots.get(i)? as usize).copied(),
             None => values.get(i).copied(),
         }
     }
 
-    /// A compiled output as the batch writes it, text borrowed rather than shared.
+    /// An output as the batch writes it, text borrowed rather than shared.
     pub(crate) fn cell<'a>(&'a self, v: V, given: &Given<'a>, buf: &LeanBuf) -> OutRef<'a> {
         match v.view() {
             Ref::Text(id) => self
@@ -424,7 +410,7 @@ impl Program {
         }
     }
 
-    /// The interpreter's value for a compiled one.
+    /// A compiled value as the decision shows it.
     fn value(&self, v: V, given: &Given, buf: &LeanBuf) -> Value {
         match v.view() {
             Ref::Null => Value::Null,
@@ -435,6 +421,12 @@ impl Program {
                 .ok()
                 .and_then(|w| w.get(i as usize).copied())
                 .map_or(Value::Null, Value::Number),
+            Ref::Boxed(i) => buf
+                .heap
+                .try_borrow()
+                .ok()
+                .and_then(|h| h.get(i as usize).cloned())
+                .unwrap_or(Value::Null),
             Ref::Bool(b) => Value::Bool(b),
             Ref::Date(d) => d.date().map_or(Value::Null, Value::Date),
             Ref::Text(id) => self

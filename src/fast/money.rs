@@ -1,20 +1,37 @@
-//! Money steps in the compiled tier: rate x quantity, pro-rated by a ratio, capped and rounded
-//! as the rule declares, in decimals exactly as the interpreter does.
+//! Money steps: rate x quantity, pro-rated by a ratio or by periods, capped and rounded as the
+//! rule declares, in exact decimals.
 
-use super::{Compile, Regs, V};
-use crate::expr::FastExpr;
+use super::{division_by_zero, no_value, other, overflow, Compile, Regs, R, V};
+use crate::expr::{FastExpr, Value};
 use crate::steps::money;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
-/// A compiled money step (rates pro-rated by a ratio; pro-rating by periods is left to the
-/// interpreter).
+/// A compiled money step.
 #[derive(Debug)]
 pub(crate) struct FastMoney {
     rate: FastExpr,
     quantity: Vec<Result<Decimal, FastExpr>>,
-    prorate: Option<(FastExpr, FastExpr)>,
+    prorate: Option<Prorate>,
     cap: Option<FastExpr>,
     round: Option<(crate::money::RoundingMode, u32)>,
+}
+
+#[derive(Debug)]
+enum Prorate {
+    Ratio(FastExpr, FastExpr),
+    Periods(FastExpr, Vec<(Arc<str>, Decimal)>),
+}
+
+/// How a money step built its amount (what a trace shows of it).
+#[allow(dead_code)]
+pub(crate) struct Working {
+    pub rate: Decimal,
+    pub quantity: Decimal,
+    pub prorate: Option<(Decimal, Decimal)>,
+    pub capped_at: Option<Decimal>,
+    pub exact: Decimal,
+    pub amount: Decimal,
 }
 
 impl FastMoney {
@@ -29,8 +46,12 @@ impl FastMoney {
             .collect::<Option<_>>()?;
         let prorate = match &m.prorate {
             None => None,
-            Some(money::Prorate::Ratio { part, whole }) => Some((part.fast(cx)?, whole.fast(cx)?)),
-            Some(money::Prorate::Periods { .. }) => return None,
+            Some(money::Prorate::Ratio { part, whole }) => {
+                Some(Prorate::Ratio(part.fast(cx)?, whole.fast(cx)?))
+            }
+            Some(money::Prorate::Periods { periods, weights }) => {
+                Some(Prorate::Periods(periods.fast(cx)?, weights.clone()))
+            }
         };
         let cap = match &m.cap {
             Some(c) => Some(c.fast(cx)?),
@@ -45,11 +66,13 @@ impl FastMoney {
         })
     }
 
-    pub(super) fn eval(&self, r: &Regs) -> Option<V> {
-        r.number(self.amount(r)?)
+    pub(super) fn eval(&self, r: &Regs) -> R<V> {
+        Ok(r.number(self.working(r)?.amount))
     }
 
-    fn amount(&self, r: &Regs) -> Option<Decimal> {
+    /// rate x quantity x part / whole (multiplying first, dividing once), capped, then rounded.
+    pub(crate) fn working(&self, r: &Regs) -> R<Working> {
+        let money_overflow = || overflow("money");
         let rate = self.rate.decimal(r)?;
         let mut quantity = Decimal::ONE;
         for q in &self.quantity {
@@ -57,26 +80,70 @@ impl FastMoney {
                 Ok(n) => *n,
                 Err(e) => e.decimal(r)?,
             };
-            quantity = quantity.checked_mul(n)?;
+            quantity = quantity.checked_mul(n).ok_or_else(money_overflow)?;
         }
-        let mut amount = rate.checked_mul(quantity)?;
-        if let Some((part, whole)) = &self.prorate {
-            let p = part.decimal(r)?;
-            let w = whole.decimal(r)?;
-            if w.is_zero() {
-                return None;
+        let mut amount = rate.checked_mul(quantity).ok_or_else(money_overflow)?;
+        let mut prorate = None;
+        match &self.prorate {
+            None => {}
+            Some(Prorate::Ratio(part, whole)) => {
+                let p = part.decimal(r)?;
+                let w = whole.decimal(r)?;
+                if w.is_zero() {
+                    return Err(division_by_zero(whole.source()));
+                }
+                amount = amount
+                    .checked_mul(p)
+                    .and_then(|a| a.checked_div(w))
+                    .ok_or_else(money_overflow)?;
+                prorate = Some((p, w));
             }
-            amount = amount.checked_mul(p)?.checked_div(w)?;
+            Some(Prorate::Periods(periods, weights)) => {
+                let v = periods.eval(r)?;
+                let list = match r.value(v) {
+                    Value::List(items) => items,
+                    Value::Null => return Err(no_value(periods.source())),
+                    o => {
+                        return Err(other(format!(
+                            "{} gave {}, not a list",
+                            periods.source(),
+                            o.kind_name()
+                        )))
+                    }
+                };
+                let mut share = Decimal::ZERO;
+                for item in list.iter() {
+                    let name = item.to_string();
+                    let w = weights
+                        .iter()
+                        .find(|(k, _)| **k == *name)
+                        .map(|(_, w)| *w)
+                        .ok_or_else(|| other(format!("period {name:?} has no weight")))?;
+                    share = share.checked_add(w).ok_or_else(money_overflow)?;
+                }
+                amount = amount.checked_mul(share).ok_or_else(money_overflow)?;
+                prorate = Some((share, Decimal::ONE));
+            }
         }
+        let mut capped_at = None;
         if let Some(cap) = &self.cap {
             let c = cap.decimal(r)?;
             if amount > c {
                 amount = c;
+                capped_at = Some(c);
             }
         }
+        let exact = amount;
         if let Some((mode, places)) = self.round {
             amount = mode.round(amount, places);
         }
-        Some(amount)
+        Ok(Working {
+            rate,
+            quantity,
+            prorate,
+            capped_at,
+            exact,
+            amount,
+        })
     }
 }

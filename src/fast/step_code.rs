@@ -2,7 +2,7 @@
 //! code, any other step as one closure made for its kind, so no step dispatches on its kind.
 
 use super::steps::{cell, range_label, Checks, FastKind};
-use super::{Regs, V};
+use super::{Regs, R, V};
 use crate::decision::Status;
 use crate::expr::{FastExpr, TestFn, ValueFn};
 
@@ -14,7 +14,7 @@ pub(crate) enum Done {
 }
 
 /// A whole step (its condition, kind and reason's checks) as one closure.
-pub(crate) type StepFn = Box<dyn Fn(&mut Regs) -> Option<Done> + Send + Sync>;
+pub(crate) type StepFn = Box<dyn Fn(&mut Regs) -> R<Done> + Send + Sync>;
 
 /// A step as the family runs it: a plain `let` calls its expression's code directly; any
 /// other step is one closure.
@@ -57,9 +57,10 @@ fn step_closure(when: Option<FastExpr>, reason: Checks, kind: FastKind, slots: V
                 of,
                 ranges,
                 outside,
+                shown,
             },
             &[slot],
-        ) => return into_slot(slot, move |r| range_label(&of, &ranges, outside, r)),
+        ) => return into_slot(slot, move |r| range_label(&of, &ranges, outside, &shown, r)),
         (true, FastKind::Lookup { keys, cells, words }, &[slot]) => {
             return into_slot(slot, move |r| cell(&keys, &cells, words, r))
         }
@@ -67,7 +68,7 @@ fn step_closure(when: Option<FastExpr>, reason: Checks, kind: FastKind, slots: V
         (true, FastKind::Table(t), _) => {
             return Box::new(move |r| {
                 t.run(r, &slots)?;
-                Some(Done::Next)
+                Ok(Done::Next)
             })
         }
         // A `let` whose code is not a closure of its own: a name or a constant.
@@ -84,10 +85,10 @@ fn step_closure(when: Option<FastExpr>, reason: Checks, kind: FastKind, slots: V
             Ok(t) => {
                 return Box::new(move |r| {
                     if t(r)? {
-                        return Some(Done::Stop(status));
+                        return Ok(Done::Stop(status));
                     }
                     r.set(slot, V::boolean(false));
-                    Some(Done::Next)
+                    Ok(Done::Next)
                 })
             }
             Err(stop) => FastKind::Stop {
@@ -104,23 +105,23 @@ fn step_closure(when: Option<FastExpr>, reason: Checks, kind: FastKind, slots: V
                 for &s in &slots {
                     r.set(s, V::NULL);
                 }
-                return Some(Done::Next);
+                return Ok(Done::Next);
             }
         }
         let done = kind.run(r, &slots)?;
         if let Done::Next = done {
             reason.pass(r)?;
         }
-        Some(done)
+        Ok(done)
     })
 }
 
 /// A plain step of one slot: its value, into its slot. Generic, so each kind's closure is
 /// compiled with its evaluation inlined (no second call).
-fn into_slot(slot: u32, value: impl Fn(&Regs) -> Option<V> + Send + Sync + 'static) -> StepFn {
+fn into_slot(slot: u32, value: impl Fn(&Regs) -> R<V> + Send + Sync + 'static) -> StepFn {
     Box::new(move |r| {
         let v = value(r)?;
         r.set(slot, v);
-        Some(Done::Next)
+        Ok(Done::Next)
     })
 }

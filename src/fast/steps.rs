@@ -1,11 +1,10 @@
-//! The compiled form of each kind of step, and its evaluation for one case: the same values as
-//! the interpreter's lean run, or `None` for the interpreter to decide the case. Tables and
-//! money steps have modules of their own (`table`, `money`).
+//! The compiled form of each kind of step, and its evaluation for one case: its value, or an
+//! error in words. Tables and money steps have modules of their own (`table`, `money`).
 
 use super::money::FastMoney;
 use super::step_code::Done;
 use super::table::FastTable;
-use super::{Compile, Ref, Regs, N, V};
+use super::{no_value, other, overflow, Compile, Ref, Regs, N, R, V};
 use crate::decision::Status;
 use crate::expr::{FastExpr, Template};
 use crate::ruleset::format::{Combine, Outside};
@@ -35,11 +34,11 @@ impl Checks {
         self.0.is_empty()
     }
 
-    pub fn pass(&self, r: &mut Regs) -> Option<()> {
+    pub fn pass(&self, r: &Regs) -> R<()> {
         for e in self.0.iter() {
             e.eval(r)?;
         }
-        Some(())
+        Ok(())
     }
 }
 
@@ -57,6 +56,8 @@ pub(crate) enum FastKind {
         of: FastExpr,
         ranges: Vec<(Bounds, V)>,
         outside: Outside,
+        /// Every range as shown to people, for the error when a value is in none.
+        shown: Box<str>,
     },
     Table(FastTable),
     Lookup {
@@ -69,7 +70,7 @@ pub(crate) enum FastKind {
 }
 
 impl FastKind {
-    /// The compiled form of a step kind, when the compiled tier has one.
+    /// The compiled form of a step kind (`None` only for a constant that cannot be held).
     pub fn compile(kind: &Kind, cx: &mut Compile) -> Option<FastKind> {
         Some(match kind {
             Kind::Let(e) => FastKind::Let(e.fast(cx)?),
@@ -80,9 +81,16 @@ impl FastKind {
                 ranges: r
                     .ranges
                     .iter()
-                    .map(|x| Some((Bounds::of(x)?, cx.syms.constant(&x.label)?)))
+                    .map(|x| Some((Bounds::of(x, cx), cx.constant(&x.label)?)))
                     .collect::<Option<_>>()?,
                 outside: r.outside,
+                shown: r
+                    .ranges
+                    .iter()
+                    .map(|x| x.shown.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .into(),
             },
             Kind::Table(t) => FastKind::Table(FastTable::compile(t, cx)?),
             Kind::Lookup(l) => compile_lookup(l, cx)?,
@@ -91,7 +99,7 @@ impl FastKind {
     }
 
     /// Evaluate into the step's slots (`slots[0]` first, then a table's further outputs).
-    pub fn run(&self, r: &mut Regs, slots: &[u32]) -> Option<Done> {
+    pub fn run(&self, r: &mut Regs, slots: &[u32]) -> R<Done> {
         let value = match self {
             FastKind::Let(e) => e.eval(r)?,
             FastKind::Stop {
@@ -101,7 +109,7 @@ impl FastKind {
             } => {
                 if when.truth(r)? {
                     reason.pass(r)?;
-                    return Some(Done::Stop(*status));
+                    return Ok(Done::Stop(*status));
                 }
                 V::boolean(false)
             }
@@ -110,13 +118,16 @@ impl FastKind {
                 of,
                 ranges,
                 outside,
-            } => range_label(of, ranges, *outside, r)?,
+                shown,
+            } => range_label(of, ranges, *outside, shown, r)?,
             FastKind::Table(t) => return t.run(r, slots).map(|()| Done::Next),
             FastKind::Lookup { keys, cells, words } => cell(keys, cells, *words, r)?,
             FastKind::Money(m) => m.eval(r)?,
         };
-        r.set(*slots.first()?, value);
-        Some(Done::Next)
+        if let Some(&slot) = slots.first() {
+            r.set(slot, value);
+        }
+        Ok(Done::Next)
     }
 }
 
@@ -126,43 +137,59 @@ pub(super) fn range_label(
     of: &FastExpr,
     ranges: &[(Bounds, V)],
     outside: Outside,
+    shown: &str,
     r: &Regs,
-) -> Option<V> {
+) -> R<V> {
     let v = of.number(r)?;
     match ranges.iter().find(|(x, _)| x.hold(v, r)) {
-        Some((_, label)) => Some(*label),
-        None if outside == Outside::NoValue => Some(V::NULL),
-        None => None,
+        Some((_, label)) => Ok(*label),
+        None if outside == Outside::NoValue => Ok(V::NULL),
+        None => Err(other(format!(
+            "{} is {}, outside every range ({shown})",
+            of.source(),
+            r.decimal(v).unwrap_or_default().normalize()
+        ))),
     }
 }
 
 /// The lookup cell for a case's keys.
 #[inline]
-pub(super) fn cell(keys: &[FastExpr], cells: &[(V, V, V)], words: bool, r: &Regs) -> Option<V> {
+pub(super) fn cell(keys: &[FastExpr], cells: &[(V, V, V)], words: bool, r: &Regs) -> R<V> {
+    let key = |k: &FastExpr| -> R<V> {
+        let v = k.eval(r)?;
+        if v.is_null() {
+            return Err(no_value(k.source()));
+        }
+        Ok(v)
+    };
     let first = match keys.first() {
-        Some(k) => k.eval(r)?,
+        Some(k) => key(k)?,
         None => V::NULL,
     };
     let second = match keys.get(1) {
-        Some(k) => k.eval(r)?,
+        Some(k) => key(k)?,
         None => V::NULL,
     };
-    if keys.iter().zip([first, second]).any(|(_, v)| v.is_null()) {
-        return None;
-    }
-    if words && !first.is_wide() && !second.is_wide() {
+    let found = if words && !first.is_wide() && !second.is_wide() {
         // Keys that are texts, booleans or null equal a value exactly when their words do.
-        return cells
+        cells
             .iter()
             .find(|(a, b, _)| *a == first && *b == second)
-            .map(|(_, _, n)| *n);
-    }
-    for (a, b, n) in cells {
-        if r.same(*a, first)? && r.same(*b, second)? {
-            return Some(*n);
-        }
-    }
-    None
+            .map(|(_, _, n)| *n)
+    } else {
+        cells
+            .iter()
+            .find(|(a, b, _)| r.same(*a, first) && r.same(*b, second))
+            .map(|(_, _, n)| *n)
+    };
+    found.ok_or_else(|| {
+        let named: Vec<String> = keys
+            .iter()
+            .zip([first, second])
+            .map(|(k, v)| format!("{} {}", k.source(), r.value(v)))
+            .collect();
+        other(format!("there is no value for {}", named.join(" and ")))
+    })
 }
 
 /// A range's bounds as compiled numbers.
@@ -180,16 +207,16 @@ enum Top {
 }
 
 impl Bounds {
-    fn of(range: &ranges::Range) -> Option<Bounds> {
-        let n = |d| Some(V::from(N::of(d)?));
-        Some(Bounds {
-            min: n(range.min)?,
+    fn of(range: &ranges::Range, cx: &mut Compile) -> Bounds {
+        let mut n = |d| cx.number(d);
+        Bounds {
+            min: n(range.min),
             top: match range.top {
-                ranges::Top::Max(m) => Top::Max(n(m)?),
-                ranges::Top::Below(b) => Top::Below(n(b)?),
+                ranges::Top::Max(m) => Top::Max(n(m)),
+                ranges::Top::Below(b) => Top::Below(n(b)),
                 ranges::Top::Open => Top::Open,
             },
-        })
+        }
     }
 
     /// `Range::holds` (a number it cannot read is in no range).
@@ -222,13 +249,7 @@ fn compile_lookup(l: &lookup::Lookup, cx: &mut Compile) -> Option<FastKind> {
         cells: l
             .cells
             .iter()
-            .map(|(a, b, n)| {
-                Some((
-                    cx.syms.constant(a)?,
-                    cx.syms.constant(b)?,
-                    N::of(*n)?.into(),
-                ))
-            })
+            .map(|(a, b, n)| Some((cx.constant(a)?, cx.constant(b)?, cx.number(*n))))
             .collect::<Option<_>>()?,
     })
 }
@@ -243,25 +264,35 @@ pub(crate) struct FastScore {
 #[derive(Debug)]
 struct ScoreRow {
     slot: u32,
+    /// The input's name, for errors.
+    input: std::sync::Arc<str>,
     weights: Vec<(V, Decimal)>,
     /// Weights of whole-number levels 0..64 by level, for levels written without decimals.
     by_level: Vec<Option<Decimal>>,
     /// The same as integers, when every weight is a whole number written without decimals
-    /// (their sum is then the interpreter's to the last digit).
+    /// (their sum is then the decimal sum to the last digit).
     int_by_level: Option<Vec<Option<i64>>>,
 }
 
 impl ScoreRow {
-    fn weight(&self, level: V, r: &Regs) -> Option<Decimal> {
-        match level.view() {
-            Ref::Null => None,
+    /// The weight of a level; no level, or a level with no weight, is an error.
+    fn weight(&self, level: V, r: &Regs) -> R<Decimal> {
+        let found = match level.view() {
+            Ref::Null => return Err(no_value(&self.input)),
             // A whole level in the table needs no search (nor a decimal comparison).
             Ref::Num(N { m, scale: 0 }) => match usize::try_from(m) {
                 Ok(i) if i < self.by_level.len() => self.by_level[i],
                 _ => self.search(level, r),
             },
             _ => self.search(level, r),
-        }
+        };
+        found.ok_or_else(|| {
+            other(format!(
+                "no weight for level {} of {}",
+                r.value(level),
+                self.input
+            ))
+        })
     }
 
     /// The integer weight of a whole level in the table, if there is one.
@@ -277,12 +308,10 @@ impl ScoreRow {
     }
 
     fn search(&self, level: V, r: &Regs) -> Option<Decimal> {
-        for (k, w) in &self.weights {
-            if r.same(*k, level)? {
-                return Some(*w);
-            }
-        }
-        None
+        self.weights
+            .iter()
+            .find(|(k, _)| r.same(*k, level))
+            .map(|(_, w)| *w)
     }
 }
 
@@ -295,7 +324,7 @@ impl FastScore {
                 let weights: Vec<(V, Decimal)> = row
                     .weights
                     .iter()
-                    .map(|(k, w)| Some((cx.syms.constant(k)?, *w)))
+                    .map(|(k, w)| Some((cx.constant(k)?, *w)))
                     .collect::<Option<_>>()?;
                 let mut by_level = vec![None; 64];
                 for (k, w) in &weights {
@@ -322,6 +351,7 @@ impl FastScore {
                     .filter(|_| weights.iter().all(|(_, w)| w.scale() == 0));
                 Some(ScoreRow {
                     slot: row.slot,
+                    input: row.input.clone(),
                     weights,
                     by_level,
                     int_by_level,
@@ -335,7 +365,7 @@ impl FastScore {
     }
 
     /// A sum of whole weights in integers; `None` sends the case to the decimal sum (which
-    /// also words nothing: it fails the same way or succeeds with the same value).
+    /// fails the same way or succeeds with the same value, and words any failure).
     fn int_sum(&self, r: &Regs) -> Option<i64> {
         let mut total = 0i64;
         for row in &self.rows {
@@ -344,29 +374,28 @@ impl FastScore {
         Some(total)
     }
 
-    pub(super) fn eval(&self, r: &Regs) -> Option<V> {
+    pub(super) fn eval(&self, r: &Regs) -> R<V> {
         if self.combine == Combine::Sum {
             if let Some(total) = self.int_sum(r) {
-                return Some(N::int(total).into());
+                return Ok(N::int(total).into());
             }
         }
-        r.number(self.total(r)?)
+        Ok(r.number(self.total(r)?))
     }
 
-    fn total(&self, r: &Regs) -> Option<Decimal> {
+    fn total(&self, r: &Regs) -> R<Decimal> {
+        let score_overflow = || overflow("score");
         if self.combine == Combine::Sum {
-            if let Some(total) = self.int_sum(r) {
-                return Some(Decimal::from(total));
-            }
             let mut total = Decimal::ZERO;
             for row in &self.rows {
-                total = total.checked_add(row.weight(r.at(row.slot)?, r)?)?;
+                let w = row.weight(r.at(row.slot).unwrap_or(V::NULL), r)?;
+                total = total.checked_add(w).ok_or_else(score_overflow)?;
             }
-            return Some(total);
+            return Ok(total);
         }
         let mut weights = Vec::with_capacity(self.rows.len());
         for row in &self.rows {
-            weights.push(row.weight(r.at(row.slot)?, r)?);
+            weights.push(row.weight(r.at(row.slot).unwrap_or(V::NULL), r)?);
         }
         let keep = match self.combine {
             Combine::SumOfTop(n) => n as usize,
@@ -382,9 +411,9 @@ impl FastScore {
         let mut total = Decimal::ZERO;
         for (w, c) in weights.iter().zip(counted) {
             if c {
-                total = total.checked_add(*w)?;
+                total = total.checked_add(*w).ok_or_else(score_overflow)?;
             }
         }
-        Some(total)
+        Ok(total)
     }
 }

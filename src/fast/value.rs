@@ -36,6 +36,7 @@ const TEXT: u64 = 3;
 const DATE: u64 = 4;
 const OPAQUE: u64 = 5;
 const WIDE: u64 = 6;
+const BOXED: u64 = 7;
 
 /// A compiled value, to match on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,9 @@ pub(crate) enum Ref {
     /// A number too wide for [`N`] (a third of something, or a negative zero): the case's
     /// `i`-th wide number, in [`Regs`](super::Regs)`::wide`.
     Wide(u32),
+    /// A list: the `i`-th value in [`Regs`](super::Regs)`::heap` (the rule set's constant
+    /// lists first, then those the case made).
+    Boxed(u32),
 }
 
 /// A date packed into one word, in the order of dates (years run from 1 to 9999).
@@ -112,6 +116,11 @@ impl V {
     }
 
     #[inline]
+    pub fn boxed(i: u32) -> V {
+        V::of(BOXED, u64::from(i))
+    }
+
+    #[inline]
     fn kind(self) -> u64 {
         (self.head.get() >> 1) & 0x7f
     }
@@ -135,6 +144,7 @@ impl V {
             DATE => Ref::Date(Day(self.body)),
             OPAQUE => Ref::Opaque(small),
             WIDE => Ref::Wide(small),
+            BOXED => Ref::Boxed(small),
             _ => Ref::Null,
         }
     }
@@ -200,21 +210,6 @@ impl From<N> for V {
     fn from(n: N) -> V {
         V::of(NUM | u64::from(n.scale) << 7, n.m as u64)
     }
-}
-
-/// `==` as the interpreter has it, or `None` when only the texts themselves could tell.
-///
-/// Every interned text is known, so an opaque value (a text the rule set never mentions, or a
-/// list) differs from each of them; two opaque values could still be equal. Numbers are
-/// compared by [`Regs::same`](super::Regs::same), which can read wide ones.
-#[inline]
-pub(super) fn same(a: V, b: V) -> Option<bool> {
-    Some(match (a.view(), b.view()) {
-        (Ref::Opaque(_), Ref::Opaque(_)) | (Ref::Wide(_), _) | (_, Ref::Wide(_)) => return None,
-        (Ref::Num(x), Ref::Num(y)) => x.dec() == y.dec(),
-        // Nulls, booleans, interned texts and dates are equal exactly when their words are.
-        _ => a == b,
-    })
 }
 
 /// The interned texts of one rule set.

@@ -157,9 +157,13 @@ impl RuleSet {
             provenance: m.provenance,
             digest: digest.clone(),
         });
-        let program = Arc::new(crate::fast::Program::compile(
-            &inputs, &constants, &families, next_slot,
-        ));
+        let program = crate::fast::Program::compile(&inputs, &constants, &families, next_slot)
+            .ok_or_else(|| {
+                o.manifest.join(".families").invalid(
+                    "a family has more than 64 flags, or the rule set more than four billion constants",
+                )
+            })?;
+        let program = Arc::new(program);
         Ok(RuleSet {
             program,
             source: Arc::new(source),
@@ -262,7 +266,7 @@ impl RuleSet {
     /// Evaluate without reasons or trace, for batch runs: the same status, outputs and flags as
     /// [`RuleSet::evaluate`], and an error still says what went wrong, at a fraction of the cost.
     pub fn evaluate_lean(&self, facts: &Facts, on: Date) -> Decision {
-        self.program.evaluate(self, facts, on).0
+        self.program.evaluate(self, facts, on)
     }
 
     /// Evaluate without reasons or trace into reusable buffers, and read the result in place:
@@ -280,12 +284,6 @@ impl RuleSet {
             given: crate::family::Given::of(self, facts),
             buf,
         }
-    }
-
-    /// `evaluate_lean`, and how many families the compiled tier decided (for its tests).
-    #[doc(hidden)]
-    pub fn evaluate_lean_tiers(&self, facts: &Facts, on: Date) -> (Decision, crate::fast::Tiers) {
-        self.program.evaluate(self, facts, on)
     }
 
     /// `evaluate_lean` by the interpreter alone: the reference the compiled tier is held to.

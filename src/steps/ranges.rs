@@ -30,7 +30,7 @@ pub(crate) struct Range {
     pub(crate) min: Decimal,
     pub(crate) top: Top,
     /// How the range reads in traces and messages, e.g. `18-27`.
-    shown: Arc<str>,
+    pub(crate) shown: Arc<str>,
 }
 
 #[derive(Debug, Clone, Copy)]

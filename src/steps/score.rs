@@ -18,7 +18,7 @@ pub struct Score {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Row {
-    input: Arc<str>,
+    pub(crate) input: Arc<str>,
     pub(crate) slot: Slot,
     /// Level as it appears in a profile (a number or a text label) to weight.
     pub(crate) weights: Vec<(Value, Decimal)>,

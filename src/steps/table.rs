@@ -17,9 +17,9 @@ pub const MAX_ROWS: usize = 10_000;
 #[derive(Debug, Clone)]
 pub struct Table {
     pub(crate) policy: HitPolicy,
-    outputs: Vec<Arc<str>>,
+    pub(crate) outputs: Vec<Arc<str>>,
     pub(crate) rows: Vec<Row>,
-    priority: Vec<Value>,
+    pub(crate) priority: Vec<Value>,
     pub(crate) default: Option<Vec<Expr>>,
 }
 
