@@ -399,41 +399,14 @@ impl Program {
     }
 
     fn opaque<'a>(&self, v: V, given: &Given<'a>) -> Option<&'a Value> {
-        let Ref::Opaque(slot) = v.view() else {
-            return None;
-        };
-        let s = slot as usize;
-        if s < self.inputs {
-            given.inputs.get(s)
-        } else {
-            given.constants.get(s - self.inputs)
+        match v.view() {
+            Ref::Opaque(slot) => regs::opaque_in(given, slot),
+            _ => None,
         }
     }
 
     /// A compiled value as the decision shows it.
     fn value(&self, v: V, given: &Given, buf: &LeanBuf) -> Value {
-        match v.view() {
-            Ref::Null => Value::Null,
-            Ref::Num(n) => Value::Number(n.dec()),
-            Ref::Wide(i) => buf
-                .wide
-                .try_borrow()
-                .ok()
-                .and_then(|w| w.get(i as usize).copied())
-                .map_or(Value::Null, Value::Number),
-            Ref::Boxed(i) => buf
-                .heap
-                .try_borrow()
-                .ok()
-                .and_then(|h| h.get(i as usize).cloned())
-                .unwrap_or(Value::Null),
-            Ref::Bool(b) => Value::Bool(b),
-            Ref::Date(d) => d.date().map_or(Value::Null, Value::Date),
-            Ref::Text(id) => self
-                .syms
-                .text(id)
-                .map_or(Value::Null, |t| Value::Text(t.clone())),
-            Ref::Opaque(_) => self.opaque(v, given).cloned().unwrap_or(Value::Null),
-        }
+        regs::value_of(v, &self.syms, given, &buf.wide, &buf.heap)
     }
 }

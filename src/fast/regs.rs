@@ -55,35 +55,12 @@ impl Regs<'_> {
 
     /// The value of an opaque slot (an input or a constant).
     fn opaque(&self, slot: u32) -> Option<&Value> {
-        let s = slot as usize;
-        let inputs = self.given.inputs.len();
-        if s < inputs {
-            self.given.inputs.get(s)
-        } else {
-            self.given.constants.get(s - inputs)
-        }
+        opaque_in(&self.given, slot)
     }
 
     /// The value as the decision shows it.
     pub fn value(&self, v: V) -> Value {
-        match v.view() {
-            Ref::Null => Value::Null,
-            Ref::Num(n) => Value::Number(n.dec()),
-            Ref::Wide(_) => self.decimal(v).map_or(Value::Null, Value::Number),
-            Ref::Bool(b) => Value::Bool(b),
-            Ref::Date(d) => d.date().map_or(Value::Null, Value::Date),
-            Ref::Text(id) => self
-                .syms
-                .text(id)
-                .map_or(Value::Null, |t| Value::Text(t.clone())),
-            Ref::Opaque(slot) => self.opaque(slot).cloned().unwrap_or(Value::Null),
-            Ref::Boxed(i) => self
-                .heap
-                .try_borrow()
-                .ok()
-                .and_then(|h| h.get(i as usize).cloned())
-                .unwrap_or(Value::Null),
-        }
+        value_of(v, self.syms, &self.given, self.wide, self.heap)
     }
 
     /// The text of a text value (interned or the case's own).
@@ -132,6 +109,47 @@ impl Regs<'_> {
             (Ref::Date(p), Ref::Date(q)) => Some(p.cmp(&q)),
             _ => Some(self.text(x)?.cmp(self.text(y)?)),
         }
+    }
+}
+
+/// The value of an opaque slot: an input, or a constant after the inputs.
+pub(crate) fn opaque_in<'a>(given: &Given<'a>, slot: u32) -> Option<&'a Value> {
+    let s = slot as usize;
+    let inputs = given.inputs.len();
+    if s < inputs {
+        given.inputs.get(s)
+    } else {
+        given.constants.get(s - inputs)
+    }
+}
+
+/// A compiled value as the decision shows it, read from where a case keeps it.
+pub(crate) fn value_of(
+    v: V,
+    syms: &Syms,
+    given: &Given,
+    wide: &RefCell<Vec<Decimal>>,
+    heap: &RefCell<Vec<Value>>,
+) -> Value {
+    match v.view() {
+        Ref::Null => Value::Null,
+        Ref::Num(n) => Value::Number(n.dec()),
+        Ref::Wide(i) => wide
+            .try_borrow()
+            .ok()
+            .and_then(|w| w.get(i as usize).copied())
+            .map_or(Value::Null, Value::Number),
+        Ref::Bool(b) => Value::Bool(b),
+        Ref::Date(d) => d.date().map_or(Value::Null, Value::Date),
+        Ref::Text(id) => syms
+            .text(id)
+            .map_or(Value::Null, |t| Value::Text(t.clone())),
+        Ref::Opaque(slot) => opaque_in(given, slot).cloned().unwrap_or(Value::Null),
+        Ref::Boxed(i) => heap
+            .try_borrow()
+            .ok()
+            .and_then(|h| h.get(i as usize).cloned())
+            .unwrap_or(Value::Null),
     }
 }
 
