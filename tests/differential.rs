@@ -65,6 +65,12 @@ fn generated_rule_sets_are_decided_alike_in_full_and_in_a_batch() {
                 "compiled and interpreted differ for {p}\n{}",
                 show(&files)
             );
+            assert_eq!(
+                rules.evaluate(&facts, on),
+                rules.evaluate_interpreted(&facts, on),
+                "full decisions differ for {p}\n{}",
+                show(&files)
+            );
             for r in lean.results {
                 *statuses.entry(r.status.as_str()).or_insert(0usize) += 1;
             }

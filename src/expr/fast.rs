@@ -242,3 +242,49 @@ mod tests {
         assert!(!sure("'B'") && !sure("if given(band) then eligible else false"));
     }
 }
+
+/// A reason template with its holes compiled: the text of a full decision's reasons.
+#[derive(Debug)]
+pub(crate) struct FastTemplate {
+    parts: Vec<FastPart>,
+}
+
+#[derive(Debug)]
+enum FastPart {
+    Lit(String),
+    Hole(FastExpr, super::template::Format),
+}
+
+impl super::Template {
+    /// The compiled form (`None` only when a constant cannot be held).
+    pub(crate) fn fast(&self, cx: &mut Compile) -> Option<FastTemplate> {
+        let parts = self
+            .parts
+            .iter()
+            .map(|p| {
+                Some(match p {
+                    super::template::Part::Lit(s) => FastPart::Lit(s.clone()),
+                    super::template::Part::Hole(e, f) => FastPart::Hole(e.fast(cx)?, *f),
+                })
+            })
+            .collect::<Option<_>>()?;
+        Some(FastTemplate { parts })
+    }
+}
+
+impl FastTemplate {
+    /// The text for one case, each hole's value written as a person reads it.
+    pub fn render(&self, r: &Regs) -> R<String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                FastPart::Lit(s) => out.push_str(s),
+                FastPart::Hole(e, f) => {
+                    let v = e.eval(r)?;
+                    super::template::write_value(&mut out, &r.value(v), *f);
+                }
+            }
+        }
+        Ok(out)
+    }
+}

@@ -25,7 +25,7 @@ mod tests_functions;
 #[cfg(test)]
 mod tests_template;
 mod value;
-pub(crate) use fast::FastExpr;
+pub(crate) use fast::{FastExpr, FastTemplate};
 pub(crate) use fast_nodes::{TestFn, ValueFn};
 pub use value::{Type, Value};
 

@@ -144,7 +144,7 @@ pub(super) fn render(parts: &[Part], env: &dyn Env) -> Result<String, EvalError>
     Ok(out)
 }
 
-fn write_value(out: &mut String, v: &Value, f: Format) {
+pub(super) fn write_value(out: &mut String, v: &Value, f: Format) {
     match v {
         Value::Number(n) if f == Format::Money => out.push_str(&crate::money::for_people(*n)),
         Value::Number(n) => {

@@ -2,6 +2,7 @@
 //! which decides every case (its status, outputs and flags, or an error in words). Batch runs
 //! read its result in place; `tests/compiled.rs` holds it to the reference interpreter.
 
+mod explain;
 mod family;
 mod money;
 mod num;
@@ -93,6 +94,8 @@ pub(crate) struct Program {
     /// Constant lists: every case's first heap values.
     pool: Vec<Value>,
     families: Vec<FastFamily>,
+    /// Each family compiled for full decisions (reasons and trace).
+    explained: Vec<explain::ExplainFamily>,
     slot_count: usize,
 }
 
@@ -190,6 +193,10 @@ impl Program {
                 c => cx.constant(c),
             })
             .collect::<Option<Vec<V>>>()?;
+        let explained = families
+            .iter()
+            .map(|f| explain::ExplainFamily::compile(f, &mut cx))
+            .collect::<Option<Vec<_>>>()?;
         let families = families
             .iter()
             .map(|f| FastFamily::compile(f, &mut cx))
@@ -223,12 +230,70 @@ impl Program {
             wide_constants: cx.wide,
             pool: cx.pool,
             families,
+            explained,
             slot_count,
         })
     }
 
     /// Evaluate every family without reasons or trace into `buf`.
     pub fn run(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) {
+        self.load(facts, buf);
+        let given = Given::of(rules, facts);
+        buf.families
+            .resize_with(self.families.len(), FamilyOut::default);
+        for (ff, slot) in self.families.iter().zip(&mut buf.families) {
+            let mut r = Regs {
+                v: &mut buf.regs,
+                on,
+                syms: &self.syms,
+                wide: &buf.wide,
+                given,
+                heap: &buf.heap,
+            };
+            match ff.run(&mut r, &mut slot.values) {
+                Ok(v) => {
+                    slot.verdict = Some(v);
+                    slot.error = None;
+                }
+                Err(failure) => {
+                    slot.verdict = None;
+                    // Even without explanations, an error says what went wrong.
+                    slot.error = Some(format!("{} ({})", failure.error, ff.place(failure.at)));
+                }
+            }
+        }
+    }
+
+    /// The full decision, with reasons and trace.
+    pub fn explain(&self, rules: &RuleSet, facts: &Facts, on: Date) -> Decision {
+        let mut buf = LeanBuf::default();
+        self.load(facts, &mut buf);
+        let given = Given::of(rules, facts);
+        let results = self
+            .explained
+            .iter()
+            .map(|f| {
+                let mut r = Regs {
+                    v: &mut buf.regs,
+                    on,
+                    syms: &self.syms,
+                    wide: &buf.wide,
+                    given,
+                    heap: &buf.heap,
+                };
+                f.run(&mut r)
+            })
+            .collect();
+        Decision {
+            case_id: facts.case_id.clone(),
+            on,
+            ruleset: rules.stamp(),
+            results,
+        }
+    }
+
+    /// A case's inputs into the registers, the constants laid out once per buffer.
+    fn load(&self, facts: &Facts, buf: &mut LeanBuf) {
         let regs = &mut buf.regs;
         if buf.laid_out_for != self.id {
             // Inputs no compiled code reads stay null, constants are written once, and each
@@ -274,30 +339,6 @@ impl Program {
         for &i in &self.read_others {
             if let (Some(place), Some(v)) = (regs.get_mut(i), values.get(i)) {
                 *place = self.codes.code(i, v, &self.syms, wide);
-            }
-        }
-        let given = Given::of(rules, facts);
-        buf.families
-            .resize_with(self.families.len(), FamilyOut::default);
-        for (ff, slot) in self.families.iter().zip(&mut buf.families) {
-            let mut r = Regs {
-                v: regs,
-                on,
-                syms: &self.syms,
-                wide: &buf.wide,
-                given,
-                heap: &buf.heap,
-            };
-            match ff.run(&mut r, &mut slot.values) {
-                Ok(v) => {
-                    slot.verdict = Some(v);
-                    slot.error = None;
-                }
-                Err(failure) => {
-                    slot.verdict = None;
-                    // Even without explanations, an error says what went wrong.
-                    slot.error = Some(format!("{} ({})", failure.error, ff.place(failure.at)));
-                }
             }
         }
     }

@@ -24,7 +24,6 @@ enum Prorate {
 }
 
 /// How a money step built its amount (what a trace shows of it).
-#[allow(dead_code)]
 pub(crate) struct Working {
     pub rate: Decimal,
     pub quantity: Decimal,

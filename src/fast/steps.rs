@@ -140,10 +140,22 @@ pub(super) fn range_label(
     shown: &str,
     r: &Regs,
 ) -> R<V> {
+    Ok(range_at(of, ranges, outside, shown, r)?.map_or(V::NULL, |i| ranges[i].1))
+}
+
+/// Which range a value falls in (the first listed that holds it); `None` for no value.
+#[inline]
+pub(super) fn range_at(
+    of: &FastExpr,
+    ranges: &[(Bounds, V)],
+    outside: Outside,
+    shown: &str,
+    r: &Regs,
+) -> R<Option<usize>> {
     let v = of.number(r)?;
-    match ranges.iter().find(|(x, _)| x.hold(v, r)) {
-        Some((_, label)) => Ok(*label),
-        None if outside == Outside::NoValue => Ok(V::NULL),
+    match ranges.iter().position(|(x, _)| x.hold(v, r)) {
+        Some(i) => Ok(Some(i)),
+        None if outside == Outside::NoValue => Ok(None),
         None => Err(other(format!(
             "{} is {}, outside every range ({shown})",
             of.source(),
@@ -155,6 +167,17 @@ pub(super) fn range_label(
 /// The lookup cell for a case's keys.
 #[inline]
 pub(super) fn cell(keys: &[FastExpr], cells: &[(V, V, V)], words: bool, r: &Regs) -> R<V> {
+    cell_keyed(keys, cells, words, r).map(|(v, _, _)| v)
+}
+
+/// The lookup cell for a case's keys, and the keys.
+#[inline]
+pub(super) fn cell_keyed(
+    keys: &[FastExpr],
+    cells: &[(V, V, V)],
+    words: bool,
+    r: &Regs,
+) -> R<(V, V, V)> {
     let key = |k: &FastExpr| -> R<V> {
         let v = k.eval(r)?;
         if v.is_null() {
@@ -182,6 +205,7 @@ pub(super) fn cell(keys: &[FastExpr], cells: &[(V, V, V)], words: bool, r: &Regs
             .find(|(a, b, _)| r.same(*a, first) && r.same(*b, second))
             .map(|(_, _, n)| *n)
     };
+    let found = found.map(|v| (v, first, second));
     found.ok_or_else(|| {
         let named: Vec<String> = keys
             .iter()
@@ -393,9 +417,25 @@ impl FastScore {
             }
             return Ok(total);
         }
+        let (weights, counted) = self.weighed(r)?;
+        let mut total = Decimal::ZERO;
+        for (w, c) in weights.iter().zip(counted) {
+            if c {
+                total = total.checked_add(*w).ok_or_else(score_overflow)?;
+            }
+        }
+        Ok(total)
+    }
+
+    /// Each input's weight, and whether it counts (`max` and `sum_of_top` leave some out).
+    pub(super) fn weighed(&self, r: &Regs) -> R<(Vec<Decimal>, Vec<bool>)> {
         let mut weights = Vec::with_capacity(self.rows.len());
         for row in &self.rows {
             weights.push(row.weight(r.at(row.slot).unwrap_or(V::NULL), r)?);
+        }
+        if self.combine == Combine::Sum {
+            let n = weights.len();
+            return Ok((weights, vec![true; n]));
         }
         let keep = match self.combine {
             Combine::SumOfTop(n) => n as usize,
@@ -408,12 +448,11 @@ impl FastScore {
         for &i in order.iter().take(keep) {
             counted[i] = true;
         }
-        let mut total = Decimal::ZERO;
-        for (w, c) in weights.iter().zip(counted) {
-            if c {
-                total = total.checked_add(*w).ok_or_else(score_overflow)?;
-            }
-        }
-        Ok(total)
+        Ok((weights, counted))
+    }
+
+    /// Each input's name, slot and the level it read, in order (for a trace).
+    pub(super) fn inputs(&self) -> impl Iterator<Item = (&std::sync::Arc<str>, u32)> {
+        self.rows.iter().map(|row| (&row.input, row.slot))
     }
 }

@@ -9,6 +9,13 @@ use crate::steps::table;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
+/// What a table decided for one case.
+pub(crate) struct Decided {
+    pub values: Vec<V>,
+    pub matched: Vec<usize>,
+    pub deciding: Vec<usize>,
+}
+
 /// A compiled decision table.
 #[derive(Debug)]
 pub(crate) struct FastTable {
@@ -96,6 +103,21 @@ impl FastTable {
                 }
             }
         }
+        let d = self.decide(r)?;
+        for &i in &d.deciding {
+            if let Some(row) = self.rows.get(i) {
+                row.reason.pass(r)?;
+            }
+        }
+        for (k, &slot) in slots.iter().enumerate() {
+            r.set(slot, d.values.get(k).copied().unwrap_or(V::NULL));
+        }
+        Ok(())
+    }
+
+    /// The matching rows (0-based; for FIRST only the first), the rows that decide, and the
+    /// outputs; the deciding rows' reasons are the caller's to give.
+    pub(super) fn decide(&self, r: &Regs) -> R<Decided> {
         let mut matched = Vec::new();
         for (i, row) in self.rows.iter().enumerate() {
             if row.matches(r)? {
@@ -105,24 +127,25 @@ impl FastTable {
                 }
             }
         }
-        let single = matches!(
-            self.policy,
-            HitPolicy::First | HitPolicy::Unique | HitPolicy::Any | HitPolicy::Priority
-        );
+        let single = self.single();
         let (values, deciding) = if single {
             self.single_hit(r, &matched)?
         } else {
-            (self.multi_hit(r, &matched)?, matched)
+            (self.multi_hit(r, &matched)?, matched.clone())
         };
-        for &i in &deciding {
-            if let Some(row) = self.rows.get(i) {
-                row.reason.pass(r)?;
-            }
-        }
-        for (k, &slot) in slots.iter().enumerate() {
-            r.set(slot, values.get(k).copied().unwrap_or(V::NULL));
-        }
-        Ok(())
+        Ok(Decided {
+            values,
+            matched,
+            deciding,
+        })
+    }
+
+    /// True for the policies where one row decides.
+    pub(super) fn single(&self) -> bool {
+        matches!(
+            self.policy,
+            HitPolicy::First | HitPolicy::Unique | HitPolicy::Any | HitPolicy::Priority
+        )
     }
 
     fn single_hit(&self, r: &Regs, matched: &[usize]) -> R<(Vec<V>, Vec<usize>)> {

@@ -260,6 +260,12 @@ impl RuleSet {
 
     /// Evaluate validated facts on `on`: every family, in order.
     pub fn evaluate(&self, facts: &Facts, on: Date) -> Decision {
+        self.program.explain(self, facts, on)
+    }
+
+    /// `evaluate` by the interpreter: the reference the compiled evaluator is held to.
+    #[doc(hidden)]
+    pub fn evaluate_interpreted(&self, facts: &Facts, on: Date) -> Decision {
         crate::family::evaluate(self, facts, on, true)
     }
 

@@ -1,0 +1,374 @@
+//! A full decision on the compiled evaluator: each step's value and trace detail, the reasons
+//! of steps, rows, flags and the family, by the same compiled code as a lean run.
+
+use super::steps::{cell_keyed, range_at, FastKind};
+use super::{Compile, Fail, Regs, R, V};
+use crate::decision::{Detail, FamilyResult, MoneyWorking, Output, ScorePart, Status, TraceEntry};
+use crate::expr::{FastExpr, FastTemplate, Value};
+use crate::family::Family;
+use crate::ruleset::format::OutputFormat;
+use crate::steps::Kind;
+use std::sync::Arc;
+
+/// A family compiled for full decisions.
+#[derive(Debug)]
+pub(crate) struct ExplainFamily {
+    name: Arc<str>,
+    steps: Vec<ExplainStep>,
+    outputs: Vec<(Arc<str>, FastExpr, OutputFormat)>,
+    flags: Vec<(String, FastExpr, FastTemplate)>,
+    reasons: Vec<(Option<FastExpr>, FastTemplate)>,
+}
+
+#[derive(Debug)]
+struct ExplainStep {
+    name: Arc<str>,
+    kind_name: &'static str,
+    when: Option<FastExpr>,
+    kind: FastKind,
+    slots: Vec<u32>,
+    reason: Option<FastTemplate>,
+    /// A stop's reason, or each table row's.
+    said: Vec<Option<FastTemplate>>,
+    /// Each range as shown to people.
+    shown: Vec<Arc<str>>,
+}
+
+/// What a step gave: its value(s), trace detail, reasons, and whether the family stops.
+struct Outcome {
+    values: Vec<V>,
+    detail: Detail,
+    reasons: Vec<String>,
+    stop: Option<Status>,
+}
+
+impl ExplainFamily {
+    pub fn compile(f: &Family, cx: &mut Compile) -> Option<ExplainFamily> {
+        let mut steps = Vec::new();
+        for s in f.steps() {
+            let (said, shown) = match &s.kind {
+                Kind::Stop(stop) => (vec![Some(stop.reason.fast(cx)?)], Vec::new()),
+                Kind::Table(t) => (
+                    t.rows
+                        .iter()
+                        .map(|row| match &row.reason {
+                            Some(t) => Some(t.fast(cx).map(Some)?),
+                            None => Some(None),
+                        })
+                        .collect::<Option<_>>()?,
+                    Vec::new(),
+                ),
+                Kind::Ranges(r) => (
+                    Vec::new(),
+                    r.ranges.iter().map(|x| x.shown.clone()).collect(),
+                ),
+                _ => (Vec::new(), Vec::new()),
+            };
+            steps.push(ExplainStep {
+                name: s.name.clone(),
+                kind_name: s.kind.name(),
+                when: match &s.when {
+                    Some(w) => Some(w.fast(cx)?),
+                    None => None,
+                },
+                kind: FastKind::compile(&s.kind, cx)?,
+                slots: s.slots.clone(),
+                reason: match &s.reason {
+                    Some(t) => Some(t.fast(cx)?),
+                    None => None,
+                },
+                said,
+                shown,
+            });
+        }
+        Some(ExplainFamily {
+            name: f.name.clone(),
+            steps,
+            outputs: f
+                .outputs
+                .iter()
+                .map(|o| Some((o.name.clone(), o.expr.fast(cx)?, o.format)))
+                .collect::<Option<_>>()?,
+            flags: f
+                .flags
+                .iter()
+                .map(|x| Some((x.flag.clone(), x.when.fast(cx)?, x.reason.fast(cx)?)))
+                .collect::<Option<_>>()?,
+            reasons: f
+                .reasons
+                .iter()
+                .map(|x| {
+                    let when = match &x.when {
+                        Some(w) => Some(w.fast(cx)?),
+                        None => None,
+                    };
+                    Some((when, x.text.fast(cx)?))
+                })
+                .collect::<Option<_>>()?,
+        })
+    }
+
+    /// The full decision of this family for one case.
+    pub fn run(&self, r: &mut Regs) -> FamilyResult {
+        let mut reasons = Vec::new();
+        let mut trace = Vec::new();
+        let fail = |reasons: Vec<String>, trace, e: Fail, at: String| -> FamilyResult {
+            let mut reasons = reasons;
+            reasons.push(format!("{e} ({at})"));
+            self.finish(Status::Error, None, Vec::new(), reasons, trace)
+        };
+        for step in &self.steps {
+            if let Some(w) = &step.when {
+                match w.truth(r) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        for &s in &step.slots {
+                            r.set(s, V::NULL);
+                        }
+                        trace.push(self.entry(step, Value::Null, Detail::Skipped));
+                        continue;
+                    }
+                    Err(e) => return fail(reasons, trace, e, format!("step {}", step.name)),
+                }
+            }
+            let out = match self.step(step, r) {
+                Ok(o) => o,
+                Err(e) => return fail(reasons, trace, e, format!("step {}", step.name)),
+            };
+            reasons.extend(out.reasons);
+            let value = out.values.first().map_or(Value::Null, |v| r.value(*v));
+            if let Some(status) = out.stop {
+                trace.push(self.entry(step, value, out.detail));
+                let outputs = self.outputs_after_stop(r, step);
+                return self.finish(status, Some(outputs), Vec::new(), reasons, trace);
+            }
+            for (k, &s) in step.slots.iter().enumerate() {
+                r.set(s, out.values.get(k).copied().unwrap_or(V::NULL));
+            }
+            trace.push(self.entry(step, value, out.detail));
+            if let Some(t) = &step.reason {
+                match t.render(r) {
+                    Ok(text) => reasons.push(text),
+                    Err(e) => return fail(reasons, trace, e, format!("step {}", step.name)),
+                }
+            }
+        }
+        let mut outputs = Vec::with_capacity(self.outputs.len());
+        for (name, e, format) in &self.outputs {
+            match self.output(r, name, e, *format) {
+                Ok(v) => outputs.push(v),
+                Err(e) => return fail(reasons, trace, e, format!("output {name}")),
+            }
+        }
+        let mut flags = Vec::new();
+        for (flag, when, reason) in &self.flags {
+            let said = when.truth(r).and_then(|held| {
+                if held {
+                    reason.render(r).map(Some)
+                } else {
+                    Ok(None)
+                }
+            });
+            match said {
+                Ok(Some(text)) => {
+                    flags.push(flag.clone());
+                    reasons.push(text);
+                }
+                Ok(None) => {}
+                Err(e) => return fail(reasons, trace, e, format!("flag {flag}")),
+            }
+        }
+        for (when, text) in &self.reasons {
+            let holds = match when {
+                Some(w) => w.truth(r),
+                None => Ok(true),
+            };
+            match holds.and_then(|h| {
+                if h {
+                    text.render(r).map(Some)
+                } else {
+                    Ok(None)
+                }
+            }) {
+                Ok(Some(t)) => reasons.push(t),
+                Ok(None) => {}
+                Err(e) => return fail(reasons, trace, e, "reasons".to_string()),
+            }
+        }
+        self.finish(Status::Applied, Some(outputs), flags, reasons, trace)
+    }
+
+    fn entry(&self, step: &ExplainStep, value: Value, detail: Detail) -> TraceEntry {
+        TraceEntry {
+            step: step.name.clone(),
+            kind: step.kind_name,
+            value,
+            detail,
+        }
+    }
+
+    fn finish(
+        &self,
+        status: Status,
+        outputs: Option<Vec<Output>>,
+        flags: Vec<String>,
+        reasons: Vec<String>,
+        trace: Vec<TraceEntry>,
+    ) -> FamilyResult {
+        let outputs = outputs.unwrap_or_else(|| {
+            self.outputs
+                .iter()
+                .map(|(name, _, format)| Output {
+                    name: name.clone(),
+                    value: Value::Null,
+                    format: *format,
+                })
+                .collect()
+        });
+        FamilyResult {
+            family: self.name.clone(),
+            status,
+            outputs,
+            flags,
+            reasons,
+            trace,
+        }
+    }
+
+    /// One output; money must already be whole pence (never rounded here).
+    fn output(&self, r: &Regs, name: &str, e: &FastExpr, format: OutputFormat) -> R<Output> {
+        let value = r.value(e.eval(r)?);
+        if let (OutputFormat::Money, Value::Number(n)) = (format, &value) {
+            if crate::money::to_pence_string(*n).is_none() {
+                return Err(super::other(format!(
+                    "{name} is {}, which is not a whole number of pence; the rule must declare rounding",
+                    n.normalize()
+                )));
+            }
+        }
+        Ok(Output {
+            name: Arc::from(name),
+            value,
+            format,
+        })
+    }
+
+    /// After a stop: the steps not run hold no value, and an output that cannot be computed
+    /// is null.
+    fn outputs_after_stop(&self, r: &mut Regs, stopped: &ExplainStep) -> Vec<Output> {
+        let mut later = false;
+        for step in &self.steps {
+            later |= std::ptr::eq(step, stopped);
+            if later {
+                for &s in &step.slots {
+                    r.set(s, V::NULL);
+                }
+            }
+        }
+        self.outputs
+            .iter()
+            .map(|(name, e, format)| {
+                self.output(r, name, e, *format).unwrap_or(Output {
+                    name: name.clone(),
+                    value: Value::Null,
+                    format: *format,
+                })
+            })
+            .collect()
+    }
+
+    /// A step's value(s), trace detail and reasons.
+    fn step(&self, step: &ExplainStep, r: &mut Regs) -> R<Outcome> {
+        let one = |v: V, detail: Detail| Outcome {
+            values: vec![v],
+            detail,
+            reasons: Vec::new(),
+            stop: None,
+        };
+        Ok(match &step.kind {
+            FastKind::Let(e) => one(e.eval(r)?, Detail::None),
+            FastKind::Stop { when, status, .. } => {
+                let held = when.truth(r)?;
+                let mut out = one(V::boolean(held), Detail::Held(held));
+                if held {
+                    if let Some(Some(t)) = step.said.first() {
+                        out.reasons.push(t.render(r)?);
+                    }
+                    out.stop = Some(*status);
+                }
+                out
+            }
+            FastKind::Score(s) => {
+                let (weights, counted) = s.weighed(r)?;
+                let parts: Vec<ScorePart> = s
+                    .inputs()
+                    .zip(weights.iter().zip(&counted))
+                    .map(|((input, slot), (w, c))| ScorePart {
+                        input: input.clone(),
+                        level: r.value(r.at(slot).unwrap_or(V::NULL)),
+                        weight: *w,
+                        counted: *c,
+                    })
+                    .collect();
+                let mut total = rust_decimal::Decimal::ZERO;
+                for p in parts.iter().filter(|p| p.counted) {
+                    total = total
+                        .checked_add(p.weight)
+                        .ok_or_else(|| super::overflow("score"))?;
+                }
+                one(r.number(total), Detail::Score(parts))
+            }
+            FastKind::Ranges {
+                of,
+                ranges,
+                outside,
+                shown,
+            } => match range_at(of, ranges, *outside, shown, r)? {
+                Some(i) => one(
+                    ranges[i].1,
+                    Detail::Range(step.shown.get(i).cloned().unwrap_or_else(|| Arc::from(""))),
+                ),
+                None => one(V::NULL, Detail::Range(Arc::from("outside every range"))),
+            },
+            FastKind::Table(t) => {
+                let d = t.decide(r)?;
+                let mut reasons = Vec::new();
+                for &i in &d.deciding {
+                    if let Some(Some(tpl)) = step.said.get(i) {
+                        reasons.push(tpl.render(r)?);
+                    }
+                }
+                Outcome {
+                    values: d.values,
+                    detail: Detail::Rows {
+                        matched: d.matched.iter().map(|i| i + 1).collect(),
+                        decided: d.deciding.first().filter(|_| t.single()).map(|i| i + 1),
+                    },
+                    reasons,
+                    stop: None,
+                }
+            }
+            FastKind::Lookup { keys, cells, words } => {
+                let (v, first, second) = cell_keyed(keys, cells, *words, r)?;
+                let mut labels = vec![r.value(first)];
+                if keys.len() > 1 {
+                    labels.push(r.value(second));
+                }
+                one(v, Detail::Keys(labels))
+            }
+            FastKind::Money(m) => {
+                let w = m.working(r)?;
+                one(
+                    r.number(w.amount),
+                    Detail::Money(MoneyWorking {
+                        rate: w.rate,
+                        quantity: w.quantity,
+                        prorate: w.prorate,
+                        capped_at: w.capped_at,
+                        exact: w.exact,
+                    }),
+                )
+            }
+        })
+    }
+}
