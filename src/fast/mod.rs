@@ -25,6 +25,7 @@ pub(crate) use num::{Op, N};
 pub(crate) use regs::{bad, division_by_zero, no_value, other, overflow, Fail, Regs, R};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use value::InputCodes;
 pub(crate) use value::{Day, Ref, Syms, V};
@@ -93,10 +94,20 @@ pub(crate) struct Program {
     wide_constants: Vec<Decimal>,
     /// Constant lists: every case's first heap values.
     pool: Vec<Value>,
-    families: Vec<FastFamily>,
     /// Each family compiled for full decisions (reasons and trace).
     explained: Vec<explain::ExplainFamily>,
+    /// Each family compiled for lean runs, on first use: a host that only explains (the
+    /// form) never builds them, nor carries their code.
+    lean: OnceLock<Option<LeanForm>>,
     slot_count: usize,
+}
+
+/// The families compiled for lean runs, with the constants that compiling them added.
+#[derive(Debug)]
+struct LeanForm {
+    families: Vec<FastFamily>,
+    pool: Vec<Value>,
+    wide: Vec<Decimal>,
 }
 
 /// Reusable buffers of lean evaluation, one per worker: nothing is allocated per case once
@@ -197,10 +208,6 @@ impl Program {
             .iter()
             .map(|f| explain::ExplainFamily::compile(f, &mut cx))
             .collect::<Option<Vec<_>>>()?;
-        let families = families
-            .iter()
-            .map(|f| FastFamily::compile(f, &mut cx))
-            .collect::<Option<Vec<_>>>()?;
         let read: Vec<usize> = (0..inputs.len())
             .filter(|&i| cx.read.get(i).copied().unwrap_or(true))
             .collect();
@@ -229,19 +236,52 @@ impl Program {
             constants,
             wide_constants: cx.wide,
             pool: cx.pool,
-            families,
             explained,
+            lean: OnceLock::new(),
             slot_count,
         })
     }
 
+    /// The lean form, compiled on first use from the same checked families and constants.
+    fn lean(&self, rules: &RuleSet) -> Option<&LeanForm> {
+        self.lean
+            .get_or_init(|| {
+                let mut cx = Compile {
+                    syms: self.syms.clone(),
+                    read: vec![false; self.slot_count],
+                    pool: self.pool.clone(),
+                    wide: self.wide_constants.clone(),
+                };
+                let families = rules
+                    .families()
+                    .iter()
+                    .map(|f| FastFamily::compile(f, &mut cx))
+                    .collect::<Option<Vec<_>>>()?;
+                // The same expressions intern no text the full form has not.
+                (cx.syms.len() == self.syms.len()).then_some(LeanForm {
+                    families,
+                    pool: cx.pool,
+                    wide: cx.wide,
+                })
+            })
+            .as_ref()
+    }
+
     /// Evaluate every family without reasons or trace into `buf`.
     pub fn run(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) {
-        self.load(facts, buf);
+        let Some(lean) = self.lean(rules) else {
+            buf.families.clear();
+            buf.families.resize_with(rules.families().len(), || FamilyOut {
+                error: Some("the rules could not be compiled for a lean run".to_string()),
+                ..FamilyOut::default()
+            });
+            return;
+        };
+        self.load(facts, buf, &lean.pool, &lean.wide);
         let given = Given::of(rules, facts);
         buf.families
-            .resize_with(self.families.len(), FamilyOut::default);
-        for (ff, slot) in self.families.iter().zip(&mut buf.families) {
+            .resize_with(lean.families.len(), FamilyOut::default);
+        for (ff, slot) in lean.families.iter().zip(&mut buf.families) {
             let mut r = Regs {
                 v: &mut buf.regs,
                 on,
@@ -267,7 +307,7 @@ impl Program {
     /// The full decision, with reasons and trace.
     pub fn explain(&self, rules: &RuleSet, facts: &Facts, on: Date) -> Decision {
         let mut buf = LeanBuf::default();
-        self.load(facts, &mut buf);
+        self.load(facts, &mut buf, &self.pool, &self.wide_constants);
         let given = Given::of(rules, facts);
         let results = self
             .explained
@@ -293,7 +333,7 @@ impl Program {
     }
 
     /// A case's inputs into the registers, the constants laid out once per buffer.
-    fn load(&self, facts: &Facts, buf: &mut LeanBuf) {
+    fn load(&self, facts: &Facts, buf: &mut LeanBuf, pool: &[Value], wide_constants: &[Decimal]) {
         let regs = &mut buf.regs;
         if buf.laid_out_for != self.id {
             // Inputs no compiled code reads stay null, constants are written once, and each
@@ -306,11 +346,11 @@ impl Program {
         }
         let wide = buf.wide.get_mut();
         wide.clear();
-        wide.extend_from_slice(&self.wide_constants);
+        wide.extend_from_slice(wide_constants);
         let heap = buf.heap.get_mut();
         heap.clear();
-        if !self.pool.is_empty() {
-            heap.extend_from_slice(&self.pool);
+        if !pool.is_empty() {
+            heap.extend_from_slice(pool);
         }
         let values = facts.values();
         for &i in &self.read_numbers {
@@ -418,7 +458,7 @@ impl Program {
 
     /// Output `i` of family `k`: in place in the registers, or in `values`.
     fn output_in(&self, k: usize, i: usize, values: &[V], buf: &LeanBuf) -> Option<V> {
-        match self.families.get(k)?.output_slots() {
+        match self.lean.get()?.as_ref()?.families.get(k)?.output_slots() {
             Some(slots) => buf.regs.get(*slots.get(i)? as usize).copied(),
             None => values.get(i).copied(),
         }

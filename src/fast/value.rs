@@ -231,6 +231,11 @@ impl Syms {
         Some(id)
     }
 
+    /// How many texts are interned.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
     /// The id of a text already interned.
     pub fn find(&self, text: &str) -> Option<u32> {
         self.ids.get(text).copied()
