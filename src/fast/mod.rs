@@ -25,8 +25,8 @@ pub(crate) use num::{Op, N};
 pub(crate) use regs::{bad, division_by_zero, no_value, other, overflow, Fail, Regs, R};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::OnceLock;
 use value::InputCodes;
 pub(crate) use value::{Day, Ref, Syms, V};
 
@@ -271,10 +271,11 @@ impl Program {
     pub fn run(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) {
         let Some(lean) = self.lean(rules) else {
             buf.families.clear();
-            buf.families.resize_with(rules.families().len(), || FamilyOut {
-                error: Some("the rules could not be compiled for a lean run".to_string()),
-                ..FamilyOut::default()
-            });
+            buf.families
+                .resize_with(rules.families().len(), || FamilyOut {
+                    error: Some("the rules could not be compiled for a lean run".to_string()),
+                    ..FamilyOut::default()
+                });
             return;
         };
         self.load(facts, buf, &lean.pool, &lean.wide);
