@@ -96,10 +96,7 @@ impl Build<'_> {
             Func::Abs | Func::Floor | Func::Ceil | Func::Round(..) => {
                 let x = self.num(first)?;
                 Code::Value(Box::new(move |r| {
-                    let v = x.get(r)?;
-                    let n = r
-                        .decimal(v)
-                        .ok_or_else(|| bad(r, "a number", v, "a number"))?;
+                    let n = x.decimal(r)?;
                     Ok(r.number(match f {
                         Func::Abs => n.abs(),
                         Func::Floor => n.floor(),
@@ -154,7 +151,7 @@ impl Build<'_> {
                     let mut total = Decimal::ZERO;
                     for item in items.iter() {
                         let Value::Number(n) = item else {
-                            return Err(item_error(r, x.label(), item));
+                            return Err(item_error(x.label(), item));
                         };
                         total = total.checked_add(*n).ok_or_else(|| overflow(&src))?;
                     }
@@ -220,11 +217,10 @@ impl Build<'_> {
 
 /// The error for an item of a list that is not a number.
 #[cold]
-fn item_error(r: &Regs, label: &str, item: &Value) -> crate::fast::Fail {
+fn item_error(label: &str, item: &Value) -> crate::fast::Fail {
     if item.is_null() {
         return crate::fast::no_value(label);
     }
-    let _ = r;
     crate::fast::other(format!(
         "{label} is {}, but a list of numbers was needed",
         item.kind_name()

@@ -60,6 +60,13 @@ impl NumOperand {
             Err(bad(r, &self.label, v, "a number"))
         }
     }
+
+    /// The number as a decimal.
+    pub(super) fn decimal(&self, r: &Regs) -> R<rust_decimal::Decimal> {
+        let v = self.of.get(r)?;
+        r.decimal(v)
+            .ok_or_else(|| bad(r, &self.label, v, "a number"))
+    }
 }
 
 /// An operand that must not be null (`present` in the language's terms).

@@ -1,9 +1,10 @@
 //! A full decision on the compiled evaluator: each step's value and trace detail, the reasons
 //! of steps, rows, flags and the family, by the same compiled code as a lean run.
 
-use super::steps::{cell_keyed, range_at, FastKind};
+use super::family::{not_pence, Later};
+use super::steps::{cell_keyed, counted_total, range_at, FastKind};
 use super::{Compile, Fail, Regs, R, V};
-use crate::decision::{Detail, FamilyResult, MoneyWorking, Output, ScorePart, Status, TraceEntry};
+use crate::decision::{Detail, FamilyResult, Output, ScorePart, Status, TraceEntry};
 use crate::expr::{FastExpr, FastTemplate, Value};
 use crate::family::Family;
 use crate::ruleset::format::OutputFormat;
@@ -27,6 +28,8 @@ struct ExplainStep {
     when: Option<FastExpr>,
     kind: FastKind,
     slots: Vec<u32>,
+    /// The slots of this step and every later one: nulled when the family stops here.
+    from_here: Later,
     reason: Option<FastTemplate>,
     /// A stop's reason, or each table row's.
     said: Vec<Option<FastTemplate>>,
@@ -45,7 +48,7 @@ struct Outcome {
 impl ExplainFamily {
     pub fn compile(f: &Family, cx: &mut Compile) -> Option<ExplainFamily> {
         let mut steps = Vec::new();
-        for s in f.steps() {
+        for (k, s) in f.steps().iter().enumerate() {
             let (said, shown) = match &s.kind {
                 Kind::Stop(stop) => (vec![Some(stop.reason.fast(cx)?)], Vec::new()),
                 Kind::Table(t) => (
@@ -73,6 +76,7 @@ impl ExplainFamily {
                 },
                 kind: FastKind::compile(&s.kind, cx)?,
                 slots: s.slots.clone(),
+                from_here: Later::from_step(f, k),
                 reason: match &s.reason {
                     Some(t) => Some(t.fast(cx)?),
                     None => None,
@@ -236,19 +240,16 @@ impl ExplainFamily {
     }
 
     /// One output; money must already be whole pence (never rounded here).
-    fn output(&self, r: &Regs, name: &str, e: &FastExpr, format: OutputFormat) -> R<Output> {
-        let value = r.value(e.eval(r)?);
-        if let (OutputFormat::Money, Value::Number(n)) = (format, &value) {
-            if crate::money::to_pence_string(*n).is_none() {
-                return Err(super::other(format!(
-                    "{name} is {}, which is not a whole number of pence; the rule must declare rounding",
-                    n.normalize()
-                )));
+    fn output(&self, r: &Regs, name: &Arc<str>, e: &FastExpr, format: OutputFormat) -> R<Output> {
+        let v = e.eval(r)?;
+        if format == OutputFormat::Money {
+            if let Some(e) = not_pence(r, name, v) {
+                return Err(e);
             }
         }
         Ok(Output {
-            name: Arc::from(name),
-            value,
+            name: name.clone(),
+            value: r.value(v),
             format,
         })
     }
@@ -256,15 +257,7 @@ impl ExplainFamily {
     /// After a stop: the steps not run hold no value, and an output that cannot be computed
     /// is null.
     fn outputs_after_stop(&self, r: &mut Regs, stopped: &ExplainStep) -> Vec<Output> {
-        let mut later = false;
-        for step in &self.steps {
-            later |= std::ptr::eq(step, stopped);
-            if later {
-                for &s in &step.slots {
-                    r.set(s, V::NULL);
-                }
-            }
-        }
+        stopped.from_here.null(r);
         self.outputs
             .iter()
             .map(|(name, e, format)| {
@@ -310,12 +303,7 @@ impl ExplainFamily {
                         counted: *c,
                     })
                     .collect();
-                let mut total = rust_decimal::Decimal::ZERO;
-                for p in parts.iter().filter(|p| p.counted) {
-                    total = total
-                        .checked_add(p.weight)
-                        .ok_or_else(|| super::overflow("score"))?;
-                }
+                let total = counted_total(&weights, &counted)?;
                 one(r.number(total), Detail::Score(parts))
             }
             FastKind::Ranges {
@@ -357,17 +345,8 @@ impl ExplainFamily {
                 one(v, Detail::Keys(labels))
             }
             FastKind::Money(m) => {
-                let w = m.working(r)?;
-                one(
-                    r.number(w.amount),
-                    Detail::Money(MoneyWorking {
-                        rate: w.rate,
-                        quantity: w.quantity,
-                        prorate: w.prorate,
-                        capped_at: w.capped_at,
-                        exact: w.exact,
-                    }),
-                )
+                let (working, amount) = m.working(r)?;
+                one(r.number(amount), Detail::Money(working))
             }
         })
     }

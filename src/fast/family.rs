@@ -57,12 +57,18 @@ enum Outputs {
 
 /// Slots to null: a run of consecutive slots (as steps are numbered), or a list.
 #[derive(Debug)]
-enum Later {
+pub(super) enum Later {
     Run(u32, u32),
     List(Box<[u32]>),
 }
 
 impl Later {
+    /// The slots of step `k` of `f` and every later step.
+    pub(super) fn from_step(f: &Family, k: usize) -> Later {
+        let later = f.steps.get(k..).unwrap_or_default();
+        Later::of(later.iter().flat_map(|x| x.slots.clone()).collect())
+    }
+
     fn of(slots: Vec<u32>) -> Later {
         match (slots.iter().min(), slots.iter().max()) {
             (Some(&lo), Some(&hi)) if (hi - lo) as usize + 1 == slots.len() => {
@@ -72,7 +78,7 @@ impl Later {
         }
     }
 
-    fn null(&self, r: &mut Regs) {
+    pub(super) fn null(&self, r: &mut Regs) {
         match self {
             Later::Run(lo, hi) => {
                 if let Some(run) = r.v.get_mut(*lo as usize..*hi as usize) {
@@ -119,10 +125,9 @@ impl FastFamily {
             };
             let reason = Checks::of(s.reason.as_ref(), cx)?;
             let kind = FastKind::compile(&s.kind, cx)?;
-            let later = f.steps.get(k..).unwrap_or_default();
             steps.push(FastStep {
                 name: s.name.clone(),
-                from_here: Later::of(later.iter().flat_map(|x| x.slots.clone()).collect()),
+                from_here: Later::from_step(f, k),
                 code: step_code(when, reason, kind, s.slots.clone()),
             });
         }
@@ -292,17 +297,23 @@ impl FastFamily {
 
     /// The error for a money output that is not whole pence (money is never rounded here).
     fn not_pence(&self, r: &Regs, i: usize, v: V) -> Option<Fail> {
-        if v.n().is_some_and(|n| n.scale <= 2) {
-            return None;
-        }
-        let n = r.decimal(v)?;
-        if crate::money::to_pence_string(n).is_some() {
-            return None;
-        }
         let name = self.output_names.get(i).map_or("?", |(n, _)| &**n);
-        Some(super::other(format!(
-            "{name} is {}, which is not a whole number of pence; the rule must declare rounding",
-            n.normalize()
-        )))
+        not_pence(r, name, v)
     }
+}
+
+/// The error for money output `name` whose value `v` is not a whole number of pence (money is
+/// never rounded here; the rule must declare rounding).
+pub(super) fn not_pence(r: &Regs, name: &str, v: V) -> Option<Fail> {
+    if v.n().is_some_and(|n| n.scale <= 2) {
+        return None;
+    }
+    let n = r.decimal(v)?;
+    if crate::money::to_pence_string(n).is_some() {
+        return None;
+    }
+    Some(super::other(format!(
+        "{name} is {}, which is not a whole number of pence; the rule must declare rounding",
+        n.normalize()
+    )))
 }

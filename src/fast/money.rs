@@ -2,6 +2,7 @@
 //! rule declares, in exact decimals.
 
 use super::{division_by_zero, no_value, other, overflow, Compile, Regs, R, V};
+use crate::decision::MoneyWorking;
 use crate::expr::{FastExpr, Value};
 use crate::steps::money;
 use rust_decimal::Decimal;
@@ -21,16 +22,6 @@ pub(crate) struct FastMoney {
 enum Prorate {
     Ratio(FastExpr, FastExpr),
     Periods(FastExpr, Vec<(Arc<str>, Decimal)>),
-}
-
-/// How a money step built its amount (what a trace shows of it).
-pub(crate) struct Working {
-    pub rate: Decimal,
-    pub quantity: Decimal,
-    pub prorate: Option<(Decimal, Decimal)>,
-    pub capped_at: Option<Decimal>,
-    pub exact: Decimal,
-    pub amount: Decimal,
 }
 
 impl FastMoney {
@@ -66,11 +57,12 @@ impl FastMoney {
     }
 
     pub(super) fn eval(&self, r: &Regs) -> R<V> {
-        Ok(r.number(self.working(r)?.amount))
+        Ok(r.number(self.working(r)?.1))
     }
 
-    /// rate x quantity x part / whole (multiplying first, dividing once), capped, then rounded.
-    pub(crate) fn working(&self, r: &Regs) -> R<Working> {
+    /// rate x quantity x part / whole (multiplying first, dividing once), capped, then rounded:
+    /// how the amount was built (what a trace shows), and the amount.
+    pub(crate) fn working(&self, r: &Regs) -> R<(MoneyWorking, Decimal)> {
         let money_overflow = || overflow("money");
         let rate = self.rate.decimal(r)?;
         let mut quantity = Decimal::ONE;
@@ -136,13 +128,13 @@ impl FastMoney {
         if let Some((mode, places)) = self.round {
             amount = mode.round(amount, places);
         }
-        Ok(Working {
+        let working = MoneyWorking {
             rate,
             quantity,
             prorate,
             capped_at,
             exact,
-            amount,
-        })
+        };
+        Ok((working, amount))
     }
 }

@@ -278,6 +278,17 @@ fn compile_lookup(l: &lookup::Lookup, cx: &mut Compile) -> Option<FastKind> {
     })
 }
 
+/// The sum of the weights that count, in the order listed.
+pub(super) fn counted_total(weights: &[Decimal], counted: &[bool]) -> R<Decimal> {
+    let mut total = Decimal::ZERO;
+    for (w, c) in weights.iter().zip(counted) {
+        if *c {
+            total = total.checked_add(*w).ok_or_else(|| overflow("score"))?;
+        }
+    }
+    Ok(total)
+}
+
 /// A compiled score: each input's weights, by whole-number level where levels are numbers.
 #[derive(Debug)]
 pub(crate) struct FastScore {
@@ -418,13 +429,7 @@ impl FastScore {
             return Ok(total);
         }
         let (weights, counted) = self.weighed(r)?;
-        let mut total = Decimal::ZERO;
-        for (w, c) in weights.iter().zip(counted) {
-            if c {
-                total = total.checked_add(*w).ok_or_else(score_overflow)?;
-            }
-        }
-        Ok(total)
+        counted_total(&weights, &counted)
     }
 
     /// Each input's weight, and whether it counts (`max` and `sum_of_top` leave some out).
