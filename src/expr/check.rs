@@ -1,11 +1,10 @@
-//! Type checker: resolves names to slots, checks operator types, and builds the compiled tree.
-//! Constant sub-trees are folded here, so literals cost nothing at evaluation.
+//! Type checker: resolves names to slots, checks operator types, and builds the checked tree.
+//! Compiling folds its constant parts (`fast`).
 
 use super::ast::{ArithOp, Ast, AstKind, CmpOp};
-use super::eval::{Cx, Node, NodeKind};
-use super::{err_at, Env, ExprError, Scope, Slot, Type, Value};
+use super::eval::{Node, NodeKind};
+use super::{err_at, ExprError, Scope, Type, Value};
 use crate::suggest::did_you_mean;
-use crate::Date;
 use std::sync::Arc;
 
 /// Load-time state while checking one expression.
@@ -14,18 +13,6 @@ pub(super) struct Checker<'a> {
     pub scope: &'a dyn Scope,
     /// Names read, in order of first appearance.
     pub names: Vec<Arc<str>>,
-}
-
-/// The environment used for constant folding: constants read no slots and no date.
-struct NoEnv(Date);
-
-impl Env for NoEnv {
-    fn value(&self, _: Slot) -> &Value {
-        &Value::Null
-    }
-    fn on(&self) -> Date {
-        self.0
-    }
 }
 
 fn numeric(t: &Type) -> bool {
@@ -102,35 +89,7 @@ impl<'a> Checker<'a> {
             start: pos(ast.start),
             end: pos(ast.end),
         };
-        Ok((self.fold(node), ty))
-    }
-
-    /// Replace a node whose children are all constants by its value, when it evaluates cleanly.
-    fn fold(&self, node: Node) -> Node {
-        let foldable = !matches!(
-            node.kind,
-            NodeKind::Const(_) | NodeKind::Name(..) | NodeKind::On | NodeKind::Given(_)
-        ) && !matches!(&node.kind, NodeKind::Call(super::builtins::Func::AgeMonths, a) if a.len() < 2)
-            && node
-                .children()
-                .iter()
-                .all(|c| matches!(c.kind, NodeKind::Const(_)));
-        let Ok(on) = "2000-01-01".parse::<Date>() else {
-            return node;
-        };
-        if !foldable {
-            return node;
-        }
-        match node.eval(&Cx {
-            env: &NoEnv(on),
-            src: self.src,
-        }) {
-            Ok(v) => Node {
-                kind: NodeKind::Const(v),
-                ..node
-            },
-            Err(_) => node,
-        }
+        Ok((node, ty))
     }
 
     fn kind(&mut self, ast: &Ast) -> Result<(NodeKind, Type), ExprError> {

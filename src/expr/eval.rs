@@ -76,6 +76,26 @@ impl Node {
         }
     }
 
+    /// The direct children, to change in place (constant folding).
+    pub fn children_mut(&mut self) -> Vec<&mut Node> {
+        match &mut self.kind {
+            NodeKind::Const(_) | NodeKind::Name(..) | NodeKind::On | NodeKind::Given(_) => {
+                Vec::new()
+            }
+            NodeKind::List(xs) | NodeKind::And(xs) | NodeKind::Or(xs) | NodeKind::Call(_, xs) => {
+                xs.iter_mut().collect()
+            }
+            NodeKind::Neg(a) | NodeKind::Not(a) => vec![a],
+            NodeKind::Arith(a, rest) => std::iter::once(&mut **a)
+                .chain(rest.iter_mut().map(|(_, n)| n))
+                .collect(),
+            NodeKind::Eq(_, a, b) | NodeKind::Ord(_, a, b) | NodeKind::InList(_, a, b) => {
+                vec![a, b]
+            }
+            NodeKind::InRange(_, a, b, c) | NodeKind::If(a, b, c) => vec![a, b, c],
+        }
+    }
+
     /// What to call this node in a "has no value" error: its name, or its source text.
     pub fn label(&self, src: &str) -> String {
         match &self.kind {

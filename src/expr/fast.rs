@@ -3,9 +3,12 @@
 
 use super::eval::{Node, NodeKind};
 use super::fast_nodes::{Build, Code};
-use super::Expr;
+use super::{EvalError, Expr, Value};
+use crate::family::Given;
 use crate::fast::{no_value, other, Compile, Fail, Regs, R, V};
+use crate::Date;
 use rust_decimal::Decimal;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// A compiled expression.
@@ -39,28 +42,132 @@ impl std::fmt::Debug for FastExpr {
 impl Expr {
     /// The compiled form (`None` only when a constant cannot be held).
     pub(crate) fn fast(&self, cx: &mut Compile) -> Option<FastExpr> {
-        let node = &self.inner.node;
         let src: Arc<str> = Arc::from(&*self.inner.source);
-        let code = Build {
-            cx,
-            src: src.clone(),
-        }
-        .code(node)?;
-        Some(FastExpr {
-            code,
-            source: src,
-            infallible: cannot_fail(node),
-            sure_test: sure_test(node),
-        })
+        let node = folded(&self.inner.node, &src);
+        compiled(&node, src, cx)
     }
 
     /// The compiled form of a condition that may be left out (a plain name cannot fail).
     pub(crate) fn fast_check(&self, cx: &mut Compile) -> Option<Option<FastExpr>> {
-        match self.inner.node.kind {
+        let src: Arc<str> = Arc::from(&*self.inner.source);
+        let node = folded(&self.inner.node, &src);
+        match node.kind {
             NodeKind::Name(..) | NodeKind::Const(_) => Some(None),
-            _ => self.fast(cx).map(Some),
+            _ => compiled(&node, src, cx).map(Some),
         }
     }
+
+    /// Its value for one case whose names read `slots` (by slot number), worked out by the
+    /// compiled code. `None` only when a value cannot be held.
+    #[cfg(test)]
+    pub(crate) fn eval_once(&self, slots: &[Value], on: Date) -> Option<Result<Value, EvalError>> {
+        once(
+            slots,
+            on,
+            |cx| self.fast(cx),
+            |f, r| Ok(r.value(f.eval(r)?)),
+        )
+    }
+}
+
+impl super::Template {
+    /// Its text for one case whose names read `slots`, by the compiled code.
+    #[cfg(test)]
+    pub(crate) fn render_once(
+        &self,
+        slots: &[Value],
+        on: Date,
+    ) -> Option<Result<String, EvalError>> {
+        once(slots, on, |cx| self.fast(cx), |t, r| t.render(r))
+    }
+}
+
+fn compiled(node: &Node, source: Arc<str>, cx: &mut Compile) -> Option<FastExpr> {
+    let code = Build {
+        cx,
+        src: source.clone(),
+    }
+    .code(node)?;
+    Some(FastExpr {
+        code,
+        source,
+        infallible: cannot_fail(node),
+        sure_test: sure_test(node),
+    })
+}
+
+/// `node` with every part that reads nothing of a case (its parts all constants, no name, no
+/// `on`) replaced by its value, so literals cost nothing per case. The value is worked out
+/// by the same compiled code; a part that fails is left to fail, in its words, per case.
+pub(super) fn folded(node: &Node, src: &Arc<str>) -> Node {
+    let mut node = node.clone();
+    fold(&mut node, src);
+    node
+}
+
+fn fold(node: &mut Node, src: &Arc<str>) {
+    let mut constant = true;
+    for child in node.children_mut() {
+        fold(child, src);
+        constant &= matches!(child.kind, NodeKind::Const(_));
+    }
+    let reads_case = match &node.kind {
+        NodeKind::Const(_) | NodeKind::Name(..) | NodeKind::On | NodeKind::Given(_) => true,
+        // `age_months(dob)` counts to the case's date.
+        NodeKind::Call(super::builtins::Func::AgeMonths, args) => args.len() < 2,
+        _ => false,
+    };
+    if !constant || reads_case {
+        return;
+    }
+    // Any date would do: nothing folded reads it.
+    let on = Date::new(2000, 1, 1);
+    let value = on.and_then(|on| {
+        once(
+            &[],
+            on,
+            |cx| compiled(node, src.clone(), cx),
+            |f, r| Ok(r.value(f.eval(r)?)),
+        )
+    });
+    if let Some(Ok(v)) = value {
+        node.kind = NodeKind::Const(v);
+    }
+}
+
+/// Compile something, then run it once outside any batch: `slots` are the values its names
+/// read. `None` when a value cannot be held.
+fn once<C, T>(
+    slots: &[Value],
+    on: Date,
+    compile: impl FnOnce(&mut Compile) -> Option<C>,
+    run: impl FnOnce(&C, &Regs) -> R<T>,
+) -> Option<Result<T, EvalError>> {
+    let mut cx = Compile {
+        read: vec![false; slots.len()],
+        ..Compile::default()
+    };
+    let mut v = slots
+        .iter()
+        .map(|x| cx.constant(x))
+        .collect::<Option<Vec<V>>>()?;
+    let code = compile(&mut cx)?;
+    let Compile {
+        syms, wide, pool, ..
+    } = cx;
+    let (wide, heap) = (RefCell::new(wide), RefCell::new(pool));
+    let r = Regs {
+        v: &mut v,
+        on,
+        syms: &syms,
+        wide: &wide,
+        given: Given {
+            inputs: &[],
+            constants: &[],
+        },
+        heap: &heap,
+    };
+    Some(run(&code, &r).map_err(|e| *e))
 }
 
 impl FastExpr {

@@ -174,6 +174,11 @@ impl Expr {
             };
             let number = |n: &eval::Node| match &n.kind {
                 K::Const(Value::Number(d)) => Some(*d),
+                // A negative number is written `-2`: constants are folded only when compiled.
+                K::Neg(a) => match &a.kind {
+                    K::Const(Value::Number(d)) => Some(-*d),
+                    _ => None,
+                },
                 _ => None,
             };
             let mut pair = |a: &eval::Node, b: &eval::Node| {

@@ -6,7 +6,10 @@ use super::*;
 
 fn render(src: &str) -> String {
     let t = Template::compile(src, &case()).unwrap_or_else(|e| panic!("{src}: {e}"));
-    t.render(&case()).unwrap_or_else(|e| panic!("{src}: {e}"))
+    let case = case();
+    t.render_once(&case.slots(), case.on)
+        .expect("the test case's values can be held")
+        .unwrap_or_else(|e| panic!("{src}: {e}"))
 }
 
 fn template_err(src: &str) -> String {
@@ -61,7 +64,7 @@ fn templates_render() {
     assert_eq!(names, ["score", "band", "needs.semh"]);
     let t = Template::compile("x {missing + 1}", &case()).unwrap();
     assert_eq!(
-        t.render(&case()),
+        t.render_once(&case().slots(), case().on).unwrap(),
         Err(EvalError::NoValue {
             name: "missing".into()
         })

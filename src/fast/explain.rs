@@ -37,6 +37,47 @@ struct ExplainStep {
     shown: Vec<Arc<str>>,
 }
 
+/// Sees what each table and lookup step of a case sees, just before it decides (lint uses it
+/// to find rows that never decide and cells asked for but missing).
+pub(crate) trait Watch {
+    /// False for the watcher that sees nothing, so a plain run does no extra work.
+    const WATCHING: bool = true;
+    /// Step `step` is a table, and `rows` match (0-based, every row whatever the hit policy; a
+    /// condition that cannot be worked out is no match).
+    fn table(&mut self, step: usize, rows: &[usize]);
+    /// Step `step` is a lookup keyed by `keys` (the second null for one key); not called when a
+    /// key has no value or cannot be worked out.
+    fn lookup(&mut self, step: usize, keys: [Value; 2]);
+}
+
+impl Watch for () {
+    const WATCHING: bool = false;
+    fn table(&mut self, _: usize, _: &[usize]) {}
+    fn lookup(&mut self, _: usize, _: [Value; 2]) {}
+}
+
+/// Tell `watch` what step `index` sees.
+fn seen<W: Watch>(index: usize, step: &ExplainStep, r: &Regs, watch: &mut W) {
+    match &step.kind {
+        FastKind::Table(t) => watch.table(index, &t.rows_matching(r)),
+        FastKind::Lookup { keys, .. } => {
+            let mut out = [Value::Null, Value::Null];
+            for (k, e) in keys.iter().enumerate() {
+                match e.eval(r) {
+                    Ok(v) if !v.is_null() => {
+                        if let Some(place) = out.get_mut(k) {
+                            *place = r.value(v);
+                        }
+                    }
+                    _ => return,
+                }
+            }
+            watch.lookup(index, out);
+        }
+        _ => {}
+    }
+}
+
 /// What a step gave: its value(s), trace detail, reasons, and whether the family stops.
 struct Outcome {
     values: Vec<V>,
@@ -114,6 +155,11 @@ impl ExplainFamily {
 
     /// The full decision of this family for one case.
     pub fn run(&self, r: &mut Regs) -> FamilyResult {
+        self.run_watched(r, &mut ())
+    }
+
+    /// `run`, telling `watch` what each table and lookup step sees just before it decides.
+    pub fn run_watched<W: Watch>(&self, r: &mut Regs, watch: &mut W) -> FamilyResult {
         let mut reasons = Vec::new();
         let mut trace = Vec::new();
         let fail = |reasons: Vec<String>, trace, e: Fail, at: String| -> FamilyResult {
@@ -121,7 +167,7 @@ impl ExplainFamily {
             reasons.push(format!("{e} ({at})"));
             self.finish(Status::Error, None, Vec::new(), reasons, trace)
         };
-        for step in &self.steps {
+        for (index, step) in self.steps.iter().enumerate() {
             if let Some(w) = &step.when {
                 match w.truth(r) {
                     Ok(true) => {}
@@ -134,6 +180,9 @@ impl ExplainFamily {
                     }
                     Err(e) => return fail(reasons, trace, e, format!("step {}", step.name)),
                 }
+            }
+            if W::WATCHING {
+                seen(index, step, r, watch);
             }
             let out = match self.step(step, r) {
                 Ok(o) => o,

@@ -20,6 +20,7 @@ use crate::profile::Facts;
 use crate::ruleset::format::InputKind;
 use crate::ruleset::RuleSet;
 use crate::Date;
+pub(crate) use explain::Watch;
 use family::{FastFamily, Verdict};
 pub(crate) use num::{Op, N};
 pub(crate) use regs::{bad, division_by_zero, no_value, other, overflow, Fail, Regs, R};
@@ -278,7 +279,7 @@ impl Program {
                 });
             return;
         };
-        self.load(facts, buf, &lean.pool, &lean.wide);
+        self.load(facts.values(), buf, &lean.pool, &lean.wide);
         let given = Given::of(rules, facts);
         buf.families
             .resize_with(lean.families.len(), FamilyOut::default);
@@ -308,7 +309,7 @@ impl Program {
     /// The full decision, with reasons and trace.
     pub fn explain(&self, rules: &RuleSet, facts: &Facts, on: Date) -> Decision {
         let mut buf = LeanBuf::default();
-        self.load(facts, &mut buf, &self.pool, &self.wide_constants);
+        self.load(facts.values(), &mut buf, &self.pool, &self.wide_constants);
         let given = Given::of(rules, facts);
         let results = self
             .explained
@@ -333,8 +334,41 @@ impl Program {
         }
     }
 
+    /// Family `k`'s full decision for inputs that lint explores (by slot, valid as a checked
+    /// profile's are), `watch` told what its tables and lookups see.
+    pub(crate) fn explore<W: explain::Watch>(
+        &self,
+        rules: &RuleSet,
+        k: usize,
+        inputs: &[Value],
+        on: Date,
+        buf: &mut LeanBuf,
+        watch: &mut W,
+    ) -> Option<FamilyResult> {
+        let family = self.explained.get(k)?;
+        self.load(inputs, buf, &self.pool, &self.wide_constants);
+        let mut r = Regs {
+            v: &mut buf.regs,
+            on,
+            syms: &self.syms,
+            wide: &buf.wide,
+            given: Given {
+                inputs,
+                constants: rules.constants(),
+            },
+            heap: &buf.heap,
+        };
+        Some(family.run_watched(&mut r, watch))
+    }
+
     /// A case's inputs into the registers, the constants laid out once per buffer.
-    fn load(&self, facts: &Facts, buf: &mut LeanBuf, pool: &[Value], wide_constants: &[Decimal]) {
+    fn load(
+        &self,
+        values: &[Value],
+        buf: &mut LeanBuf,
+        pool: &[Value],
+        wide_constants: &[Decimal],
+    ) {
         let regs = &mut buf.regs;
         if buf.laid_out_for != self.id {
             // Inputs no compiled code reads stay null, constants are written once, and each
@@ -353,7 +387,6 @@ impl Program {
         if !pool.is_empty() {
             heap.extend_from_slice(pool);
         }
-        let values = facts.values();
         for &i in &self.read_numbers {
             if let (Some(place), Some(v)) = (regs.get_mut(i), values.get(i)) {
                 // A number not given is common (early years inputs at school age).

@@ -115,6 +115,18 @@ impl FastTable {
         Ok(())
     }
 
+    /// Every row that matches, whatever the policy; a condition that cannot be worked out is
+    /// no match (the case ends in that error).
+    pub(super) fn rows_matching(&self, r: &Regs) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|&i| {
+                self.rows
+                    .get(i)
+                    .is_some_and(|row| row.matches(r).unwrap_or(false))
+            })
+            .collect()
+    }
+
     /// The matching rows (0-based; for FIRST only the first), the rows that decide, and the
     /// outputs; the deciding rows' reasons are the caller's to give.
     pub(super) fn decide(&self, r: &Regs) -> R<Decided> {

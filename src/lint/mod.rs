@@ -12,8 +12,7 @@ mod names;
 mod reach;
 mod space;
 
-use crate::expr::Value;
-use crate::family::{Family, Given};
+use crate::fast::LeanBuf;
 use crate::steps::Kind;
 use crate::synth::SplitMix64;
 use crate::{Date, RuleSet};
@@ -88,9 +87,9 @@ fn check(rules: &RuleSet, options: Options, mut out: Vec<Finding>) -> Report {
     let levels = need_levels(rules);
     let turns = turns(rules);
     let mut explored = 0;
-    for (f, read) in rules.families().iter().zip(&reads) {
+    for (k, read) in reads.iter().enumerate() {
         let space = Space::new(rules.inputs(), read, &levels, &turns, on);
-        explored += explore(rules, f, &space, on, options.cases, &mut out);
+        explored += explore(rules, k, &space, on, options.cases, &mut out);
     }
     unused_inputs(rules, &reads, &mut out);
     for (f, read) in rules.families().iter().zip(&reads) {
@@ -106,17 +105,20 @@ fn check(rules: &RuleSet, options: Options, mut out: Vec<Finding>) -> Report {
     }
 }
 
-/// Run explored cases through one family for its tables, lookups and monotonicity.
+/// Run explored cases through one family (`k`, in the rule set's order) for its tables,
+/// lookups and monotonicity.
 fn explore(
     rules: &RuleSet,
-    f: &Family,
+    k: usize,
     space: &Space<'_>,
     on: Date,
     budget: u64,
     out: &mut Vec<Finding>,
 ) -> u64 {
-    let steps = rules.step_slot_count();
-    let mut buffer = vec![Value::Null; steps];
+    let Some(f) = rules.families().get(k) else {
+        return 0;
+    };
+    let mut buf = LeanBuf::default();
     let mut reach = reach::Reach::new(f, space);
     let size = space.size(&space.axes);
     let whole = size <= budget;
@@ -130,11 +132,9 @@ fn explore(
         }
         // The watcher keeps its own copy, to show a case that reached something.
         reach.profile.clone_from(&profile);
-        let given = Given {
-            inputs: &profile,
-            constants: rules.constants(),
-        };
-        f.evaluate_watched(given, &mut buffer, on, false, &mut reach);
+        rules
+            .program()
+            .explore(rules, k, &profile, on, &mut buf, &mut reach);
     }
     let words = if whole {
         format!("every one of the {size} combinations explored")
@@ -142,10 +142,13 @@ fn explore(
         format!("{budget} explored with a fixed seed out of {size} combinations")
     };
     reach.findings(&words, out);
-    let mut mono = monotone::Monotone::new(f, space, rules.constants(), steps, on, budget);
-    let words = mono.explore();
-    mono.findings(&words, out);
-    size.min(budget) + mono.evaluated
+    let mut evaluated = 0;
+    if let Some(mut mono) = monotone::Monotone::new(rules, k, space, on, budget) {
+        let words = mono.explore();
+        mono.findings(&words, out);
+        evaluated = mono.evaluated;
+    }
+    size.min(budget) + evaluated
 }
 
 /// The need levels: inputs a score weighs, or a ranges step places as they are.

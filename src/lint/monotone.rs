@@ -5,11 +5,12 @@ use super::space::{json, Axis, Space};
 use super::{Finding, Severity};
 use crate::decision::{output_text, Status};
 use crate::expr::Value;
-use crate::family::{Family, Given};
+use crate::family::Family;
+use crate::fast::LeanBuf;
 use crate::ruleset::format::OutputFormat;
 use crate::steps::Kind;
 use crate::synth::SplitMix64;
-use crate::Date;
+use crate::{Date, RuleSet};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -48,10 +49,12 @@ type Seen = Option<Vec<Value>>;
 
 /// Runs one family for profiles of its space.
 pub(super) struct Monotone<'a> {
+    rules: &'a RuleSet,
+    /// The family's place in the rule set.
+    k: usize,
     family: &'a Family,
     space: &'a Space<'a>,
-    constants: &'a [Value],
-    steps: Vec<Value>,
+    buf: LeanBuf,
     on: Date,
     ordered: Vec<Ordered>,
     budget: u64,
@@ -61,13 +64,13 @@ pub(super) struct Monotone<'a> {
 
 impl<'a> Monotone<'a> {
     pub fn new(
-        family: &'a Family,
+        rules: &'a RuleSet,
+        k: usize,
         space: &'a Space<'a>,
-        constants: &'a [Value],
-        steps: usize,
         on: Date,
         budget: u64,
-    ) -> Monotone<'a> {
+    ) -> Option<Monotone<'a>> {
+        let family = rules.families().get(k)?;
         // Bands come in the order of the family's first ranges step, lowest first.
         let labels = family.steps.iter().find_map(|s| match &s.kind {
             Kind::Ranges(r) => {
@@ -93,28 +96,30 @@ impl<'a> Monotone<'a> {
                 _ => None,
             })
             .collect();
-        Monotone {
+        Some(Monotone {
+            rules,
+            k,
             family,
             space,
-            constants,
-            steps: vec![Value::Null; steps],
+            buf: LeanBuf::default(),
             on,
             ordered,
             budget,
             drops: BTreeMap::new(),
             evaluated: 0,
-        }
+        })
     }
 
     fn run(&mut self, profile: &[Value]) -> Seen {
         self.evaluated += 1;
-        let given = Given {
-            inputs: profile,
-            constants: self.constants,
-        };
-        let r = self
-            .family
-            .evaluate_watched(given, &mut self.steps, self.on, false, &mut ());
+        let r = self.rules.program().explore(
+            self.rules,
+            self.k,
+            profile,
+            self.on,
+            &mut self.buf,
+            &mut (),
+        )?;
         (r.status == Status::Applied).then(|| {
             self.ordered
                 .iter()

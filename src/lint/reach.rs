@@ -3,8 +3,9 @@
 
 use super::space::{json, Space};
 use super::{Finding, Severity};
-use crate::expr::{Env, Value};
-use crate::family::{Family, Watch};
+use crate::expr::Value;
+use crate::family::Family;
+use crate::fast::Watch;
 use crate::ruleset::format::HitPolicy;
 use crate::steps::lookup::Lookup;
 use crate::steps::table::Table;
@@ -53,7 +54,6 @@ pub(super) struct Reach<'a> {
     pub profile: Vec<Value>,
     tables: BTreeMap<usize, TableSeen>,
     missing: BTreeMap<usize, BTreeMap<(String, String), Seen>>,
-    rows: Vec<usize>,
 }
 
 impl<'a> Reach<'a> {
@@ -64,18 +64,11 @@ impl<'a> Reach<'a> {
             profile: space.base.clone(),
             tables: BTreeMap::new(),
             missing: BTreeMap::new(),
-            rows: Vec::new(),
         }
     }
 
-    fn table(&mut self, step: usize, t: &Table, env: &dyn Env) {
-        self.rows.clear();
-        for (i, row) in t.rows.iter().enumerate() {
-            // A condition that cannot be worked out ends the case in an error: not a match.
-            if row.matches(env).unwrap_or(false) {
-                self.rows.push(i);
-            }
-        }
+    /// What a table saw: the rows that matched (0-based).
+    fn saw_rows(&mut self, step: usize, t: &Table, rows: &[usize]) {
         let seen = self.tables.entry(step).or_insert_with(|| TableSeen {
             matched: vec![0; t.rows.len()],
             first: vec![0; t.rows.len()],
@@ -83,22 +76,28 @@ impl<'a> Reach<'a> {
             ..TableSeen::default()
         });
         seen.ran += 1;
-        for &i in &self.rows {
-            seen.matched[i] += 1;
+        for &i in rows {
+            if let Some(m) = seen.matched.get_mut(i) {
+                *m += 1;
+            }
         }
-        match self.rows.first() {
+        match rows.first() {
             Some(&first) => {
-                seen.first[first] += 1;
-                for &i in &self.rows[1..] {
-                    *seen.shadowed_by[i].entry(first).or_default() += 1;
+                if let Some(f) = seen.first.get_mut(first) {
+                    *f += 1;
+                }
+                for &i in &rows[1..] {
+                    if let Some(by) = seen.shadowed_by.get_mut(i) {
+                        *by.entry(first).or_default() += 1;
+                    }
                 }
             }
             None if t.default.is_none() => seen.none.add(&self.profile, self.space),
             None => {}
         }
         if t.policy == HitPolicy::Unique {
-            for (k, &a) in self.rows.iter().enumerate() {
-                for &b in &self.rows[k + 1..] {
+            for (k, &a) in rows.iter().enumerate() {
+                for &b in &rows[k + 1..] {
                     seen.together
                         .entry((a, b))
                         .or_default()
@@ -108,15 +107,8 @@ impl<'a> Reach<'a> {
         }
     }
 
-    fn lookup(&mut self, step: usize, l: &Lookup, env: &dyn Env) {
-        let mut keys = [Value::Null, Value::Null];
-        for (k, e) in l.keys.iter().enumerate() {
-            match e.eval(env) {
-                // A key with no value is an error of its own, not a missing cell.
-                Ok(v) if !v.is_null() => keys[k] = v,
-                _ => return,
-            }
-        }
+    /// What a lookup saw: the keys it was asked for.
+    fn saw_keys(&mut self, step: usize, l: &Lookup, keys: [Value; 2]) {
         let [a, b] = &keys;
         let written = l.cells.iter().any(|(x, y, _)| x == a && y == b)
             || l.declared_empty.iter().any(|(x, y)| x == a && y == b);
@@ -241,12 +233,17 @@ impl<'a> Reach<'a> {
 }
 
 impl Watch for Reach<'_> {
-    fn before(&mut self, step: usize, env: &dyn Env) {
+    fn table(&mut self, step: usize, rows: &[usize]) {
         let family = self.family;
-        match family.steps.get(step).map(|s| &s.kind) {
-            Some(Kind::Table(t)) => self.table(step, t, env),
-            Some(Kind::Lookup(l)) => self.lookup(step, l, env),
-            _ => {}
+        if let Some(Kind::Table(t)) = family.steps.get(step).map(|s| &s.kind) {
+            self.saw_rows(step, t, rows);
+        }
+    }
+
+    fn lookup(&mut self, step: usize, keys: [Value; 2]) {
+        let family = self.family;
+        if let Some(Kind::Lookup(l)) = family.steps.get(step).map(|s| &s.kind) {
+            self.saw_keys(step, l, keys);
         }
     }
 }

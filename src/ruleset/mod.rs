@@ -292,6 +292,11 @@ impl RuleSet {
         }
     }
 
+    /// The compiled rules every verb runs.
+    pub(crate) fn program(&self) -> &crate::fast::Program {
+        &self.program
+    }
+
     /// `evaluate_lean` by the interpreter alone: the reference the compiled tier is held to.
     #[doc(hidden)]
     pub fn evaluate_lean_interpreted(&self, facts: &Facts, on: Date) -> Decision {
