@@ -234,13 +234,6 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
-    g.bench_function("three families, lean Decision, interpreter only", |b| {
-        b.iter(|| {
-            for f in &facts {
-                black_box(all.evaluate_lean_interpreted(black_box(f), on));
-            }
-        })
-    });
     g.bench_function("three families, with reasons and trace", |b| {
         b.iter(|| {
             for f in &facts {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sendband::expr::{Env, Expr, Scope, Slot, Template, Type, Value};
+use sendband::expr::{Expr, Scope, Slot, Template, Type, Value};
 use sendband::Date;
 
 /// The names an expression may use, with a value each (one of each kind, and one missing).
@@ -19,15 +19,6 @@ impl Scope for Case {
     }
     fn names(&self) -> Vec<String> {
         self.vars.iter().map(|(n, _, _)| n.to_string()).collect()
-    }
-}
-
-impl Env for Case {
-    fn value(&self, slot: Slot) -> &Value {
-        self.vars.get(slot as usize).map_or(&Value::Null, |v| &v.2)
-    }
-    fn on(&self) -> Date {
-        self.on
     }
 }
 
@@ -55,10 +46,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let case = case();
+    let slots: Vec<Value> = case.vars.iter().map(|(_, _, v)| v.clone()).collect();
     if let Ok(e) = Expr::compile(text, &case) {
-        let _ = e.eval(&case);
+        let _ = e.eval_once(&slots, case.on);
     }
     if let Ok(t) = Template::compile(text, &case) {
-        let _ = t.render(&case);
+        let _ = t.render_once(&slots, case.on);
     }
 });

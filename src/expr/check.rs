@@ -2,7 +2,7 @@
 //! Compiling folds its constant parts (`fast`).
 
 use super::ast::{ArithOp, Ast, AstKind, CmpOp};
-use super::eval::{Node, NodeKind};
+use super::node::{Node, NodeKind};
 use super::{err_at, ExprError, Scope, Type, Value};
 use crate::suggest::did_you_mean;
 use std::sync::Arc;

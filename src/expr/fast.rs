@@ -1,8 +1,8 @@
 //! Expressions compiled to closures (`fast_nodes`, `fast_calls`): the one evaluator of the
 //! expression language. A failure is an error in the language's words.
 
-use super::eval::{Node, NodeKind};
 use super::fast_nodes::{Build, Code};
+use super::node::{Node, NodeKind};
 use super::{EvalError, Expr, Value};
 use crate::family::Given;
 use crate::fast::{no_value, other, Compile, Fail, Regs, R, V};
@@ -57,10 +57,26 @@ impl Expr {
         }
     }
 
-    /// Its value for one case whose names read `slots` (by slot number), worked out by the
-    /// compiled code. `None` only when a value cannot be held.
-    #[cfg(test)]
-    pub(crate) fn eval_once(&self, slots: &[Value], on: Date) -> Option<Result<Value, EvalError>> {
+    /// Its value on `on` when its names read `slots` (by the slot numbers its scope gave), by
+    /// the compiled code a rule set runs. `None` only when a value cannot be held.
+    ///
+    /// ```
+    /// use sendband::expr::{Expr, Scope, Slot, Type, Value};
+    /// struct Two;
+    /// impl Scope for Two {
+    ///     fn resolve(&self, name: &str) -> Option<(Slot, Type)> {
+    ///         (name == "score").then_some((0, Type::Integer))
+    ///     }
+    ///     fn names(&self) -> Vec<String> {
+    ///         vec!["score".into()]
+    ///     }
+    /// }
+    /// let e = Expr::compile("score * 2 + 1", &Two).unwrap();
+    /// let on = "2025-01-15".parse().unwrap();
+    /// let v = e.eval_once(&[Value::Number(7.into())], on).unwrap();
+    /// assert_eq!(v, Ok(Value::Number(15.into())));
+    /// ```
+    pub fn eval_once(&self, slots: &[Value], on: Date) -> Option<Result<Value, EvalError>> {
         once(
             slots,
             on,
@@ -71,13 +87,9 @@ impl Expr {
 }
 
 impl super::Template {
-    /// Its text for one case whose names read `slots`, by the compiled code.
-    #[cfg(test)]
-    pub(crate) fn render_once(
-        &self,
-        slots: &[Value],
-        on: Date,
-    ) -> Option<Result<String, EvalError>> {
+    /// Its text on `on` when its holes' names read `slots`, by the compiled code (see
+    /// [`Expr::eval_once`]).
+    pub fn render_once(&self, slots: &[Value], on: Date) -> Option<Result<String, EvalError>> {
         once(slots, on, |cx| self.fast(cx), |t, r| t.render(r))
     }
 }
@@ -114,7 +126,7 @@ fn fold(node: &mut Node, src: &Arc<str>) {
     let reads_case = match &node.kind {
         NodeKind::Const(_) | NodeKind::Name(..) | NodeKind::On | NodeKind::Given(_) => true,
         // `age_months(dob)` counts to the case's date.
-        NodeKind::Call(super::builtins::Func::AgeMonths, args) => args.len() < 2,
+        NodeKind::Call(super::node::Func::AgeMonths, args) => args.len() < 2,
         _ => false,
     };
     if !constant || reads_case {

@@ -5,7 +5,7 @@
 //! the sub-expression that gave it, and operands are checked in the order they are written.
 
 use super::ast::{ArithOp, CmpOp};
-use super::eval::{Node, NodeKind};
+use super::node::{Node, NodeKind};
 use super::Value;
 use crate::fast::{bad, division_by_zero, no_value, other, overflow, Compile, Day, Op, Regs, R, V};
 use std::cmp::Ordering;

@@ -2,9 +2,9 @@
 //! `date(...)` and `given(...)` compile to constants and slot tests, not calls.
 
 use super::ast::{Ast, AstKind};
-use super::builtins::Func;
 use super::check::Checker;
-use super::eval::{Node, NodeKind};
+use super::node::Func;
+use super::node::{Node, NodeKind};
 use super::{ExprError, Type, Value};
 use crate::money::RoundingMode;
 use crate::suggest::did_you_mean;

@@ -5,14 +5,13 @@
 //! and signatures, add private modules as needed: lexer, parser, check, eval, template).
 
 mod ast;
-mod builtins;
 mod check;
-mod eval;
 mod fast;
 mod fast_calls;
 mod fast_nodes;
 mod functions;
 mod lexer;
+mod node;
 mod parser;
 mod primary;
 mod template;
@@ -45,19 +44,6 @@ pub trait Scope {
     fn resolve(&self, name: &str) -> Option<(Slot, Type)>;
     /// Every name visible here, for "did you mean" suggestions.
     fn names(&self) -> Vec<String>;
-}
-
-/// Values for one case at evaluation time.
-pub trait Env {
-    /// The value in a slot; `Value::Null` when the input was not given or the step gave no value.
-    fn value(&self, slot: Slot) -> &Value;
-    /// The evaluation date (`on`), used by `age_months(date)` and the name `on`.
-    fn on(&self) -> crate::Date;
-    /// Whether reasons and trace details are wanted. When not (batch runs), steps still evaluate
-    /// everything that could fail, so the status is the same either way, but build no text.
-    fn explaining(&self) -> bool {
-        true
-    }
 }
 
 /// A load-time error inside one expression: where (character offset), what, and a hint.
@@ -109,7 +95,7 @@ pub struct Expr {
 #[derive(Debug)]
 struct Compiled {
     source: Box<str>,
-    node: eval::Node,
+    node: node::Node,
     ty: Type,
     names: Vec<Arc<str>>,
 }
@@ -166,13 +152,13 @@ impl Expr {
     /// Each number this expression compares a name with (`apdr_cycles >= 2`, `x in 1..3`,
     /// `band in [1, 2]`): the values where a case's path can turn, which lint explores.
     pub fn compared_constants(&self) -> Vec<(Arc<str>, rust_decimal::Decimal)> {
-        fn walk(n: &eval::Node, out: &mut Vec<(Arc<str>, rust_decimal::Decimal)>) {
-            use eval::NodeKind as K;
-            let name = |n: &eval::Node| match &n.kind {
+        fn walk(n: &node::Node, out: &mut Vec<(Arc<str>, rust_decimal::Decimal)>) {
+            use node::NodeKind as K;
+            let name = |n: &node::Node| match &n.kind {
                 K::Name(_, name) => Some(name.clone()),
                 _ => None,
             };
-            let number = |n: &eval::Node| match &n.kind {
+            let number = |n: &node::Node| match &n.kind {
                 K::Const(Value::Number(d)) => Some(*d),
                 // A negative number is written `-2`: constants are folded only when compiled.
                 K::Neg(a) => match &a.kind {
@@ -181,7 +167,7 @@ impl Expr {
                 },
                 _ => None,
             };
-            let mut pair = |a: &eval::Node, b: &eval::Node| {
+            let mut pair = |a: &node::Node, b: &node::Node| {
                 if let (Some(x), Some(d)) = (name(a), number(b)) {
                     out.push((x, d));
                 }
@@ -224,17 +210,9 @@ impl Expr {
     /// When the expression is a bare name (`score`), that name.
     pub fn as_name(&self) -> Option<&str> {
         match &self.inner.node.kind {
-            eval::NodeKind::Name(_, name) => Some(name),
+            node::NodeKind::Name(_, name) => Some(name),
             _ => None,
         }
-    }
-
-    /// Evaluate for one case.
-    pub fn eval(&self, env: &dyn Env) -> Result<Value, EvalError> {
-        self.inner.node.eval(&eval::Cx {
-            env,
-            src: &self.inner.source,
-        })
     }
 }
 
@@ -274,32 +252,5 @@ impl Template {
             template::Part::Hole(e, _) => Some(e),
             template::Part::Lit(_) => None,
         })
-    }
-
-    /// Fill the holes for one case.
-    pub fn render(&self, env: &dyn Env) -> Result<String, EvalError> {
-        template::render(&self.parts, env)
-    }
-
-    /// Evaluate the holes without writing the text: `render` fails exactly when this does.
-    pub fn check(&self, env: &dyn Env) -> Result<(), EvalError> {
-        for part in self.parts.iter() {
-            // A plain name always has a value to show (null is written "none").
-            if let template::Part::Hole(e, _) = part {
-                if e.as_name().is_none() {
-                    e.eval(env)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The text when `env` is explaining; otherwise only the check, and no text.
-    pub fn reason(&self, env: &dyn Env) -> Result<Option<String>, EvalError> {
-        if env.explaining() {
-            self.render(env).map(Some)
-        } else {
-            self.check(env).map(|()| None)
-        }
     }
 }

@@ -1,7 +1,7 @@
 //! Templates: literal text with `{expr}` / `{expr:money}` holes, compiled once and rendered per case.
 //! `{{` and `}}` are literal braces; hole errors are reported at offsets in the whole template.
 
-use super::{Env, EvalError, Expr, ExprError, Scope, Type, Value};
+use super::{Expr, ExprError, Scope, Type, Value};
 use crate::suggest::did_you_mean;
 use std::fmt::Write;
 
@@ -130,18 +130,6 @@ fn format_of(name: &str, at: usize, expr: &Expr, hole: usize) -> Result<Format, 
         });
     }
     Ok(Format::Money)
-}
-
-/// Fill the holes of `parts` for one case.
-pub(super) fn render(parts: &[Part], env: &dyn Env) -> Result<String, EvalError> {
-    let mut out = String::new();
-    for part in parts {
-        match part {
-            Part::Lit(s) => out.push_str(s),
-            Part::Hole(e, f) => write_value(&mut out, &e.eval(env)?, *f),
-        }
-    }
-    Ok(out)
 }
 
 pub(super) fn write_value(out: &mut String, v: &Value, f: Format) {

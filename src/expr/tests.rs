@@ -21,15 +21,6 @@ impl Scope for Case {
     }
 }
 
-impl Env for Case {
-    fn value(&self, slot: Slot) -> &Value {
-        &self.vars[slot as usize].2
-    }
-    fn on(&self) -> Date {
-        self.on
-    }
-}
-
 pub(super) fn d(s: &str) -> Date {
     s.parse().unwrap()
 }
@@ -356,11 +347,11 @@ fn names_source_and_folding() {
     // Folded parts of what is not constant.
     let e = compile("score * (2 + 3)");
     let folded = fast::folded(&e.inner.node, &Arc::from("score * (2 + 3)"));
-    let eval::NodeKind::Arith(_, rest) = &folded.kind else {
+    let node::NodeKind::Arith(_, rest) = &folded.kind else {
         panic!("{folded:?}")
     };
     assert!(
-        matches!(&rest[0].1.kind, eval::NodeKind::Const(Value::Number(n)) if *n == Decimal::from(5))
+        matches!(&rest[0].1.kind, node::NodeKind::Const(Value::Number(n)) if *n == Decimal::from(5))
     );
 }
 
@@ -369,7 +360,7 @@ fn folds(src: &str) -> bool {
     let e = compile(src);
     matches!(
         fast::folded(&e.inner.node, &Arc::from(src)).kind,
-        eval::NodeKind::Const(_)
+        node::NodeKind::Const(_)
     )
 }
 

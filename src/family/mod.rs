@@ -1,18 +1,14 @@
 //! A family: one decision (e.g. `topup`) as an ordered pipeline of named steps, then outputs,
-//! flags and reasons. Compiled once; evaluated per case into a status, outputs and a trace.
+//! flags and reasons, checked at load; `fast` compiles it to the code that decides cases.
 
-use crate::decision::{Detail, FamilyResult, Output, Status, TraceEntry};
-use crate::expr::{Env, EvalError, Expr, Scope, Slot, Template, Type, Value};
+use crate::expr::{Expr, Scope, Slot, Template, Type};
 use crate::input::Input;
 use crate::ruleset::error::{At, LoadError};
 use crate::ruleset::format::{FamilySpec, OutputFormat};
-use crate::steps::{truth, Ctx, Kind, Names};
-use crate::Date;
+use crate::steps::{Ctx, Kind, Names};
 use std::sync::Arc;
 
 mod case;
-pub(crate) use case::evaluate;
-use case::CaseEnv;
 pub use case::Given;
 
 /// A compiled family.
@@ -43,23 +39,6 @@ pub(crate) struct OutputDef {
     label: Option<String>,
     pub(crate) expr: Expr,
     pub(crate) format: OutputFormat,
-}
-
-impl OutputDef {
-    /// The output's value for a case; money must already be whole pence (never rounded here).
-    fn value(&self, env: &CaseEnv) -> Result<Value, EvalError> {
-        let value = self.expr.eval(env)?;
-        if let (OutputFormat::Money, Value::Number(n)) = (self.format, &value) {
-            if crate::money::to_pence_string(*n).is_none() {
-                return Err(EvalError::Other(format!(
-                    "{} is {}, which is not a whole number of pence; the rule must declare rounding",
-                    self.name,
-                    n.normalize()
-                )));
-            }
-        }
-        Ok(value)
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -237,228 +216,9 @@ impl Family {
         self.outputs.iter().map(|o| &*o.name)
     }
 
-    /// The outputs after a stop: what the steps run so far can give; the rest (steps that did
-    /// not run hold no value) and anything that cannot be computed are null.
-    fn outputs_so_far(&self, env: &CaseEnv) -> Vec<Output> {
-        self.outputs
-            .iter()
-            .map(|o| {
-                let value = o.value(env).unwrap_or(Value::Null);
-                Output {
-                    name: o.name.clone(),
-                    value,
-                    format: o.format,
-                }
-            })
-            .collect()
-    }
-
     /// The compiled steps, in order.
     pub fn steps(&self) -> &[Step] {
         &self.steps
-    }
-
-    /// Run the pipeline for one case: `given` holds the inputs and constants, read in place, and
-    /// `steps` receives each step's value. `explain` false leaves out reasons and trace (and the
-    /// work of building them) but gives the same status, outputs and flags.
-    pub fn evaluate(
-        &self,
-        given: Given<'_>,
-        steps: &mut [Value],
-        on: Date,
-        explain: bool,
-    ) -> FamilyResult {
-        self.evaluate_watched(given, steps, on, explain, &mut ())
-    }
-
-    /// `evaluate`, telling `watch` about each step just before it runs (lint uses it to see
-    /// which table rows match and which lookup cells are asked for).
-    pub(crate) fn evaluate_watched<W: Watch>(
-        &self,
-        given: Given<'_>,
-        steps: &mut [Value],
-        on: Date,
-        explain: bool,
-        watch: &mut W,
-    ) -> FamilyResult {
-        let mut run = Run {
-            family: self,
-            reasons: Vec::new(),
-            trace: Vec::new(),
-            explain,
-        };
-        for (index, step) in self.steps.iter().enumerate() {
-            let env = CaseEnv {
-                given,
-                steps,
-                on,
-                explain,
-            };
-            if let Some(when) = &step.when {
-                match truth(when, &env) {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        for &s in &step.slots {
-                            given.set(steps, s, Value::Null);
-                        }
-                        run.push_trace(step, Value::Null, Detail::Skipped);
-                        continue;
-                    }
-                    Err(e) => return run.fail(step, e),
-                }
-            }
-            watch.before(index, &env);
-            let outcome = match step.kind.eval(&env) {
-                Ok(o) => o,
-                Err(e) => return run.fail(step, e),
-            };
-            run.reasons.extend(outcome.reasons);
-            if let Kind::Stop(stop) = &step.kind {
-                if outcome.value == Value::Bool(true) {
-                    run.push_trace(step, outcome.value, outcome.detail);
-                    let outputs = self.outputs_so_far(&CaseEnv {
-                        given,
-                        steps,
-                        on,
-                        explain,
-                    });
-                    return run.finish(stop.status, outputs, Vec::new());
-                }
-            }
-            let mut more = outcome.more.into_iter();
-            for (k, &s) in step.slots.iter().enumerate() {
-                let value = if k == 0 {
-                    outcome.value.clone()
-                } else {
-                    more.next().unwrap_or(Value::Null)
-                };
-                given.set(steps, s, value);
-            }
-            run.push_trace(step, outcome.value, outcome.detail);
-            if let Some(reason) = &step.reason {
-                let env = CaseEnv {
-                    given,
-                    steps,
-                    on,
-                    explain,
-                };
-                match reason.reason(&env) {
-                    Ok(text) => run.reasons.extend(text),
-                    Err(e) => return run.fail(step, e),
-                }
-            }
-        }
-        let env = CaseEnv {
-            given,
-            steps,
-            on,
-            explain,
-        };
-        let mut outputs = Vec::with_capacity(self.outputs.len());
-        for o in &self.outputs {
-            let value = match o.value(&env) {
-                Ok(v) => v,
-                Err(e) => return run.fail_at(&format!("output {}", o.name), e),
-            };
-            outputs.push(Output {
-                name: o.name.clone(),
-                value,
-                format: o.format,
-            });
-        }
-        let mut flags = Vec::new();
-        for f in &self.flags {
-            match truth(&f.when, &env) {
-                Ok(false) => {}
-                Ok(true) => match f.reason.reason(&env) {
-                    Ok(text) => {
-                        flags.push(f.flag.clone());
-                        run.reasons.extend(text);
-                    }
-                    Err(e) => return run.fail_at(&format!("flag {}", f.flag), e),
-                },
-                Err(e) => return run.fail_at(&format!("flag {}", f.flag), e),
-            }
-        }
-        for r in &self.reasons {
-            let holds = match &r.when {
-                None => Ok(true),
-                Some(w) => truth(w, &env),
-            };
-            match holds.and_then(|h| if h { r.text.reason(&env) } else { Ok(None) }) {
-                Ok(Some(text)) => run.reasons.push(text),
-                Ok(None) => {}
-                Err(e) => return run.fail_at("reasons", e),
-            }
-        }
-        run.finish(Status::Applied, outputs, flags)
-    }
-}
-
-/// Sees each step of a case just before it runs, with the values so far.
-pub(crate) trait Watch {
-    fn before(&mut self, step: usize, env: &dyn Env);
-}
-
-/// Evaluation for its result alone: nothing watches.
-impl Watch for () {
-    #[inline(always)]
-    fn before(&mut self, _: usize, _: &dyn Env) {}
-}
-
-/// The result being built for one family and case.
-struct Run<'a> {
-    family: &'a Family,
-    reasons: Vec<String>,
-    trace: Vec<TraceEntry>,
-    explain: bool,
-}
-
-impl Run<'_> {
-    fn push_trace(&mut self, step: &Step, value: Value, detail: Detail) {
-        if self.explain {
-            self.trace.push(TraceEntry {
-                step: step.name.clone(),
-                kind: step.kind.name(),
-                value,
-                detail,
-            });
-        }
-    }
-
-    fn fail(self, step: &Step, e: EvalError) -> FamilyResult {
-        let at = format!("step {}", step.name);
-        self.fail_at(&at, e)
-    }
-
-    fn fail_at(mut self, at: &str, e: EvalError) -> FamilyResult {
-        // Even without explanations, an error says what went wrong: it is the only way to know.
-        self.reasons.push(format!("{e} ({at})"));
-        self.finish(Status::Error, Vec::new(), Vec::new())
-    }
-
-    /// Outputs not given (an error) are all present as null.
-    fn finish(self, status: Status, mut outputs: Vec<Output>, flags: Vec<String>) -> FamilyResult {
-        if outputs.is_empty() {
-            outputs = self
-                .family
-                .outputs
-                .iter()
-                .map(|o| Output {
-                    name: o.name.clone(),
-                    value: Value::Null,
-                    format: o.format,
-                })
-                .collect();
-        }
-        FamilyResult {
-            family: self.family.name.clone(),
-            status,
-            outputs,
-            flags,
-            reasons: self.reasons,
-            trace: self.trace,
-        }
     }
 }
 

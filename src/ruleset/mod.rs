@@ -33,7 +33,6 @@ pub struct RuleSet {
     /// Slots of the manifest's constants follow the inputs.
     constants: Vec<Value>,
     families: Vec<Family>,
-    slot_count: usize,
     /// The families compiled once more for lean evaluation.
     program: Arc<crate::fast::Program>,
 }
@@ -172,7 +171,6 @@ impl RuleSet {
             inputs,
             constants,
             families,
-            slot_count: next_slot,
         })
     }
 
@@ -213,13 +211,6 @@ impl RuleSet {
     /// Where the rule set was loaded from.
     pub fn origin(&self) -> &source::Origin {
         &self.source.origin
-    }
-
-    /// How many value slots hold step values (after the inputs and the constants): the size
-    /// of the buffer one case's steps are written to.
-    pub(crate) fn step_slot_count(&self) -> usize {
-        self.slot_count
-            .saturating_sub(self.inputs.len() + self.constants.len())
     }
 
     /// The values of the constants, in slot order after the inputs.
@@ -263,12 +254,6 @@ impl RuleSet {
         self.program.explain(self, facts, on)
     }
 
-    /// `evaluate` by the interpreter: the reference the compiled evaluator is held to.
-    #[doc(hidden)]
-    pub fn evaluate_interpreted(&self, facts: &Facts, on: Date) -> Decision {
-        crate::family::evaluate(self, facts, on, true)
-    }
-
     /// Evaluate without reasons or trace, for batch runs: the same status, outputs and flags as
     /// [`RuleSet::evaluate`], and an error still says what went wrong, at a fraction of the cost.
     pub fn evaluate_lean(&self, facts: &Facts, on: Date) -> Decision {
@@ -295,12 +280,6 @@ impl RuleSet {
     /// The compiled rules every verb runs.
     pub(crate) fn program(&self) -> &crate::fast::Program {
         &self.program
-    }
-
-    /// `evaluate_lean` by the interpreter alone: the reference the compiled tier is held to.
-    #[doc(hidden)]
-    pub fn evaluate_lean_interpreted(&self, facts: &Facts, on: Date) -> Decision {
-        crate::family::evaluate(self, facts, on, false)
     }
 
     /// True for a draft (never picked by date).

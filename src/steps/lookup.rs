@@ -1,9 +1,8 @@
 //! The `lookup` step: a value keyed by one or two labels (e.g. band x setting). A missing cell
 //! is an error for the case, never zero.
 
-use super::{Ctx, Outcome};
-use crate::decision::Detail;
-use crate::expr::{Env, EvalError, Expr, Type, Value};
+use super::Ctx;
+use crate::expr::{Expr, Type, Value};
 use crate::ruleset::error::{At, LoadError};
 use crate::ruleset::format::LookupSpec;
 use rust_decimal::Decimal;
@@ -79,58 +78,6 @@ impl Lookup {
             cells,
             declared_empty,
         })
-    }
-
-    /// The value in the cell the keys name.
-    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
-        let key = |k: &Expr| -> Result<Value, EvalError> {
-            let v = k.eval(env)?;
-            if v.is_null() {
-                return Err(EvalError::NoValue {
-                    name: k.source().to_string(),
-                });
-            }
-            Ok(v)
-        };
-        let first = match self.keys.first() {
-            Some(k) => key(k)?,
-            None => Value::Null,
-        };
-        let second = match self.keys.get(1) {
-            Some(k) => key(k)?,
-            None => Value::Null,
-        };
-        let found = self
-            .cells
-            .iter()
-            .find(|(a, b, _)| *a == first && *b == second)
-            .map(|(_, _, n)| *n);
-        match found {
-            Some(n) => {
-                let detail = if env.explaining() {
-                    let mut labels = vec![first];
-                    if self.keys.len() > 1 {
-                        labels.push(second);
-                    }
-                    Detail::Keys(labels)
-                } else {
-                    Detail::None
-                };
-                Ok(Outcome::new(Value::Number(n), detail))
-            }
-            None => {
-                let named: Vec<String> = self
-                    .keys
-                    .iter()
-                    .zip([first, second])
-                    .map(|(k, v)| format!("{} {v}", k.source()))
-                    .collect();
-                Err(EvalError::Other(format!(
-                    "there is no value for {}",
-                    named.join(" and ")
-                )))
-            }
-        }
     }
 }
 

@@ -8,8 +8,7 @@ pub mod score;
 pub mod stop;
 pub mod table;
 
-use crate::decision::Detail;
-use crate::expr::{self, Env, EvalError, Expr, Slot, Template, Type, Value};
+use crate::expr::{self, Expr, Slot, Template, Type};
 use crate::input::Input;
 use crate::ruleset::error::{At, LoadError};
 use crate::ruleset::format::StepSpec;
@@ -119,30 +118,6 @@ fn describe(t: &Type) -> String {
     }
 }
 
-/// What a step gives for one case.
-#[derive(Debug)]
-pub struct Outcome {
-    /// The step's value (for a table with several outputs, the first).
-    pub value: Value,
-    /// The values of a table's further outputs.
-    pub more: Vec<Value>,
-    pub detail: Detail,
-    /// Reasons the step itself gives (e.g. the table row that decided).
-    pub reasons: Vec<String>,
-}
-
-impl Outcome {
-    /// A plain value with trace detail.
-    pub fn new(value: Value, detail: Detail) -> Outcome {
-        Outcome {
-            value,
-            more: Vec::new(),
-            detail,
-            reasons: Vec::new(),
-        }
-    }
-}
-
 /// The compiled kinds of step.
 #[derive(Debug, Clone)]
 pub enum Kind {
@@ -222,48 +197,5 @@ impl Kind {
             Some(s) => one(Kind::Stop(stop::Stop::compile(s, ctx)?), Type::Bool),
             None => Err(ctx.at.invalid("empty step")),
         }
-    }
-
-    /// Evaluate for one case.
-    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
-        match self {
-            Kind::Let(e) => Ok(Outcome::new(e.eval(env)?, Detail::None)),
-            Kind::Score(s) => s.eval(env),
-            Kind::Ranges(r) => r.eval(env),
-            Kind::Table(t) => t.eval(env),
-            Kind::Lookup(l) => l.eval(env),
-            Kind::Money(m) => m.eval(env),
-            Kind::Stop(s) => s.eval(env),
-        }
-    }
-}
-
-/// Whether a condition holds, or a clear error when it has no value or is not true/false.
-pub fn truth(e: &Expr, env: &dyn Env) -> Result<bool, EvalError> {
-    match e.eval(env)? {
-        Value::Bool(b) => Ok(b),
-        Value::Null => Err(EvalError::NoValue {
-            name: e.source().to_string(),
-        }),
-        other => Err(EvalError::Other(format!(
-            "{} gave {}, not true or false",
-            e.source(),
-            other.kind_name()
-        ))),
-    }
-}
-
-/// A number from an expression's value, or a clear error naming what had no value.
-pub fn number(v: Value, what: &Expr) -> Result<rust_decimal::Decimal, EvalError> {
-    match v {
-        Value::Number(n) => Ok(n),
-        Value::Null => Err(EvalError::NoValue {
-            name: what.source().to_string(),
-        }),
-        other => Err(EvalError::Other(format!(
-            "{} gave {}, not a number",
-            what.source(),
-            other.kind_name()
-        ))),
     }
 }

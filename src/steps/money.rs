@@ -1,9 +1,8 @@
 //! The `money` step: an amount from a rate and a basis (per year, term, month, week, hour, or
 //! one-off), pro-rated, capped and rounded exactly as the rule declares. Nothing else rounds.
 
-use super::{number, Ctx, Outcome};
-use crate::decision::{Detail, MoneyWorking};
-use crate::expr::{Env, EvalError, Expr, Type, Value};
+use super::Ctx;
+use crate::expr::{Expr, Type};
 use crate::money::RoundingMode;
 use crate::ruleset::error::LoadError;
 use crate::ruleset::format::{Basis, MoneySpec, ProrateBy};
@@ -146,94 +145,6 @@ impl Money {
             cap: spec.cap.as_deref().map(|c| num(c, "cap")).transpose()?,
             round: spec.round.map(|r| (r.mode, r.places)),
         })
-    }
-
-    /// rate x quantity x part / whole (multiplying first, dividing once), capped, then rounded.
-    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
-        let overflow = || EvalError::Overflow {
-            expr: "money".to_string(),
-        };
-        let rate = number(self.rate.eval(env)?, &self.rate)?;
-        let mut quantity = Decimal::ONE;
-        for q in &self.quantity {
-            let n = match q {
-                Quantity::Fixed(n) => *n,
-                Quantity::Expr(e) => number(e.eval(env)?, e)?,
-            };
-            quantity = quantity.checked_mul(n).ok_or_else(overflow)?;
-        }
-        let mut amount = rate.checked_mul(quantity).ok_or_else(overflow)?;
-        let mut shown_prorate = None;
-        match &self.prorate {
-            None => {}
-            Some(Prorate::Ratio { part, whole }) => {
-                let p = number(part.eval(env)?, part)?;
-                let w = number(whole.eval(env)?, whole)?;
-                if w.is_zero() {
-                    return Err(EvalError::DivisionByZero {
-                        expr: whole.source().to_string(),
-                    });
-                }
-                amount = amount
-                    .checked_mul(p)
-                    .and_then(|a| a.checked_div(w))
-                    .ok_or_else(overflow)?;
-                shown_prorate = Some((p, w));
-            }
-            Some(Prorate::Periods { periods, weights }) => {
-                let list = match periods.eval(env)? {
-                    Value::List(items) => items,
-                    Value::Null => {
-                        return Err(EvalError::NoValue {
-                            name: periods.source().to_string(),
-                        })
-                    }
-                    other => {
-                        return Err(EvalError::Other(format!(
-                            "{} gave {}, not a list",
-                            periods.source(),
-                            other.kind_name()
-                        )))
-                    }
-                };
-                let mut share = Decimal::ZERO;
-                for item in list.iter() {
-                    let name = item.to_string();
-                    let w = weights
-                        .iter()
-                        .find(|(k, _)| **k == *name)
-                        .map(|(_, w)| *w)
-                        .ok_or_else(|| {
-                            EvalError::Other(format!("period {name:?} has no weight"))
-                        })?;
-                    share += w;
-                }
-                amount = amount.checked_mul(share).ok_or_else(overflow)?;
-                shown_prorate = Some((share, Decimal::ONE));
-            }
-        }
-        let mut capped_at = None;
-        if let Some(cap) = &self.cap {
-            let c = number(cap.eval(env)?, cap)?;
-            if amount > c {
-                amount = c;
-                capped_at = Some(c);
-            }
-        }
-        let exact = amount;
-        if let Some((mode, places)) = self.round {
-            amount = mode.round(amount, places);
-        }
-        Ok(Outcome::new(
-            Value::Number(amount),
-            Detail::Money(MoneyWorking {
-                rate,
-                quantity,
-                prorate: shown_prorate,
-                capped_at,
-                exact,
-            }),
-        ))
     }
 }
 

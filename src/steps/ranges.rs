@@ -1,9 +1,8 @@
 //! The `ranges` step: places a number in one of several labelled ranges (inclusive bounds, or
 //! `below` for an exclusive top, an open top allowed). Gaps and overlaps are load errors unless declared.
 
-use super::{number, Ctx, Outcome};
-use crate::decision::Detail;
-use crate::expr::{Env, EvalError, Expr, Type, Value};
+use super::Ctx;
+use crate::expr::{Expr, Type, Value};
 use crate::ruleset::error::LoadError;
 use crate::ruleset::format::{Outside, RangesSpec};
 use rust_decimal::Decimal;
@@ -41,15 +40,6 @@ pub(crate) enum Top {
 }
 
 impl Range {
-    pub(crate) fn holds(&self, v: Decimal) -> bool {
-        v >= self.min
-            && match self.top {
-                Top::Max(m) => v <= m,
-                Top::Below(b) => v < b,
-                Top::Open => true,
-            }
-    }
-
     /// Its top bound, when it has one.
     pub(crate) fn top_bound(&self) -> Option<Decimal> {
         match self.top {
@@ -238,32 +228,5 @@ impl Ranges {
             }
         }
         found
-    }
-
-    /// Place the value in the first range (in the order written) that holds it.
-    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
-        let v = number(self.of.eval(env)?, &self.of)?;
-        match self.ranges.iter().find(|r| r.holds(v)) {
-            Some(r) => Ok(Outcome::new(
-                r.label.clone(),
-                Detail::Range(r.shown.clone()),
-            )),
-            None => match self.outside {
-                Outside::NoValue => Ok(Outcome::new(
-                    Value::Null,
-                    Detail::Range(Arc::from("outside every range")),
-                )),
-                Outside::Error => Err(EvalError::Other(format!(
-                    "{} is {}, outside every range ({})",
-                    self.of.source(),
-                    v.normalize(),
-                    self.ranges
-                        .iter()
-                        .map(|r| r.shown.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))),
-            },
-        }
     }
 }

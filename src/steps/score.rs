@@ -1,9 +1,8 @@
 //! The `score` step: a weight for the chosen level of each input, combined by sum, max or the
 //! sum of the top N. Every level an input can take must have a weight, checked at load.
 
-use super::{Ctx, Outcome};
-use crate::decision::{Detail, ScorePart};
-use crate::expr::{Env, EvalError, Scope, Slot, Type, Value};
+use super::Ctx;
+use crate::expr::{Scope, Slot, Type, Value};
 use crate::ruleset::error::LoadError;
 use crate::ruleset::format::{Combine, ScoreSpec};
 use rust_decimal::Decimal;
@@ -28,22 +27,6 @@ impl Row {
     /// The input this row weighs.
     pub(crate) fn input_name(&self) -> &Arc<str> {
         &self.input
-    }
-
-    /// The weight of this input's level; a missing level or one with no weight is an error.
-    fn weight_of(&self, level: &Value) -> Result<Decimal, EvalError> {
-        if level.is_null() {
-            return Err(EvalError::NoValue {
-                name: self.input.to_string(),
-            });
-        }
-        self.weights
-            .iter()
-            .find(|(k, _)| k == level)
-            .map(|(_, w)| *w)
-            .ok_or_else(|| {
-                EvalError::Other(format!("no weight for level {level} of {}", self.input))
-            })
     }
 }
 
@@ -135,58 +118,4 @@ impl Score {
             ty,
         ))
     }
-
-    /// Weigh each input's level and combine.
-    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
-        if !env.explaining() && self.combine == Combine::Sum {
-            // The common case without a trace: add the weights, keep no parts.
-            let mut total = Decimal::ZERO;
-            for row in &self.rows {
-                total = total
-                    .checked_add(row.weight_of(env.value(row.slot))?)
-                    .ok_or_else(|| EvalError::Overflow {
-                        expr: "score".to_string(),
-                    })?;
-            }
-            return Ok(Outcome::new(Value::Number(total), Detail::None));
-        }
-        let mut parts = Vec::with_capacity(self.rows.len());
-        for row in &self.rows {
-            let level = env.value(row.slot);
-            let weight = row.weight_of(level)?;
-            parts.push(ScorePart {
-                input: row.input.clone(),
-                level: level.clone(),
-                weight,
-                counted: true,
-            });
-        }
-        let total = match self.combine {
-            Combine::Sum => sum(&parts)?,
-            Combine::Max | Combine::SumOfTop(_) => {
-                let keep = match self.combine {
-                    Combine::SumOfTop(n) => n as usize,
-                    _ => 1,
-                };
-                // The largest weights count; ties go to the input listed first.
-                let mut order: Vec<usize> = (0..parts.len()).collect();
-                order.sort_by(|a, b| parts[*b].weight.cmp(&parts[*a].weight).then(a.cmp(b)));
-                for &i in order.iter().skip(keep) {
-                    parts[i].counted = false;
-                }
-                sum(&parts)?
-            }
-        };
-        Ok(Outcome::new(Value::Number(total), Detail::Score(parts)))
-    }
-}
-
-fn sum(parts: &[ScorePart]) -> Result<Decimal, EvalError> {
-    parts
-        .iter()
-        .filter(|p| p.counted)
-        .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.weight))
-        .ok_or_else(|| EvalError::Overflow {
-            expr: "score".to_string(),
-        })
 }

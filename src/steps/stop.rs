@@ -1,9 +1,9 @@
 //! The `stop` step: ends the family with a status (e.g. `ineligible`) and a reason when its
 //! condition holds; later steps and outputs are then not evaluated and outputs are null.
 
-use super::{truth, Ctx, Outcome};
-use crate::decision::{Detail, Status};
-use crate::expr::{Env, EvalError, Expr, Template, Type, Value};
+use super::Ctx;
+use crate::decision::Status;
+use crate::expr::{Expr, Template, Type};
 use crate::ruleset::error::LoadError;
 use crate::ruleset::format::StopSpec;
 
@@ -29,15 +29,5 @@ impl Stop {
             status: spec.status,
             reason: ctx.template(&spec.reason, ".stop.reason")?,
         })
-    }
-
-    /// Whether the condition holds; when it does, the reason.
-    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
-        let held = truth(&self.when, env)?;
-        let mut out = Outcome::new(Value::Bool(held), Detail::Held(held));
-        if held {
-            out.reasons.extend(self.reason.reason(env)?);
-        }
-        Ok(out)
     }
 }

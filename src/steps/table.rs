@@ -1,12 +1,10 @@
 //! The `table` step: a decision table with the DMN hit policies. Rows test named values (as a
 //! boolean expression, or one cell per table input) and give outputs.
 
-use super::{truth, Ctx, Outcome};
-use crate::decision::Detail;
-use crate::expr::{Env, EvalError, Expr, Template, Type, Value};
+use super::Ctx;
+use crate::expr::{Expr, Template, Type, Value};
 use crate::ruleset::error::LoadError;
 use crate::ruleset::format::{HitPolicy, TableSpec, When};
-use rust_decimal::Decimal;
 use std::sync::Arc;
 
 /// The most rows a table may have. A banding grid has tens; every row is tried for a case, so
@@ -32,20 +30,7 @@ pub(crate) struct Row {
     pub(crate) reason: Option<Template>,
 }
 
-impl Row {
-    pub(crate) fn matches(&self, env: &dyn Env) -> Result<bool, EvalError> {
-        for cond in &self.when {
-            if !truth(cond, env)? {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
-    fn outputs(&self, env: &dyn Env) -> Result<Vec<Value>, EvalError> {
-        self.then.iter().map(|e| e.eval(env)).collect()
-    }
-}
+impl Row {}
 
 /// The expression a grid cell stands for, given the table input it tests.
 fn cell_expr(input: &str, cell: &str) -> Option<String> {
@@ -204,190 +189,6 @@ impl Table {
             out_types,
         ))
     }
-
-    /// Apply the hit policy to the matching rows.
-    pub fn eval(&self, env: &dyn Env) -> Result<Outcome, EvalError> {
-        if self.policy == HitPolicy::First && !env.explaining() {
-            // Without a trace, FIRST needs no list of matches: the first row decides.
-            for row in &self.rows {
-                if row.matches(env)? {
-                    if let Some(t) = &row.reason {
-                        t.check(env)?;
-                    }
-                    let mut values = row.outputs(env)?.into_iter();
-                    let value = values.next().unwrap_or(Value::Null);
-                    return Ok(Outcome {
-                        value,
-                        more: values.collect(),
-                        detail: Detail::None,
-                        reasons: Vec::new(),
-                    });
-                }
-            }
-        }
-        let mut matched = Vec::new();
-        for (i, row) in self.rows.iter().enumerate() {
-            if row.matches(env)? {
-                matched.push(i);
-                if self.policy == HitPolicy::First {
-                    break;
-                }
-            }
-        }
-        let single = matches!(
-            self.policy,
-            HitPolicy::First | HitPolicy::Unique | HitPolicy::Any | HitPolicy::Priority
-        );
-        let (values, deciding) = if single {
-            self.single_hit(env, &matched)?
-        } else {
-            (self.multi_hit(env, &matched)?, matched.clone())
-        };
-        let mut reasons = Vec::new();
-        for &i in &deciding {
-            if let Some(t) = &self.rows[i].reason {
-                reasons.extend(t.reason(env)?);
-            }
-        }
-        let mut values = values.into_iter();
-        let value = values.next().unwrap_or(Value::Null);
-        Ok(Outcome {
-            value,
-            more: values.collect(),
-            detail: Detail::Rows {
-                matched: matched.iter().map(|i| i + 1).collect(),
-                decided: deciding.first().filter(|_| single).map(|i| i + 1),
-            },
-            reasons,
-        })
-    }
-
-    fn single_hit(
-        &self,
-        env: &dyn Env,
-        matched: &[usize],
-    ) -> Result<(Vec<Value>, Vec<usize>), EvalError> {
-        let Some(&first) = matched.first() else {
-            return match &self.default {
-                Some(d) => Ok((
-                    d.iter().map(|e| e.eval(env)).collect::<Result<_, _>>()?,
-                    vec![],
-                )),
-                None => Err(EvalError::Other(
-                    "no row of the table matches this case".into(),
-                )),
-            };
-        };
-        match self.policy {
-            HitPolicy::Unique if matched.len() > 1 => Err(EvalError::Other(format!(
-                "rows {} of a UNIQUE table all match this case; only one may",
-                join_rows(matched)
-            ))),
-            HitPolicy::Any => {
-                let out = self.rows[first].outputs(env)?;
-                for &i in &matched[1..] {
-                    if self.rows[i].outputs(env)? != out {
-                        return Err(EvalError::Other(format!(
-                            "rows {} of an ANY table match this case but give different outputs",
-                            join_rows(&[first, i])
-                        )));
-                    }
-                }
-                Ok((out, vec![first]))
-            }
-            HitPolicy::Priority => {
-                let mut best: Option<(usize, usize, Vec<Value>)> = None;
-                for &i in matched {
-                    let out = self.rows[i].outputs(env)?;
-                    let first_out = out.first().cloned().unwrap_or(Value::Null);
-                    let rank = self
-                        .priority
-                        .iter()
-                        .position(|p| *p == first_out)
-                        .ok_or_else(|| {
-                            EvalError::Other(format!(
-                            "row {} gives {first_out}, which is not in the table's priority list",
-                            i + 1
-                        ))
-                        })?;
-                    if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
-                        best = Some((rank, i, out));
-                    }
-                }
-                let (_, i, out) = best.ok_or_else(|| EvalError::Other("no row decided".into()))?;
-                Ok((out, vec![i]))
-            }
-            _ => Ok((self.rows[first].outputs(env)?, vec![first])),
-        }
-    }
-
-    fn multi_hit(&self, env: &dyn Env, matched: &[usize]) -> Result<Vec<Value>, EvalError> {
-        if matched.is_empty() {
-            if let Some(d) = &self.default {
-                // The default stands for one row, so COLLECT and RULE ORDER still give lists.
-                return d
-                    .iter()
-                    .zip(&self.outputs)
-                    .map(|(e, name)| self.aggregate(vec![e.eval(env)?], name))
-                    .collect();
-            }
-        }
-        let mut columns: Vec<Vec<Value>> =
-            vec![Vec::with_capacity(matched.len()); self.outputs.len()];
-        for &i in matched {
-            for (k, v) in self.rows[i].outputs(env)?.into_iter().enumerate() {
-                columns[k].push(v);
-            }
-        }
-        columns
-            .into_iter()
-            .zip(&self.outputs)
-            .map(|(col, name)| self.aggregate(col, name))
-            .collect()
-    }
-
-    fn aggregate(&self, col: Vec<Value>, name: &str) -> Result<Value, EvalError> {
-        let numbers = || -> Result<Vec<Decimal>, EvalError> {
-            col.iter()
-                .map(|v| {
-                    v.as_number().ok_or_else(|| {
-                        EvalError::Other(format!(
-                            "output {name} gave {}, not a number",
-                            v.kind_name()
-                        ))
-                    })
-                })
-                .collect()
-        };
-        Ok(match self.policy {
-            HitPolicy::CollectCount => Value::Number(Decimal::from(col.len())),
-            HitPolicy::CollectSum => Value::Number(
-                numbers()?
-                    .into_iter()
-                    .try_fold(Decimal::ZERO, |a, b| a.checked_add(b))
-                    .ok_or_else(|| EvalError::Overflow {
-                        expr: name.to_string(),
-                    })?,
-            ),
-            HitPolicy::CollectMin | HitPolicy::CollectMax => {
-                let nums = numbers()?;
-                let pick = if self.policy == HitPolicy::CollectMin {
-                    nums.iter().min()
-                } else {
-                    nums.iter().max()
-                };
-                Value::Number(*pick.ok_or_else(|| {
-                    EvalError::Other(format!("no row of the table matches this case, so {name} has no minimum or maximum"))
-                })?)
-            }
-            _ => Value::List(col.into()),
-        })
-    }
-}
-
-fn join_rows(rows: &[usize]) -> String {
-    let shown: Vec<String> = rows.iter().map(|r| (r + 1).to_string()).collect();
-    shown.join(" and ")
 }
 
 /// The hit policy as written in rule files.

@@ -199,3 +199,44 @@ pub fn json_file(path: impl AsRef<std::path::Path>) -> serde_json::Value {
         std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
+
+/// Where a lean decision (batch, diff) and the full one (evaluate, explain, test, the form)
+/// of the same case differ, if anywhere: they must have the same status, outputs and flags,
+/// and a lean error must be worded as the full decision's last reason. A lean error with no
+/// words is a declared `stop` with status `error`, as the full decision's trace must show.
+pub fn lean_disagreement(lean: &Decision, full: &Decision) -> Option<String> {
+    if lean.results.len() != full.results.len() {
+        return Some("a different number of families".to_string());
+    }
+    for (l, f) in lean.results.iter().zip(&full.results) {
+        let what = &f.family;
+        if (&l.family, l.status, &l.outputs, &l.flags)
+            != (&f.family, f.status, &f.outputs, &f.flags)
+        {
+            return Some(format!("{what}: lean {l:?}\nfull {f:?}"));
+        }
+        if !l.trace.is_empty() {
+            return Some(format!("{what}: a lean decision has a trace"));
+        }
+        match (l.status, l.reasons.as_slice()) {
+            (Status::Error, [error]) if f.reasons.last() == Some(error) => {}
+            (Status::Error, []) => {
+                let stopped = f.trace.last().is_some_and(|t| {
+                    t.kind == "stop" && t.detail == sendband::decision::Detail::Held(true)
+                });
+                if !stopped {
+                    return Some(format!("{what}: a lean error without words: {f:?}"));
+                }
+            }
+            (Status::Error, _) => {
+                return Some(format!(
+                    "{what}: lean error {:?}, full {:?}",
+                    l.reasons, f.reasons
+                ))
+            }
+            (_, []) => {}
+            (_, reasons) => return Some(format!("{what}: lean reasons {reasons:?}")),
+        }
+    }
+    None
+}
