@@ -121,7 +121,7 @@ impl Layout {
     }
 }
 
-/// A decision as the batch reads it: the interpreter's [`Decision`], or a [`Lean`] one.
+/// A decision as the batch reads it: a full [`Decision`], or a [`Lean`] one.
 pub(crate) trait Decided {
     fn status(&self, family: usize) -> Status;
     fn output(&self, family: usize, output: usize) -> OutRef<'_>;

@@ -1,6 +1,6 @@
 //! Evaluation: each family compiled once to typed code over a flat array of copyable values,
 //! which decides every case (its status, outputs and flags, or an error in words). Batch runs
-//! read its result in place; `tests/compiled.rs` holds it to the reference interpreter.
+//! read its result in place; full decisions come from the same code (`explain`).
 
 mod explain;
 mod family;

@@ -1,5 +1,5 @@
 //! The compiled tier's numbers: a decimal as a 64-bit mantissa and its scale, small enough that a
-//! value travels in two machine registers, and exactly the interpreter's decimal (scale kept).
+//! value travels in two machine registers, and exactly the decimal a decision shows (scale kept).
 //!
 //! A decimal this form cannot hold (a mantissa past 64 bits, a negative zero) is kept among the
 //! case's wide numbers instead, and arithmetic the mantissas cannot do exactly is done as decimals.
@@ -8,7 +8,7 @@ use super::{Ref, Regs, V};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
-/// `m × 10^-scale`, the interpreter's decimal with the same scale (`2.50` has scale 2).
+/// `m × 10^-scale`, the decimal with the same scale (`2.50` has scale 2).
 ///
 /// Never a negative zero, and `scale` is at most 28, as in every decimal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ impl N {
         })
     }
 
-    /// The interpreter's decimal.
+    /// The decimal, as a decision shows it.
     #[inline]
     pub fn dec(self) -> Decimal {
         // The scale is at most 28 by construction, so this never falls back.

@@ -46,8 +46,8 @@ pub(crate) enum Ref {
     Bool(bool),
     Text(u32),
     Date(Day),
-    /// A value the compiled tier holds only by reference: the slot where the interpreter's
-    /// value lies (an input or a constant).
+    /// A value held only by reference: the slot of the input or constant where the
+    /// [`Value`](crate::expr::Value) lies.
     Opaque(u32),
     /// A number too wide for [`N`] (a third of something, or a negative zero): the case's
     /// `i`-th wide number, in [`Regs`](super::Regs)`::wide`.
@@ -246,8 +246,8 @@ impl Syms {
         self.texts.get(id as usize)
     }
 
-    /// A constant of the interpreter as a compiled value; lists and wide numbers have no
-    /// compiled form.
+    /// A constant [`Value`](crate::expr::Value) as a compiled value; lists and wide numbers
+    /// have no compiled form.
     pub fn constant(&mut self, v: &Value) -> Option<V> {
         Some(match v {
             Value::Null => V::NULL,
