@@ -227,7 +227,7 @@ pub enum Detail {
     /// The labels a lookup used.
     Keys(Vec<Value>),
     /// How a money step built its amount.
-    Money(MoneyWorking),
+    Money(Box<MoneyWorking>),
     /// Whether a stop step's condition held.
     Held(bool),
 }

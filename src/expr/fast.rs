@@ -366,6 +366,8 @@ mod tests {
 #[derive(Debug)]
 pub(crate) struct FastTemplate {
     parts: Vec<FastPart>,
+    /// Room for the usual text: the literal parts and a short value per hole.
+    room: usize,
 }
 
 #[derive(Debug)]
@@ -386,15 +388,22 @@ impl super::Template {
                     super::template::Part::Hole(e, f) => FastPart::Hole(e.fast(cx)?, *f),
                 })
             })
-            .collect::<Option<_>>()?;
-        Some(FastTemplate { parts })
+            .collect::<Option<Vec<_>>>()?;
+        let room = parts
+            .iter()
+            .map(|p| match p {
+                FastPart::Lit(s) => s.len(),
+                FastPart::Hole(..) => 12,
+            })
+            .sum();
+        Some(FastTemplate { parts, room })
     }
 }
 
 impl FastTemplate {
     /// The text for one case, each hole's value written as a person reads it.
     pub fn render(&self, r: &Regs) -> R<String> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.room);
         for part in &self.parts {
             match part {
                 FastPart::Lit(s) => out.push_str(s),

@@ -78,12 +78,27 @@ fn seen<W: Watch>(index: usize, step: &ExplainStep, r: &Regs, watch: &mut W) {
     }
 }
 
-/// What a step gave: its value(s), trace detail, reasons, and whether the family stops.
+/// What a step gave: its value(s), trace detail, and whether the family stops (its reasons go
+/// straight to the family's).
 struct Outcome {
-    values: Vec<V>,
+    values: Gave,
     detail: Detail,
-    reasons: Vec<String>,
     stop: Option<Status>,
+}
+
+/// A step's value, or a table's values (one per output): one value needs no list.
+enum Gave {
+    One(V),
+    Many(Vec<V>),
+}
+
+impl Gave {
+    fn get(&self, k: usize) -> Option<V> {
+        match self {
+            Gave::One(v) => (k == 0).then_some(*v),
+            Gave::Many(values) => values.get(k).copied(),
+        }
+    }
 }
 
 impl ExplainFamily {
@@ -161,7 +176,7 @@ impl ExplainFamily {
     /// `run`, telling `watch` what each table and lookup step sees just before it decides.
     pub fn run_watched<W: Watch>(&self, r: &mut Regs, watch: &mut W) -> FamilyResult {
         let mut reasons = Vec::new();
-        let mut trace = Vec::new();
+        let mut trace = Vec::with_capacity(self.steps.len());
         let fail = |reasons: Vec<String>, trace, e: Fail, at: String| -> FamilyResult {
             let mut reasons = reasons;
             reasons.push(format!("{e} ({at})"));
@@ -184,19 +199,23 @@ impl ExplainFamily {
             if W::WATCHING {
                 seen(index, step, r, watch);
             }
-            let out = match self.step(step, r) {
+            let said = reasons.len();
+            let out = match self.step(step, r, &mut reasons) {
                 Ok(o) => o,
-                Err(e) => return fail(reasons, trace, e, format!("step {}", step.name)),
+                Err(e) => {
+                    // What the failing step said before it failed is not part of the decision.
+                    reasons.truncate(said);
+                    return fail(reasons, trace, e, format!("step {}", step.name));
+                }
             };
-            reasons.extend(out.reasons);
-            let value = out.values.first().map_or(Value::Null, |v| r.value(*v));
+            let value = out.values.get(0).map_or(Value::Null, |v| r.value(v));
             if let Some(status) = out.stop {
                 trace.push(self.entry(step, value, out.detail));
                 let outputs = self.outputs_after_stop(r, step);
                 return self.finish(status, Some(outputs), Vec::new(), reasons, trace);
             }
             for (k, &s) in step.slots.iter().enumerate() {
-                r.set(s, out.values.get(k).copied().unwrap_or(V::NULL));
+                r.set(s, out.values.get(k).unwrap_or(V::NULL));
             }
             trace.push(self.entry(step, value, out.detail));
             if let Some(t) = &step.reason {
@@ -319,12 +338,11 @@ impl ExplainFamily {
             .collect()
     }
 
-    /// A step's value(s), trace detail and reasons.
-    fn step(&self, step: &ExplainStep, r: &mut Regs) -> R<Outcome> {
+    /// A step's value(s) and trace detail; its reasons are pushed to `reasons`.
+    fn step(&self, step: &ExplainStep, r: &mut Regs, reasons: &mut Vec<String>) -> R<Outcome> {
         let one = |v: V, detail: Detail| Outcome {
-            values: vec![v],
+            values: Gave::One(v),
             detail,
-            reasons: Vec::new(),
             stop: None,
         };
         Ok(match &step.kind {
@@ -334,7 +352,7 @@ impl ExplainFamily {
                 let mut out = one(V::boolean(held), Detail::Held(held));
                 if held {
                     if let Some(Some(t)) = step.said.first() {
-                        out.reasons.push(t.render(r)?);
+                        reasons.push(t.render(r)?);
                     }
                     out.stop = Some(*status);
                 }
@@ -369,19 +387,21 @@ impl ExplainFamily {
             },
             FastKind::Table(t) => {
                 let d = t.decide(r)?;
-                let mut reasons = Vec::new();
                 for &i in &d.deciding {
                     if let Some(Some(tpl)) = step.said.get(i) {
                         reasons.push(tpl.render(r)?);
                     }
                 }
                 Outcome {
-                    values: d.values,
+                    values: Gave::Many(d.values),
                     detail: Detail::Rows {
-                        matched: d.matched.iter().map(|i| i + 1).collect(),
                         decided: d.deciding.first().filter(|_| t.single()).map(|i| i + 1),
+                        matched: {
+                            let mut rows = d.matched;
+                            rows.iter_mut().for_each(|i| *i += 1);
+                            rows
+                        },
                     },
-                    reasons,
                     stop: None,
                 }
             }
@@ -395,7 +415,7 @@ impl ExplainFamily {
             }
             FastKind::Money(m) => {
                 let (working, amount) = m.working(r)?;
-                one(r.number(amount), Detail::Money(working))
+                one(r.number(amount), Detail::Money(Box::new(working)))
             }
         })
     }

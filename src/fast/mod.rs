@@ -308,8 +308,18 @@ impl Program {
 
     /// The full decision, with reasons and trace.
     pub fn explain(&self, rules: &RuleSet, facts: &Facts, on: Date) -> Decision {
-        let mut buf = LeanBuf::default();
-        self.load(facts.values(), &mut buf, &self.pool, &self.wide_constants);
+        thread_local! {
+            // Registers laid out once per thread, not per decision.
+            static BUF: RefCell<LeanBuf> = RefCell::new(LeanBuf::default());
+        }
+        BUF.with(|buf| match buf.try_borrow_mut() {
+            Ok(mut buf) => self.explain_in(rules, facts, on, &mut buf),
+            Err(_) => self.explain_in(rules, facts, on, &mut LeanBuf::default()),
+        })
+    }
+
+    fn explain_in(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) -> Decision {
+        self.load(facts.values(), buf, &self.pool, &self.wide_constants);
         let given = Given::of(rules, facts);
         let results = self
             .explained
