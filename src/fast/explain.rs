@@ -175,7 +175,7 @@ impl ExplainFamily {
 
     /// `run`, telling `watch` what each table and lookup step sees just before it decides.
     pub fn run_watched<W: Watch>(&self, r: &mut Regs, watch: &mut W) -> FamilyResult {
-        let mut reasons = Vec::new();
+        let mut reasons = Vec::with_capacity(4);
         let mut trace = Vec::with_capacity(self.steps.len());
         let fail = |reasons: Vec<String>, trace, e: Fail, at: String| -> FamilyResult {
             let mut reasons = reasons;
@@ -407,7 +407,8 @@ impl ExplainFamily {
             }
             FastKind::Lookup { keys, cells, words } => {
                 let (v, first, second) = cell_keyed(keys, cells, *words, r)?;
-                let mut labels = vec![r.value(first)];
+                let mut labels = Vec::with_capacity(keys.len());
+                labels.push(r.value(first));
                 if keys.len() > 1 {
                     labels.push(r.value(second));
                 }
