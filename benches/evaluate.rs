@@ -7,7 +7,7 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rust_decimal::Decimal;
 use sendband::expr::Value;
-use sendband::fast::LeanBuf;
+use sendband::LeanBuf;
 use sendband::{Date, Facts, RuleSet};
 use std::hint::black_box;
 use std::path::Path;

@@ -22,8 +22,8 @@ pub mod decision;
 mod embedded;
 pub mod explain;
 pub mod expr;
-pub mod family;
-pub mod fast;
+pub(crate) mod family;
+pub(crate) mod fast;
 #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
 pub mod impact;
 pub mod input;
@@ -32,13 +32,15 @@ pub mod money;
 pub mod profile;
 pub mod ruleset;
 pub mod schema;
-pub mod steps;
-pub mod suggest;
+pub(crate) mod steps;
+pub(crate) mod suggest;
 pub mod synth;
 pub mod testing;
 
 pub use date::Date;
 pub use decision::{Decision, FamilyResult, Status};
+pub use family::Family;
+pub use fast::{Lean, LeanBuf, OutRef};
 pub use profile::{Facts, ProfileErrors};
 pub use ruleset::error::LoadError;
 pub use ruleset::RuleSet;

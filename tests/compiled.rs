@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use sendband::decision::output_text;
-use sendband::fast::{LeanBuf, OutRef};
 use sendband::{Date, Facts, RuleSet};
+use sendband::{LeanBuf, OutRef};
 use std::path::Path;
 
 /// How many families a comparison saw, and how many of them were errors.

@@ -85,8 +85,8 @@ fn a_table_may_have_10000_rows_and_no_more() {
         )
     };
     let inputs = r#"[{"name": "points", "type": "integer", "label": "Points", "min": 0}]"#;
-    assert!(common::rules(inputs, &[&table(sendband::steps::table::MAX_ROWS)]).is_ok());
-    let err = common::load_err(inputs, &[&table(sendband::steps::table::MAX_ROWS + 1)]);
+    assert!(common::rules(inputs, &[&table(sendband::ruleset::MAX_TABLE_ROWS)]).is_ok());
+    let err = common::load_err(inputs, &[&table(sendband::ruleset::MAX_TABLE_ROWS + 1)]);
     assert!(
         err.ends_with(
             "at $.steps[0].table.rows: the table has 10001 rows, but a table may have at most \

@@ -20,6 +20,8 @@ use source::{Folder, InMemory, Source};
 use std::path::Path;
 use std::sync::Arc;
 
+/// The most rows a decision table may have: a rule set with more is refused at load.
+pub use crate::steps::table::MAX_ROWS as MAX_TABLE_ROWS;
 pub use select::{load_path, overlaps, versions_in, versions_listed};
 
 /// A compiled rule set, immutable and safe to share across threads.
