@@ -3,13 +3,6 @@
 
 /// `did you mean "x"?` for the candidate nearest to `name` by Damerau-Levenshtein distance, when
 /// it is at most a third of the name's length (at least 1) away; ties go to the first listed.
-///
-/// ```
-/// use sendband::suggest::did_you_mean;
-/// let names = ["needs.semh", "needs.learning"];
-/// assert_eq!(did_you_mean("needs.smeh", names).as_deref(), Some("did you mean \"needs.semh\"?"));
-/// assert_eq!(did_you_mean("postcode", names), None);
-/// ```
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -23,4 +16,19 @@ pub fn did_you_mean<'a>(
         }
     }
     best.map(|(_, c)| format!("did you mean \"{c}\"?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn the_nearest_name_within_a_third_of_its_length() {
+        let names = ["needs.semh", "needs.learning"];
+        assert_eq!(
+            did_you_mean("needs.smeh", names).as_deref(),
+            Some("did you mean \"needs.semh\"?")
+        );
+        assert_eq!(did_you_mean("postcode", names), None);
+    }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 /// `+ - * /`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ArithOp {
+pub(crate) enum ArithOp {
     Add,
     Sub,
     Mul,
@@ -26,7 +26,7 @@ impl ArithOp {
 
 /// Comparison operators, including membership.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum CmpOp {
+pub(crate) enum CmpOp {
     Eq,
     Ne,
     Lt,
@@ -54,14 +54,14 @@ impl CmpOp {
 
 /// A syntax tree node; `start..end` is its byte span in the source.
 #[derive(Debug, Clone)]
-pub(super) struct Ast {
+pub(crate) struct Ast {
     pub kind: AstKind,
     pub start: usize,
     pub end: usize,
 }
 
 #[derive(Debug, Clone)]
-pub(super) enum AstKind {
+pub(crate) enum AstKind {
     Num(Decimal, bool),
     Text(Arc<str>),
     Bool(bool),

@@ -4,19 +4,16 @@
 //! INTERFACE CONTRACT (the rest of the crate relies on exactly these items; keep their names
 //! and signatures, add private modules as needed: lexer, parser, check, eval, template).
 
-mod ast;
+pub(crate) mod ast;
 mod check;
-mod fast;
-mod fast_calls;
-mod fast_nodes;
 mod functions;
 mod lexer;
-mod node;
+pub(crate) mod node;
 mod parser;
 mod primary;
-mod template;
+pub(crate) mod template;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod tests_errors;
 #[cfg(test)]
@@ -24,8 +21,6 @@ mod tests_functions;
 #[cfg(test)]
 mod tests_template;
 mod value;
-pub(crate) use fast::{FastExpr, FastTemplate};
-pub(crate) use fast_nodes::{TestFn, ValueFn};
 pub use value::{Type, Value};
 
 use std::sync::Arc;
@@ -207,6 +202,11 @@ impl Expr {
         out
     }
 
+    /// The checked tree, which `fast` compiles.
+    pub(crate) fn tree(&self) -> &node::Node {
+        &self.inner.node
+    }
+
     /// When the expression is a bare name (`score`), that name.
     pub fn as_name(&self) -> Option<&str> {
         match &self.inner.node.kind {
@@ -244,6 +244,11 @@ impl Template {
             }
         }
         out
+    }
+
+    /// The literal texts and holes, which `fast` compiles.
+    pub(crate) fn parts(&self) -> &[template::Part] {
+        &self.parts
     }
 
     /// The expressions in the holes, in order.

@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 /// A compiled node; `start..end` is its byte span in the source, for error labels.
 #[derive(Debug, Clone)]
-pub(super) struct Node {
+pub(crate) struct Node {
     pub kind: NodeKind,
     pub start: u32,
     pub end: u32,
 }
 
 #[derive(Debug, Clone)]
-pub(super) enum NodeKind {
+pub(crate) enum NodeKind {
     Const(Value),
     Name(Slot, Arc<str>),
     On,
@@ -94,7 +94,7 @@ impl Node {
 
 /// A built-in function, as a call in the checked tree names it.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Func {
+pub(crate) enum Func {
     Min,
     Max,
     Abs,

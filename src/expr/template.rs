@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 /// How a hole's value is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Format {
+pub(crate) enum Format {
     /// Numbers normalised, booleans `yes`/`no`, dates ISO, null `none`.
     Plain,
     /// Thousands separators and exactly two decimals: `1,234.50`.
@@ -16,7 +16,7 @@ pub(super) enum Format {
 
 /// A piece of a template.
 #[derive(Debug, Clone)]
-pub(super) enum Part {
+pub(crate) enum Part {
     Lit(String),
     Hole(Expr, Format),
 }
@@ -30,7 +30,7 @@ fn error(offset: usize, message: &str, help: &str) -> ExprError {
 }
 
 /// Split `text` into literal parts and compiled holes.
-pub(super) fn parse(text: &str, scope: &dyn Scope) -> Result<Vec<Part>, ExprError> {
+pub(crate) fn parse(text: &str, scope: &dyn Scope) -> Result<Vec<Part>, ExprError> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let byte = |i: usize| chars.get(i).map_or(text.len(), |(b, _)| *b);
     let next = |i: usize| chars.get(i + 1).map(|(_, c)| *c);
@@ -132,7 +132,7 @@ fn format_of(name: &str, at: usize, expr: &Expr, hole: usize) -> Result<Format, 
     Ok(Format::Money)
 }
 
-pub(super) fn write_value(out: &mut String, v: &Value, f: Format) {
+pub(crate) fn write_value(out: &mut String, v: &Value, f: Format) {
     match v {
         Value::Number(n) if f == Format::Money => out.push_str(&crate::money::for_people(*n)),
         Value::Number(n) => {

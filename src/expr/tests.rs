@@ -63,7 +63,7 @@ pub(super) fn case() -> Case {
     }
 }
 
-pub(super) fn compile(src: &str) -> Expr {
+pub(crate) fn compile(src: &str) -> Expr {
     Expr::compile(src, &case()).unwrap_or_else(|e| panic!("{src}: {e}"))
 }
 
@@ -346,7 +346,7 @@ fn names_source_and_folding() {
     assert!(!folds("score + 1"));
     // Folded parts of what is not constant.
     let e = compile("score * (2 + 3)");
-    let folded = fast::folded(&e.inner.node, &Arc::from("score * (2 + 3)"));
+    let folded = crate::fast::expr::folded(&e.inner.node, &Arc::from("score * (2 + 3)"));
     let node::NodeKind::Arith(_, rest) = &folded.kind else {
         panic!("{folded:?}")
     };
@@ -359,7 +359,7 @@ fn names_source_and_folding() {
 fn folds(src: &str) -> bool {
     let e = compile(src);
     matches!(
-        fast::folded(&e.inner.node, &Arc::from(src)).kind,
+        crate::fast::expr::folded(&e.inner.node, &Arc::from(src)).kind,
         node::NodeKind::Const(_)
     )
 }

@@ -1,11 +1,12 @@
 //! A full decision on the compiled evaluator: each step's value and trace detail, the reasons
 //! of steps, rows, flags and the family, by the same compiled code as a lean run.
 
+use super::expr::{FastExpr, FastTemplate};
 use super::family::{not_pence, Later};
 use super::steps::{cell_keyed, counted_total, range_at, FastKind};
 use super::{Compile, Fail, Regs, R, V};
 use crate::decision::{Detail, FamilyResult, Output, ScorePart, Status, TraceEntry};
-use crate::expr::{FastExpr, FastTemplate, Value};
+use crate::expr::Value;
 use crate::family::Family;
 use crate::ruleset::format::OutputFormat;
 use crate::steps::Kind;

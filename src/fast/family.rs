@@ -1,11 +1,11 @@
 //! A family in the compiled tier: its steps, outputs, flags and reasons over the case's flat
 //! array of values, in order, with no text built and nothing allocated unless something fails.
 
+use super::expr::FastExpr;
 use super::step_code::{step_code, Done, StepCode};
 use super::steps::{Checks, FastKind};
 use super::{Compile, Fail, Regs, V};
 use crate::decision::Status;
-use crate::expr::FastExpr;
 use crate::family::Family;
 use crate::ruleset::format::OutputFormat;
 use crate::steps::Kind;

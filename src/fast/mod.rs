@@ -3,6 +3,7 @@
 //! read its result in place; full decisions come from the same code (`explain`).
 
 mod explain;
+pub(crate) mod expr;
 mod family;
 mod money;
 mod num;

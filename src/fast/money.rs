@@ -1,9 +1,10 @@
 //! Money steps: rate x quantity, pro-rated by a ratio or by periods, capped and rounded as the
 //! rule declares, in exact decimals.
 
+use super::expr::FastExpr;
 use super::{division_by_zero, no_value, other, overflow, Compile, Regs, R, V};
 use crate::decision::MoneyWorking;
-use crate::expr::{FastExpr, Value};
+use crate::expr::Value;
 use crate::steps::money;
 use rust_decimal::Decimal;
 use std::sync::Arc;

@@ -1,10 +1,10 @@
 //! Each step as the family loop runs it: a plain `let` by a direct call of its expression's
 //! code, any other step as one closure made for its kind, so no step dispatches on its kind.
 
+use super::expr::{FastExpr, TestFn, ValueFn};
 use super::steps::{cell, range_label, Checks, FastKind};
 use super::{Regs, R, V};
 use crate::decision::Status;
-use crate::expr::{FastExpr, TestFn, ValueFn};
 
 /// What a step did: its value(s) are in place, or the family stops with a status.
 #[derive(Debug, Clone, Copy)]

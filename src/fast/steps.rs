@@ -1,12 +1,13 @@
 //! The compiled form of each kind of step, and its evaluation for one case: its value, or an
 //! error in words. Tables and money steps have modules of their own (`table`, `money`).
 
+use super::expr::FastExpr;
 use super::money::FastMoney;
 use super::step_code::Done;
 use super::table::FastTable;
 use super::{no_value, other, overflow, Compile, Ref, Regs, N, R, V};
 use crate::decision::Status;
-use crate::expr::{FastExpr, Template};
+use crate::expr::Template;
 use crate::ruleset::format::{Combine, Outside};
 use crate::steps::{lookup, ranges, score, stop, Kind};
 use rust_decimal::Decimal;

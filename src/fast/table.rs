@@ -1,9 +1,10 @@
 //! Decision tables: the DMN hit policies over rows of compiled conditions, the deciding
 //! row's (or rows') outputs written straight to the step's slots.
 
+use super::expr::FastExpr;
 use super::steps::Checks;
 use super::{other, overflow, Compile, Regs, R, V};
-use crate::expr::{FastExpr, Value};
+use crate::expr::Value;
 use crate::ruleset::format::HitPolicy;
 use crate::steps::table;
 use rust_decimal::Decimal;

@@ -1,10 +1,10 @@
 //! Function calls in the compiled tier (`coalesce`, `count_at_least`, `min`, `age_months`...):
 //! one evaluator per function, specialised like the other nodes in `fast_nodes`.
 
-use super::fast_nodes::{Build, Code, Operand};
-use super::node::Func;
-use super::node::Node;
-use super::Value;
+use super::nodes::{Build, Code, Operand};
+use crate::expr::node::Func;
+use crate::expr::node::Node;
+use crate::expr::Value;
 use crate::fast::{bad, overflow, Regs, N, R, V};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;

@@ -1,12 +1,16 @@
 //! Expressions compiled to closures (`fast_nodes`, `fast_calls`): the one evaluator of the
 //! expression language. A failure is an error in the language's words.
 
-use super::fast_nodes::{Build, Code};
-use super::node::{Node, NodeKind};
-use super::{EvalError, Expr, Value};
+mod calls;
+mod nodes;
+
+use crate::expr::node::{Node, NodeKind};
+use crate::expr::{EvalError, Expr, Value};
 use crate::family::Given;
 use crate::fast::{no_value, other, Compile, Fail, Regs, R, V};
 use crate::Date;
+use nodes::{Build, Code};
+pub(crate) use nodes::{TestFn, ValueFn};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -42,15 +46,15 @@ impl std::fmt::Debug for FastExpr {
 impl Expr {
     /// The compiled form (`None` only when a constant cannot be held).
     pub(crate) fn fast(&self, cx: &mut Compile) -> Option<FastExpr> {
-        let src: Arc<str> = Arc::from(&*self.inner.source);
-        let node = folded(&self.inner.node, &src);
+        let src: Arc<str> = Arc::from(self.source());
+        let node = folded(self.tree(), &src);
         compiled(&node, src, cx)
     }
 
     /// The compiled form of a condition that may be left out (a plain name cannot fail).
     pub(crate) fn fast_check(&self, cx: &mut Compile) -> Option<Option<FastExpr>> {
-        let src: Arc<str> = Arc::from(&*self.inner.source);
-        let node = folded(&self.inner.node, &src);
+        let src: Arc<str> = Arc::from(self.source());
+        let node = folded(self.tree(), &src);
         match node.kind {
             NodeKind::Name(..) | NodeKind::Const(_) => Some(None),
             _ => compiled(&node, src, cx).map(Some),
@@ -86,7 +90,7 @@ impl Expr {
     }
 }
 
-impl super::Template {
+impl crate::expr::Template {
     /// Its text on `on` when its holes' names read `slots`, by the compiled code (see
     /// [`Expr::eval_once`]).
     pub fn render_once(&self, slots: &[Value], on: Date) -> Option<Result<String, EvalError>> {
@@ -111,7 +115,7 @@ fn compiled(node: &Node, source: Arc<str>, cx: &mut Compile) -> Option<FastExpr>
 /// `node` with every part that reads nothing of a case (its parts all constants, no name, no
 /// `on`) replaced by its value, so literals cost nothing per case. The value is worked out
 /// by the same compiled code; a part that fails is left to fail, in its words, per case.
-pub(super) fn folded(node: &Node, src: &Arc<str>) -> Node {
+pub(crate) fn folded(node: &Node, src: &Arc<str>) -> Node {
     let mut node = node.clone();
     fold(&mut node, src);
     node
@@ -126,7 +130,7 @@ fn fold(node: &mut Node, src: &Arc<str>) {
     let reads_case = match &node.kind {
         NodeKind::Const(_) | NodeKind::Name(..) | NodeKind::On | NodeKind::Given(_) => true,
         // `age_months(dob)` counts to the case's date.
-        NodeKind::Call(super::node::Func::AgeMonths, args) => args.len() < 2,
+        NodeKind::Call(crate::expr::node::Func::AgeMonths, args) => args.len() < 2,
         _ => false,
     };
     if !constant || reads_case {
@@ -234,7 +238,7 @@ impl FastExpr {
 
     /// The closure of a condition compiled as one (to call it with nothing in between), or
     /// the expression back.
-    pub(crate) fn into_test(self) -> Result<super::TestFn, FastExpr> {
+    pub(crate) fn into_test(self) -> Result<TestFn, FastExpr> {
         match self.code {
             Code::Test(t) => Ok(t),
             code => Err(FastExpr { code, ..self }),
@@ -250,7 +254,7 @@ impl FastExpr {
     }
 
     /// The closure of a value compiled as one, or the expression back.
-    pub(crate) fn into_value(self) -> Result<super::ValueFn, FastExpr> {
+    pub(crate) fn into_value(self) -> Result<ValueFn, FastExpr> {
         match self.code {
             Code::Value(f) => Ok(f),
             code => Err(FastExpr { code, ..self }),
@@ -303,7 +307,7 @@ fn cannot_fail(n: &Node) -> bool {
 /// A node that cannot fail and gives true or false.
 fn sure_test(n: &Node) -> bool {
     let boolean = match &n.kind {
-        NodeKind::Const(v) => matches!(v, super::Value::Bool(_)),
+        NodeKind::Const(v) => matches!(v, Value::Bool(_)),
         NodeKind::Eq(..)
         | NodeKind::Given(_)
         | NodeKind::Not(_)
@@ -317,7 +321,7 @@ fn sure_test(n: &Node) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::compile;
+    use crate::expr::tests::compile;
     use crate::fast::{Compile, Syms};
 
     fn infallible(src: &str) -> bool {
@@ -373,19 +377,19 @@ pub(crate) struct FastTemplate {
 #[derive(Debug)]
 enum FastPart {
     Lit(String),
-    Hole(FastExpr, super::template::Format),
+    Hole(FastExpr, crate::expr::template::Format),
 }
 
-impl super::Template {
+impl crate::expr::Template {
     /// The compiled form (`None` only when a constant cannot be held).
     pub(crate) fn fast(&self, cx: &mut Compile) -> Option<FastTemplate> {
         let parts = self
-            .parts
+            .parts()
             .iter()
             .map(|p| {
                 Some(match p {
-                    super::template::Part::Lit(s) => FastPart::Lit(s.clone()),
-                    super::template::Part::Hole(e, f) => FastPart::Hole(e.fast(cx)?, *f),
+                    crate::expr::template::Part::Lit(s) => FastPart::Lit(s.clone()),
+                    crate::expr::template::Part::Hole(e, f) => FastPart::Hole(e.fast(cx)?, *f),
                 })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -409,7 +413,7 @@ impl FastTemplate {
                 FastPart::Lit(s) => out.push_str(s),
                 FastPart::Hole(e, f) => {
                     let v = e.eval(r)?;
-                    super::template::write_value(&mut out, &r.value(v), *f);
+                    crate::expr::template::write_value(&mut out, &r.value(v), *f);
                 }
             }
         }

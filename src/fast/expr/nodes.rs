@@ -4,9 +4,9 @@
 //! A failure is an error in words, built only when it happens: a value of the wrong kind names
 //! the sub-expression that gave it, and operands are checked in the order they are written.
 
-use super::ast::{ArithOp, CmpOp};
-use super::node::{Node, NodeKind};
-use super::Value;
+use crate::expr::ast::{ArithOp, CmpOp};
+use crate::expr::node::{Node, NodeKind};
+use crate::expr::Value;
 use crate::fast::{bad, division_by_zero, no_value, other, overflow, Compile, Day, Op, Regs, R, V};
 use std::cmp::Ordering;
 use std::sync::Arc;
