@@ -226,9 +226,9 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The answer of [`Engine::inputs`].
 #[derive(Serialize)]
 struct FormSpec<'a> {
-    ruleset: &'a crate::ruleset::format::Manifest,
+    ruleset: &'a crate::format::Manifest,
     digest: &'a str,
-    inputs: &'a [crate::ruleset::format::InputSpec],
+    inputs: &'a [crate::format::InputSpec],
     families: Vec<FamilyOutputs<'a>>,
 }
 
@@ -243,7 +243,7 @@ struct FamilyOutputs<'a> {
 struct OutputInfo<'a> {
     name: &'a str,
     label: Option<&'a str>,
-    format: crate::ruleset::format::OutputFormat,
+    format: crate::format::OutputFormat,
 }
 
 impl<'a> FormSpec<'a> {

@@ -2,39 +2,13 @@
 //! with the rule set that made it. Its JSON shape is a contract (see DESIGN.md and the README).
 
 use crate::expr::Value;
-use crate::ruleset::format::{OutputFormat, Provenance};
+pub use crate::format::Status;
+use crate::format::{OutputFormat, Provenance};
 use crate::Date;
 use rust_decimal::Decimal;
-use schemars::JsonSchema;
 use serde::ser::{SerializeMap, SerializeStruct};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use std::sync::Arc;
-
-/// How a family ended for a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// The family applies and gave its outputs.
-    Applied,
-    /// The family does not concern this case (e.g. top-up for an early years setting).
-    NotApplicable,
-    /// The family concerns the case but the case does not qualify.
-    Ineligible,
-    /// The rules could not decide (e.g. a missing cell or input); see the reasons.
-    Error,
-}
-
-impl Status {
-    /// The status as written in JSON, e.g. `not_applicable`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Applied => "applied",
-            Status::NotApplicable => "not_applicable",
-            Status::Ineligible => "ineligible",
-            Status::Error => "error",
-        }
-    }
-}
 
 /// Which rule set made a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

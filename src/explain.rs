@@ -3,7 +3,7 @@
 
 use crate::decision::{Decision, Detail, FamilyResult, Output, Status};
 use crate::expr::Value;
-use crate::ruleset::format::{Manifest, OutputFormat, Provenance};
+use crate::format::{Manifest, OutputFormat, Provenance};
 use crate::RuleSet;
 use std::fmt::Write;
 

@@ -1,9 +1,9 @@
 //! Declared inputs, compiled: the type, limits, default and wording of each field of a profile.
 //! They validate profiles, and they are what forms, CSV columns and profile schemas are built from.
 
+use crate::error::{At, LoadError};
 use crate::expr::{Type, Value};
-use crate::ruleset::error::{At, LoadError};
-use crate::ruleset::format::{Choice, InputKind, InputSpec, Level};
+use crate::format::{Choice, InputKind, InputSpec, Level};
 use crate::Date;
 use rust_decimal::Decimal;
 use std::str::FromStr;

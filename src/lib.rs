@@ -20,10 +20,12 @@ pub mod batch;
 pub mod date;
 pub mod decision;
 mod embedded;
+pub mod error;
 pub mod explain;
 pub mod expr;
 pub(crate) mod family;
 pub(crate) mod fast;
+pub mod format;
 #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
 pub mod impact;
 pub mod input;
@@ -39,8 +41,8 @@ pub mod testing;
 
 pub use date::Date;
 pub use decision::{Decision, FamilyResult, Status};
+pub use error::LoadError;
 pub use family::Family;
 pub use fast::{Lean, LeanBuf, OutRef};
 pub use profile::{Facts, ProfileErrors};
-pub use ruleset::error::LoadError;
 pub use ruleset::RuleSet;

@@ -2,8 +2,8 @@
 //! validated against the declared inputs into facts. Errors name the case id and the field.
 
 use crate::expr::Value;
+use crate::input::Input;
 use crate::input::Raw;
-use crate::ruleset::RuleSet;
 use crate::suggest::did_you_mean;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -11,7 +11,7 @@ use std::fmt;
 
 /// A validated profile: one value per declared input (defaults filled in), in input order.
 ///
-/// Only validation makes one ([`RuleSet::facts_from_json`]), so every `Facts` holds a value of
+/// Only validation makes one ([`RuleSet::facts_from_json`](crate::RuleSet::facts_from_json)), so every `Facts` holds a value of
 /// the right type for every declared input: a hand-made one could hold too few, and a reused
 /// evaluation buffer would then decide it with the previous case's inputs.
 ///
@@ -71,109 +71,108 @@ impl fmt::Display for ProfileErrors {
 /// The name of the field that identifies a case; allowed in every profile.
 pub const CASE_ID: &str = "case_id";
 
-impl RuleSet {
-    /// Validate a JSON profile.
-    pub fn facts_from_json(&self, text: &str) -> Result<Facts, ProfileErrors> {
-        let fail = |message: String| ProfileErrors {
-            case_id: None,
-            errors: vec![FieldError {
-                field: "(profile)".to_string(),
-                message,
-            }],
-        };
-        let top: BTreeMap<String, &RawValue> = serde_json::from_str(text).map_err(|e| {
-            if e.is_data() {
-                fail("expected a JSON object".to_string())
-            } else {
-                fail(format!("not valid JSON: {e}"))
-            }
-        })?;
-        let mut fields: Vec<(String, Raw<'_>)> = Vec::new();
-        let mut errors = Vec::new();
-        let mut strings: Vec<(String, String)> = Vec::new();
-        flatten("", 1, &top, &mut fields, &mut strings, &mut errors);
-        let owned: Vec<(String, RawOwned)> = fields
-            .into_iter()
-            .map(|(k, r)| (k, RawOwned::from(r)))
-            .chain(strings.into_iter().map(|(k, s)| (k, RawOwned::Str(s))))
-            .collect();
-        self.facts_from_fields(owned.iter().map(|(k, r)| (k.as_str(), r.as_raw())), errors)
-    }
-
-    /// Validate named fields (dotted names), e.g. from a CSV row or a form. `errors` carries
-    /// problems found while reading them; all problems are reported together.
-    pub fn facts_from_fields<'a>(
-        &self,
-        fields: impl IntoIterator<Item = (&'a str, Raw<'a>)>,
-        mut errors: Vec<FieldError>,
-    ) -> Result<Facts, ProfileErrors> {
-        let inputs = self.inputs();
-        let mut given: Vec<Option<Raw<'a>>> = vec![None; inputs.len()];
-        let mut case_id = None;
-        for (name, raw) in fields {
-            if name == CASE_ID {
-                case_id = match raw {
-                    Raw::Str(s) | Raw::Cell(s) | Raw::Number(s) if !s.trim().is_empty() => {
-                        Some(s.trim().to_string())
-                    }
-                    _ => None,
-                };
-            }
-            match inputs.iter().position(|i| &*i.name == name) {
-                Some(i) => given[i] = Some(raw),
-                None if name == CASE_ID => {}
-                None => errors.push(FieldError {
-                    field: name.to_string(),
-                    message: unknown(name, self),
-                }),
-            }
-        }
-        let present = |raw: &Option<Raw<'_>>| match raw {
-            None | Some(Raw::Null) => false,
-            Some(Raw::Cell(s)) => !s.trim().is_empty(),
-            Some(_) => true,
-        };
-        for (input, raw) in inputs.iter().zip(&given) {
-            if !present(raw) {
-                continue;
-            }
-            for needed in &input.requires {
-                let needed_given = inputs
-                    .iter()
-                    .position(|i| i.name == *needed)
-                    .is_some_and(|k| present(&given[k]));
-                if !needed_given {
-                    errors.push(FieldError {
-                        field: needed.to_string(),
-                        message: format!("is required when {} is given", input.name),
-                    });
-                }
-            }
-        }
-        let mut values = Vec::with_capacity(inputs.len());
-        for (input, raw) in inputs.iter().zip(given) {
-            match input.validate(raw.unwrap_or(Raw::Null)) {
-                Ok(v) => values.push(v),
-                Err(message) => {
-                    values.push(Value::Null);
-                    errors.push(FieldError {
-                        field: input.name.to_string(),
-                        message,
-                    });
-                }
-            }
-        }
-        if errors.is_empty() {
-            Ok(Facts { case_id, values })
+/// Validate a JSON profile against declared inputs (see [`RuleSet::facts_from_json`](crate::RuleSet::facts_from_json)).
+pub(crate) fn from_json(inputs: &[Input], text: &str) -> Result<Facts, ProfileErrors> {
+    let fail = |message: String| ProfileErrors {
+        case_id: None,
+        errors: vec![FieldError {
+            field: "(profile)".to_string(),
+            message,
+        }],
+    };
+    let top: BTreeMap<String, &RawValue> = serde_json::from_str(text).map_err(|e| {
+        if e.is_data() {
+            fail("expected a JSON object".to_string())
         } else {
-            Err(ProfileErrors { case_id, errors })
+            fail(format!("not valid JSON: {e}"))
         }
+    })?;
+    let mut fields: Vec<(String, Raw<'_>)> = Vec::new();
+    let mut errors = Vec::new();
+    let mut strings: Vec<(String, String)> = Vec::new();
+    flatten("", 1, &top, &mut fields, &mut strings, &mut errors);
+    let owned: Vec<(String, RawOwned)> = fields
+        .into_iter()
+        .map(|(k, r)| (k, RawOwned::from(r)))
+        .chain(strings.into_iter().map(|(k, s)| (k, RawOwned::Str(s))))
+        .collect();
+    from_fields(
+        inputs,
+        owned.iter().map(|(k, r)| (k.as_str(), r.as_raw())),
+        errors,
+    )
+}
+
+/// Validate named fields against declared inputs (see [`RuleSet::facts_from_fields`](crate::RuleSet::facts_from_fields)).
+pub(crate) fn from_fields<'a>(
+    inputs: &[Input],
+    fields: impl IntoIterator<Item = (&'a str, Raw<'a>)>,
+    mut errors: Vec<FieldError>,
+) -> Result<Facts, ProfileErrors> {
+    let mut given: Vec<Option<Raw<'a>>> = vec![None; inputs.len()];
+    let mut case_id = None;
+    for (name, raw) in fields {
+        if name == CASE_ID {
+            case_id = match raw {
+                Raw::Str(s) | Raw::Cell(s) | Raw::Number(s) if !s.trim().is_empty() => {
+                    Some(s.trim().to_string())
+                }
+                _ => None,
+            };
+        }
+        match inputs.iter().position(|i| &*i.name == name) {
+            Some(i) => given[i] = Some(raw),
+            None if name == CASE_ID => {}
+            None => errors.push(FieldError {
+                field: name.to_string(),
+                message: unknown(name, inputs),
+            }),
+        }
+    }
+    let present = |raw: &Option<Raw<'_>>| match raw {
+        None | Some(Raw::Null) => false,
+        Some(Raw::Cell(s)) => !s.trim().is_empty(),
+        Some(_) => true,
+    };
+    for (input, raw) in inputs.iter().zip(&given) {
+        if !present(raw) {
+            continue;
+        }
+        for needed in &input.requires {
+            let needed_given = inputs
+                .iter()
+                .position(|i| i.name == *needed)
+                .is_some_and(|k| present(&given[k]));
+            if !needed_given {
+                errors.push(FieldError {
+                    field: needed.to_string(),
+                    message: format!("is required when {} is given", input.name),
+                });
+            }
+        }
+    }
+    let mut values = Vec::with_capacity(inputs.len());
+    for (input, raw) in inputs.iter().zip(given) {
+        match input.validate(raw.unwrap_or(Raw::Null)) {
+            Ok(v) => values.push(v),
+            Err(message) => {
+                values.push(Value::Null);
+                errors.push(FieldError {
+                    field: input.name.to_string(),
+                    message,
+                });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(Facts { case_id, values })
+    } else {
+        Err(ProfileErrors { case_id, errors })
     }
 }
 
-fn unknown(name: &str, rules: &RuleSet) -> String {
-    let names = rules
-        .inputs()
+fn unknown(name: &str, inputs: &[Input]) -> String {
+    let names = inputs
         .iter()
         .map(|i| &*i.name)
         .chain(std::iter::once(CASE_ID));

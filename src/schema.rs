@@ -1,7 +1,7 @@
 //! JSON Schemas of the rule-set format, generated from the serde types so they cannot drift.
 //! Checked in under `rules/schema/` for editors; a test fails when they are stale.
 
-use crate::ruleset::format::{Bundle, FamilySpec, InputSpec, Manifest, TestFile};
+use crate::format::{Bundle, FamilySpec, InputSpec, Manifest, TestFile};
 use schemars::schema_for;
 
 /// Every schema with its file name under `rules/schema/`.
@@ -118,9 +118,9 @@ fn add_required(node: &mut serde_json::Value, name: &str) {
 /// One input's schema.
 fn field_schema(
     input: &crate::input::Input,
-    spec: Option<&crate::ruleset::format::InputSpec>,
+    spec: Option<&crate::format::InputSpec>,
 ) -> serde_json::Value {
-    use crate::ruleset::format::InputKind;
+    use crate::format::InputKind;
     use serde_json::{json, Value};
     let number = |d: &rust_decimal::Decimal| -> Value {
         serde_json::from_str(&d.normalize().to_string()).unwrap_or(Value::Null)

@@ -3,8 +3,8 @@
 //! turns up. No real data.
 
 use crate::expr::Value;
+use crate::format::InputKind;
 use crate::input::{parse_decimal, Input};
-use crate::ruleset::format::InputKind;
 use crate::{Date, RuleSet};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;

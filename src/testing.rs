@@ -1,7 +1,7 @@
 //! Rule-set tests: each test file inside a rule set gives a profile, a date and the expected
 //! result per family (or the exact profile errors); this runs them and reports what differs.
 
-use crate::ruleset::format::TestSpec;
+use crate::format::TestSpec;
 use crate::RuleSet;
 
 /// One test that did not give what it expected.

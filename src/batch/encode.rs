@@ -6,7 +6,7 @@ use super::{BatchError, Format};
 use crate::decision::{output_json, output_text, Decision, Status};
 use crate::expr::Value;
 use crate::fast::{Lean, OutRef};
-use crate::ruleset::format::OutputFormat;
+use crate::format::OutputFormat;
 use crate::ruleset::RuleSet;
 
 /// One family's outputs, and which of them the summary groups and adds up.

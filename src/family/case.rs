@@ -2,8 +2,6 @@
 //! by the compiled code rather than copied for every case.
 
 use crate::expr::Value;
-use crate::profile::Facts;
-use crate::ruleset::RuleSet;
 
 /// What a case starts with, read where it lies rather than copied for every case: the
 /// validated inputs (slots from 0), then the rule set's constants. Step values follow them.
@@ -11,14 +9,4 @@ use crate::ruleset::RuleSet;
 pub struct Given<'a> {
     pub inputs: &'a [Value],
     pub constants: &'a [Value],
-}
-
-impl<'a> Given<'a> {
-    /// A case's inputs and the rule set's constants.
-    pub(crate) fn of(rules: &'a RuleSet, facts: &'a Facts) -> Given<'a> {
-        Given {
-            inputs: &facts.values,
-            constants: rules.constants(),
-        }
-    }
 }

@@ -1,10 +1,10 @@
 //! A family: one decision (e.g. `topup`) as an ordered pipeline of named steps, then outputs,
 //! flags and reasons, checked at load; `fast` compiles it to the code that decides cases.
 
+use crate::error::{At, LoadError};
 use crate::expr::{Expr, Scope, Slot, Template, Type};
+use crate::format::{FamilySpec, OutputFormat};
 use crate::input::Input;
-use crate::ruleset::error::{At, LoadError};
-use crate::ruleset::format::{FamilySpec, OutputFormat};
 use crate::steps::{Ctx, Kind, Names};
 use std::sync::Arc;
 

@@ -8,7 +8,7 @@ use super::{Compile, Fail, Regs, R, V};
 use crate::decision::{Detail, FamilyResult, Output, ScorePart, Status, TraceEntry};
 use crate::expr::Value;
 use crate::family::Family;
-use crate::ruleset::format::OutputFormat;
+use crate::format::OutputFormat;
 use crate::steps::Kind;
 use std::sync::Arc;
 

@@ -7,7 +7,7 @@ use super::steps::{Checks, FastKind};
 use super::{Compile, Fail, Regs, V};
 use crate::decision::Status;
 use crate::family::Family;
-use crate::ruleset::format::OutputFormat;
+use crate::format::OutputFormat;
 use crate::steps::Kind;
 
 /// A compiled family.

@@ -13,13 +13,12 @@ mod steps;
 mod table;
 mod value;
 
-use crate::decision::{Decision, FamilyResult, Output, Status};
+use crate::decision::{Decision, FamilyResult, Output, RuleSetStamp, Status};
 use crate::expr::Value;
 use crate::family::Given;
+use crate::format::InputKind;
 use crate::input::Input;
 use crate::profile::Facts;
-use crate::ruleset::format::InputKind;
-use crate::ruleset::RuleSet;
 use crate::Date;
 pub(crate) use explain::Watch;
 use family::{FastFamily, Verdict};
@@ -28,6 +27,7 @@ pub(crate) use regs::{bad, division_by_zero, no_value, other, overflow, Fail, Re
 use rust_decimal::Decimal;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::Arc;
 use std::sync::OnceLock;
 use value::InputCodes;
 pub(crate) use value::{Day, Ref, Syms, V};
@@ -96,6 +96,13 @@ pub(crate) struct Program {
     wide_constants: Vec<Decimal>,
     /// Constant lists: every case's first heap values.
     pool: Vec<Value>,
+    /// The rule set's constants as values (where opaque constants are read).
+    constant_values: Vec<Value>,
+    /// The checked families this program was compiled from (the lean form compiles from
+    /// them on first use; decisions name their outputs and flags).
+    families: Vec<crate::family::Family>,
+    /// What every decision says of the rule set.
+    stamp: Arc<RuleSetStamp>,
     /// Each family compiled for full decisions (reasons and trace).
     explained: Vec<explain::ExplainFamily>,
     /// Each family compiled for lean runs, on first use: a host that only explains (the
@@ -189,7 +196,9 @@ impl Program {
         constants: &[Value],
         families: &[crate::family::Family],
         slot_count: usize,
+        stamp: Arc<RuleSetStamp>,
     ) -> Option<Program> {
+        let constant_values = constants.to_vec();
         let mut cx = Compile {
             read: vec![false; slot_count],
             ..Compile::default()
@@ -238,14 +247,30 @@ impl Program {
             constants,
             wide_constants: cx.wide,
             pool: cx.pool,
+            constant_values,
+            families: families.to_vec(),
+            stamp,
             explained,
             lean: OnceLock::new(),
             slot_count,
         })
     }
 
+    /// The checked families, in the rule set's order.
+    pub fn families(&self) -> &[crate::family::Family] {
+        &self.families
+    }
+
+    /// What a case starts with: its inputs and the rule set's constants.
+    pub fn given<'a>(&'a self, facts: &'a Facts) -> Given<'a> {
+        Given {
+            inputs: facts.values(),
+            constants: &self.constant_values,
+        }
+    }
+
     /// The lean form, compiled on first use from the same checked families and constants.
-    fn lean(&self, rules: &RuleSet) -> Option<&LeanForm> {
+    fn lean(&self) -> Option<&LeanForm> {
         self.lean
             .get_or_init(|| {
                 let mut cx = Compile {
@@ -254,8 +279,8 @@ impl Program {
                     pool: self.pool.clone(),
                     wide: self.wide_constants.clone(),
                 };
-                let families = rules
-                    .families()
+                let families = self
+                    .families
                     .iter()
                     .map(|f| FastFamily::compile(f, &mut cx))
                     .collect::<Option<Vec<_>>>()?;
@@ -270,18 +295,17 @@ impl Program {
     }
 
     /// Evaluate every family without reasons or trace into `buf`.
-    pub fn run(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) {
-        let Some(lean) = self.lean(rules) else {
+    pub fn run(&self, facts: &Facts, on: Date, buf: &mut LeanBuf) {
+        let Some(lean) = self.lean() else {
             buf.families.clear();
-            buf.families
-                .resize_with(rules.families().len(), || FamilyOut {
-                    error: Some("the rules could not be compiled for a lean run".to_string()),
-                    ..FamilyOut::default()
-                });
+            buf.families.resize_with(self.families.len(), || FamilyOut {
+                error: Some("the rules could not be compiled for a lean run".to_string()),
+                ..FamilyOut::default()
+            });
             return;
         };
         self.load(facts.values(), buf, &lean.pool, &lean.wide);
-        let given = Given::of(rules, facts);
+        let given = self.given(facts);
         buf.families
             .resize_with(lean.families.len(), FamilyOut::default);
         for (ff, slot) in lean.families.iter().zip(&mut buf.families) {
@@ -308,20 +332,20 @@ impl Program {
     }
 
     /// The full decision, with reasons and trace.
-    pub fn explain(&self, rules: &RuleSet, facts: &Facts, on: Date) -> Decision {
+    pub fn explain(&self, facts: &Facts, on: Date) -> Decision {
         thread_local! {
             // Registers laid out once per thread, not per decision.
             static BUF: RefCell<LeanBuf> = RefCell::new(LeanBuf::default());
         }
         BUF.with(|buf| match buf.try_borrow_mut() {
-            Ok(mut buf) => self.explain_in(rules, facts, on, &mut buf),
-            Err(_) => self.explain_in(rules, facts, on, &mut LeanBuf::default()),
+            Ok(mut buf) => self.explain_in(facts, on, &mut buf),
+            Err(_) => self.explain_in(facts, on, &mut LeanBuf::default()),
         })
     }
 
-    fn explain_in(&self, rules: &RuleSet, facts: &Facts, on: Date, buf: &mut LeanBuf) -> Decision {
+    fn explain_in(&self, facts: &Facts, on: Date, buf: &mut LeanBuf) -> Decision {
         self.load(facts.values(), buf, &self.pool, &self.wide_constants);
-        let given = Given::of(rules, facts);
+        let given = self.given(facts);
         let results = self
             .explained
             .iter()
@@ -340,7 +364,7 @@ impl Program {
         Decision {
             case_id: facts.case_id.clone(),
             on,
-            ruleset: rules.stamp(),
+            ruleset: self.stamp.clone(),
             results,
         }
     }
@@ -349,7 +373,6 @@ impl Program {
     /// profile's are), `watch` told what its tables and lookups see.
     pub(crate) fn explore<W: explain::Watch>(
         &self,
-        rules: &RuleSet,
         k: usize,
         inputs: &[Value],
         on: Date,
@@ -365,7 +388,7 @@ impl Program {
             wide: &buf.wide,
             given: Given {
                 inputs,
-                constants: rules.constants(),
+                constants: &self.constant_values,
             },
             heap: &buf.heap,
         };
@@ -429,13 +452,13 @@ impl Program {
     }
 
     /// `run`, as a decision.
-    pub fn evaluate(&self, rules: &RuleSet, facts: &Facts, on: Date) -> Decision {
+    pub fn evaluate(&self, facts: &Facts, on: Date) -> Decision {
         let mut buf = LeanBuf::default();
-        self.run(rules, facts, on, &mut buf);
-        let given = Given::of(rules, facts);
+        self.run(facts, on, &mut buf);
+        let given = self.given(facts);
         let outs = std::mem::take(&mut buf.families);
-        let results = rules
-            .families()
+        let results = self
+            .families
             .iter()
             .zip(outs)
             .enumerate()
@@ -490,7 +513,7 @@ impl Program {
         Decision {
             case_id: facts.case_id.clone(),
             on,
-            ruleset: rules.stamp(),
+            ruleset: self.stamp.clone(),
             results,
         }
     }

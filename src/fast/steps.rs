@@ -8,7 +8,7 @@ use super::table::FastTable;
 use super::{no_value, other, overflow, Compile, Ref, Regs, N, R, V};
 use crate::decision::Status;
 use crate::expr::Template;
-use crate::ruleset::format::{Combine, Outside};
+use crate::format::{Combine, Outside};
 use crate::steps::{lookup, ranges, score, stop, Kind};
 use rust_decimal::Decimal;
 

@@ -5,7 +5,7 @@ use super::expr::FastExpr;
 use super::steps::Checks;
 use super::{other, overflow, Compile, Regs, R, V};
 use crate::expr::Value;
-use crate::ruleset::format::HitPolicy;
+use crate::format::HitPolicy;
 use crate::steps::table;
 use rust_decimal::Decimal;
 use std::sync::Arc;

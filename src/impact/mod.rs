@@ -13,8 +13,8 @@ pub use text::{change_row, CHANGES_HEADER};
 
 use crate::decision::Status;
 use crate::fast::LeanBuf;
+use crate::format::OutputFormat;
 use crate::profile::ProfileErrors;
-use crate::ruleset::format::OutputFormat;
 use crate::{Date, RuleSet};
 use rayon::prelude::*;
 use read::{Profile, ProfileReader};

@@ -2,8 +2,8 @@
 //! through and reported all together; an authority folder is linted version by version.
 
 use super::{check, Finding, Options, Report, Severity};
-use crate::ruleset::error::LoadError;
-use crate::ruleset::format::Outside;
+use crate::error::LoadError;
+use crate::format::Outside;
 use crate::ruleset::source::{self, Folder, Source};
 use crate::ruleset::{overlaps, versions_listed};
 use crate::steps::ranges::Meeting;

@@ -134,7 +134,7 @@ fn explore(
         reach.profile.clone_from(&profile);
         rules
             .program()
-            .explore(rules, k, &profile, on, &mut buf, &mut reach);
+            .explore(k, &profile, on, &mut buf, &mut reach);
     }
     let words = if whole {
         format!("every one of the {size} combinations explored")

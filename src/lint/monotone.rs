@@ -7,7 +7,7 @@ use crate::decision::{output_text, Status};
 use crate::expr::Value;
 use crate::family::Family;
 use crate::fast::LeanBuf;
-use crate::ruleset::format::OutputFormat;
+use crate::format::OutputFormat;
 use crate::steps::Kind;
 use crate::synth::SplitMix64;
 use crate::{Date, RuleSet};
@@ -112,14 +112,10 @@ impl<'a> Monotone<'a> {
 
     fn run(&mut self, profile: &[Value]) -> Seen {
         self.evaluated += 1;
-        let r = self.rules.program().explore(
-            self.rules,
-            self.k,
-            profile,
-            self.on,
-            &mut self.buf,
-            &mut (),
-        )?;
+        let r = self
+            .rules
+            .program()
+            .explore(self.k, profile, self.on, &mut self.buf, &mut ())?;
         (r.status == Status::Applied).then(|| {
             self.ordered
                 .iter()

@@ -6,7 +6,7 @@ use super::{Finding, Severity};
 use crate::expr::Value;
 use crate::family::Family;
 use crate::fast::Watch;
-use crate::ruleset::format::HitPolicy;
+use crate::format::HitPolicy;
 use crate::steps::lookup::Lookup;
 use crate::steps::table::Table;
 use crate::steps::Kind;

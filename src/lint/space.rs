@@ -2,8 +2,8 @@
 //! a case's path can turn; every combination when there are few enough, else a seeded search.
 
 use crate::expr::Value;
+use crate::format::InputKind;
 use crate::input::Input;
-use crate::ruleset::format::InputKind;
 use crate::synth::SplitMix64;
 use crate::Date;
 use rust_decimal::Decimal;
@@ -326,11 +326,11 @@ mod tests {
 
     #[test]
     fn numbers_turn_at_each_compared_value_within_the_limits() {
-        let spec: crate::ruleset::format::InputSpec = serde_json::from_str(
+        let spec: crate::format::InputSpec = serde_json::from_str(
             r#"{"name": "spend", "type": "money", "label": "Spend", "min": 0, "default": "0.00"}"#,
         )
         .expect("spec");
-        let at = crate::ruleset::error::At::new("inputs.json", "$[0]");
+        let at = crate::error::At::new("inputs.json", "$[0]");
         let input = Input::compile(&spec, &at).expect("input");
         let turns: BTreeSet<Decimal> = [Decimal::new(600000, 2), Decimal::ZERO].into();
         let shown: Vec<String> = numbers(&input, &turns)

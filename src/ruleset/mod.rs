@@ -1,8 +1,7 @@
 //! A rule set: loaded from a folder, an authority folder (the version in force on a date) or a
 //! bundle, checked and compiled once, then shared read-only by every evaluation.
 
-pub mod error;
-pub mod format;
+pub use crate::{error, format};
 mod select;
 pub mod source;
 
@@ -32,10 +31,7 @@ pub struct RuleSet {
     /// What every decision carries, made once.
     stamp: Arc<RuleSetStamp>,
     inputs: Vec<Input>,
-    /// Slots of the manifest's constants follow the inputs.
-    constants: Vec<Value>,
-    families: Vec<Family>,
-    /// The families compiled once more for lean evaluation.
+    /// The checked families and constants, compiled: what every verb runs.
     program: Arc<crate::fast::Program>,
 }
 
@@ -158,12 +154,13 @@ impl RuleSet {
             provenance: m.provenance,
             digest: digest.clone(),
         });
-        let program = crate::fast::Program::compile(&inputs, &constants, &families, next_slot)
-            .ok_or_else(|| {
-                o.manifest.join(".families").invalid(
-                    "a family has more than 64 flags, or the rule set more than four billion constants",
-                )
-            })?;
+        let program =
+            crate::fast::Program::compile(&inputs, &constants, &families, next_slot, stamp.clone())
+                .ok_or_else(|| {
+                    o.manifest.join(".families").invalid(
+                "a family has more than 64 flags, or the rule set more than four billion constants",
+            )
+                })?;
         let program = Arc::new(program);
         Ok(RuleSet {
             program,
@@ -171,8 +168,6 @@ impl RuleSet {
             digest,
             stamp,
             inputs,
-            constants,
-            families,
         })
     }
 
@@ -193,7 +188,7 @@ impl RuleSet {
 
     /// The families, in order.
     pub fn families(&self) -> &[Family] {
-        &self.families
+        self.program.families()
     }
 
     /// The rule set's own tests, and where each is written.
@@ -213,11 +208,6 @@ impl RuleSet {
     /// Where the rule set was loaded from.
     pub fn origin(&self) -> &source::Origin {
         &self.source.origin
-    }
-
-    /// The values of the constants, in slot order after the inputs.
-    pub(crate) fn constants(&self) -> &[Value] {
-        &self.constants
     }
 
     /// True when `on` is within the dates the rule set is in force.
@@ -245,6 +235,22 @@ impl RuleSet {
         self.stamp.clone()
     }
 
+    /// Validate a JSON profile against the declared inputs: every problem is reported, by
+    /// field, in one error.
+    pub fn facts_from_json(&self, text: &str) -> Result<Facts, ProfileErrors> {
+        crate::profile::from_json(self.inputs(), text)
+    }
+
+    /// Validate named fields (dotted names), e.g. from a CSV row or a form. `errors` carries
+    /// problems found while reading them; all problems are reported together.
+    pub fn facts_from_fields<'a>(
+        &self,
+        fields: impl IntoIterator<Item = (&'a str, crate::input::Raw<'a>)>,
+        errors: Vec<crate::profile::FieldError>,
+    ) -> Result<Facts, ProfileErrors> {
+        crate::profile::from_fields(self.inputs(), fields, errors)
+    }
+
     /// Validate a profile (JSON text) and evaluate it on `on`.
     pub fn evaluate_json(&self, profile: &str, on: Date) -> Result<Decision, ProfileErrors> {
         let facts = self.facts_from_json(profile)?;
@@ -253,13 +259,13 @@ impl RuleSet {
 
     /// Evaluate validated facts on `on`: every family, in order.
     pub fn evaluate(&self, facts: &Facts, on: Date) -> Decision {
-        self.program.explain(self, facts, on)
+        self.program.explain(facts, on)
     }
 
     /// Evaluate without reasons or trace, for batch runs: the same status, outputs and flags as
     /// [`RuleSet::evaluate`], and an error still says what went wrong, at a fraction of the cost.
     pub fn evaluate_lean(&self, facts: &Facts, on: Date) -> Decision {
-        self.program.evaluate(self, facts, on)
+        self.program.evaluate(facts, on)
     }
 
     /// Evaluate without reasons or trace into reusable buffers, and read the result in place:
@@ -271,10 +277,10 @@ impl RuleSet {
         on: Date,
         buf: &'a mut crate::fast::LeanBuf,
     ) -> crate::fast::Lean<'a> {
-        self.program.run(self, facts, on, buf);
+        self.program.run(facts, on, buf);
         crate::fast::Lean {
             program: &self.program,
-            given: crate::family::Given::of(self, facts),
+            given: self.program.given(facts),
             buf,
         }
     }

@@ -2,9 +2,9 @@
 //! is an error for the case, never zero.
 
 use super::Ctx;
+use crate::error::{At, LoadError};
 use crate::expr::{Expr, Type, Value};
-use crate::ruleset::error::{At, LoadError};
-use crate::ruleset::format::LookupSpec;
+use crate::format::LookupSpec;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::Arc;

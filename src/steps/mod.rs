@@ -8,10 +8,10 @@ pub mod score;
 pub mod stop;
 pub mod table;
 
+use crate::error::{At, LoadError};
 use crate::expr::{self, Expr, Slot, Template, Type};
+use crate::format::StepSpec;
 use crate::input::Input;
-use crate::ruleset::error::{At, LoadError};
-use crate::ruleset::format::StepSpec;
 use crate::suggest::did_you_mean;
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -2,10 +2,10 @@
 //! one-off), pro-rated, capped and rounded exactly as the rule declares. Nothing else rounds.
 
 use super::Ctx;
+use crate::error::LoadError;
 use crate::expr::{Expr, Type};
+use crate::format::{Basis, MoneySpec, ProrateBy};
 use crate::money::RoundingMode;
-use crate::ruleset::error::LoadError;
-use crate::ruleset::format::{Basis, MoneySpec, ProrateBy};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 

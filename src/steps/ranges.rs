@@ -2,9 +2,9 @@
 //! `below` for an exclusive top, an open top allowed). Gaps and overlaps are load errors unless declared.
 
 use super::Ctx;
+use crate::error::LoadError;
 use crate::expr::{Expr, Type, Value};
-use crate::ruleset::error::LoadError;
-use crate::ruleset::format::{Outside, RangesSpec};
+use crate::format::{Outside, RangesSpec};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 

@@ -2,9 +2,9 @@
 //! sum of the top N. Every level an input can take must have a weight, checked at load.
 
 use super::Ctx;
+use crate::error::LoadError;
 use crate::expr::{Scope, Slot, Type, Value};
-use crate::ruleset::error::LoadError;
-use crate::ruleset::format::{Combine, ScoreSpec};
+use crate::format::{Combine, ScoreSpec};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 

@@ -3,9 +3,9 @@
 
 use super::Ctx;
 use crate::decision::Status;
+use crate::error::LoadError;
 use crate::expr::{Expr, Template, Type};
-use crate::ruleset::error::LoadError;
-use crate::ruleset::format::StopSpec;
+use crate::format::StopSpec;
 
 /// A compiled stop.
 #[derive(Debug, Clone)]

@@ -2,9 +2,9 @@
 //! boolean expression, or one cell per table input) and give outputs.
 
 use super::Ctx;
+use crate::error::LoadError;
 use crate::expr::{Expr, Template, Type, Value};
-use crate::ruleset::error::LoadError;
-use crate::ruleset::format::{HitPolicy, TableSpec, When};
+use crate::format::{HitPolicy, TableSpec, When};
 use std::sync::Arc;
 
 /// The most rows a table may have. A banding grid has tens; every row is tried for a case, so

@@ -228,3 +228,29 @@ pub struct Level {
     /// What a child at this level looks like, in plain English.
     pub descriptor: String,
 }
+
+/// How a family ended for a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The family applies and gave its outputs.
+    Applied,
+    /// The family does not concern this case (e.g. top-up for an early years setting).
+    NotApplicable,
+    /// The family concerns the case but the case does not qualify.
+    Ineligible,
+    /// The rules could not decide (e.g. a missing cell or input); see the reasons.
+    Error,
+}
+
+impl Status {
+    /// The status as written in JSON, e.g. `not_applicable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Applied => "applied",
+            Status::NotApplicable => "not_applicable",
+            Status::Ineligible => "ineligible",
+            Status::Error => "error",
+        }
+    }
+}

@@ -29,7 +29,7 @@ pub struct TestSpec {
 #[serde(deny_unknown_fields)]
 pub struct Expectation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::decision::Status>,
+    pub status: Option<super::Status>,
     /// Output name to its value as written in the decision JSON.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub outputs: BTreeMap<String, serde_json::Value>,

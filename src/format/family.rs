@@ -298,7 +298,7 @@ pub struct RoundSpec {
 #[serde(deny_unknown_fields)]
 pub struct StopSpec {
     pub when: String,
-    pub status: crate::decision::Status,
+    pub status: super::Status,
     pub reason: String,
 }
 
