@@ -77,6 +77,19 @@ fn a_condition_with_no_value_is_an_error_in_every_verb() {
         explain.stdout
     );
 
+    // The WASM API (which only forwards to `api::Engine`) gives the CLI's bytes, from the bundle.
+    let bundle = sendband(&["bundle", &rules], "");
+    assert_eq!(bundle.code, 0, "{}", bundle.stderr);
+    let mut engine = sendband::api::Engine::new();
+    let wasm = engine.evaluate(PROFILE, "2024-09-01", Some(&bundle.stdout));
+    assert_eq!(
+        wasm,
+        evaluate.stdout.trim_end(),
+        "the API differs from the CLI"
+    );
+    let wasm_explain = engine.explain(PROFILE, "2024-09-01", Some(&bundle.stdout));
+    assert_eq!(wasm_explain.trim_end(), explain.stdout.trim_end());
+
     let test = sendband(&["test", &rules], "");
     assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
 
