@@ -39,7 +39,7 @@ pub(crate) enum NodeKind {
 }
 
 impl Node {
-    /// The direct children, for constant folding.
+    /// The direct children (lint walks them for the numbers names are compared with).
     pub fn children(&self) -> Vec<&Node> {
         match &self.kind {
             NodeKind::Const(_) | NodeKind::Name(..) | NodeKind::On | NodeKind::Given(_) => {

@@ -8,9 +8,6 @@ use crate::input::Input;
 use crate::steps::{Ctx, Kind, Names};
 use std::sync::Arc;
 
-mod case;
-pub use case::Given;
-
 /// A compiled family.
 #[derive(Debug, Clone)]
 pub struct Family {

@@ -15,7 +15,6 @@ mod value;
 
 use crate::decision::{Decision, FamilyResult, Output, RuleSetStamp, Status};
 use crate::expr::Value;
-use crate::family::Given;
 use crate::format::InputKind;
 use crate::input::Input;
 use crate::profile::Facts;
@@ -23,7 +22,7 @@ use crate::Date;
 pub(crate) use explain::Watch;
 use family::{FastFamily, Verdict};
 pub(crate) use num::{Op, N};
-pub(crate) use regs::{bad, division_by_zero, no_value, other, overflow, Fail, Regs, R};
+pub(crate) use regs::{bad, division_by_zero, no_value, other, overflow, Fail, Given, Regs, R};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};

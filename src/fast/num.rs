@@ -172,7 +172,7 @@ mod tests {
             on: "2025-01-15".parse().expect("date"),
             syms: &syms,
             wide: &wide,
-            given: crate::family::Given {
+            given: crate::fast::Given {
                 inputs: &[],
                 constants: &[],
             },

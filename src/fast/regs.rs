@@ -3,7 +3,6 @@
 
 use super::{Ref, Syms, V};
 use crate::expr::{EvalError, Value};
-use crate::family::Given;
 use crate::Date;
 use rust_decimal::Decimal;
 use std::cell::RefCell;
@@ -13,6 +12,14 @@ use std::cmp::Ordering;
 pub(crate) type Fail = Box<EvalError>;
 /// A result of compiled code.
 pub(crate) type R<T> = Result<T, Fail>;
+
+/// What a case starts with, read where it lies rather than copied for every case: the
+/// validated inputs (slots from 0), then the rule set's constants. Step values follow them.
+#[derive(Clone, Copy)]
+pub(crate) struct Given<'a> {
+    pub inputs: &'a [Value],
+    pub constants: &'a [Value],
+}
 
 /// One case's values during a compiled run: inputs, then constants, then step values.
 pub(crate) struct Regs<'a> {

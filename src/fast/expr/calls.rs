@@ -1,5 +1,5 @@
 //! Function calls in the compiled tier (`coalesce`, `count_at_least`, `min`, `age_months`...):
-//! one evaluator per function, specialised like the other nodes in `fast_nodes`.
+//! one evaluator per function, specialised like the other nodes in `nodes`.
 
 use super::nodes::{Build, Code, Operand};
 use crate::expr::node::Func;

@@ -1,4 +1,4 @@
-//! Expressions compiled to closures (`fast_nodes`, `fast_calls`): the one evaluator of the
+//! Expressions compiled to closures (`nodes`, `calls`): the one evaluator of the
 //! expression language. A failure is an error in the language's words.
 
 mod calls;
@@ -6,8 +6,7 @@ mod nodes;
 
 use crate::expr::node::{Node, NodeKind};
 use crate::expr::{EvalError, Expr, Value};
-use crate::family::Given;
-use crate::fast::{no_value, other, Compile, Fail, Regs, R, V};
+use crate::fast::{no_value, other, Compile, Fail, Given, Regs, R, V};
 use crate::Date;
 use nodes::{Build, Code};
 pub(crate) use nodes::{TestFn, ValueFn};
