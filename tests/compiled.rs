@@ -235,12 +235,12 @@ fn every_construct_is_decided_alike() {
         ("tables", 135, 30),
         // No `mid` cell under 5 points, and `raw` is whole pence only for a value of 0.
         ("money", 25, 140),
-        // Failing reasons at 0, 3 and 7 points, and `high_only > 10` with no value.
-        ("stops", 60, 105),
-        // `not flag` when no flag is given.
-        ("functions", 84, 81),
-        // No note to look for in a list: the two note variants of five that give none.
-        ("texts", 99, 66),
+        // Failing reasons at 0, 3 and 7 points (`high_only > 10` with no value does not hold).
+        ("stops", 120, 45),
+        // Every case: `not flag` holds when no flag is given.
+        ("functions", 165, 0),
+        // Every case: a missing note is in no list.
+        ("texts", 165, 0),
         // A third of points is whole pence only for 0, 3, 6 and 9 points.
         ("pence", 60, 105),
     ];

@@ -150,12 +150,9 @@ fn logic_and_short_circuit() {
     assert_eq!(ev("flagged or flagged or eligible"), t(true));
     assert_eq!(ev("flagged and missing_flag"), t(false));
     assert_eq!(ev("eligible or missing_flag"), t(true));
-    assert_eq!(
-        eval_err("eligible and missing_flag"),
-        EvalError::NoValue {
-            name: "missing_flag".into()
-        }
-    );
+    // A missing yes-or-no value does not hold; `not` is its exact opposite.
+    assert_eq!(ev("eligible and missing_flag"), t(false));
+    assert_eq!(ev("eligible and not missing_flag"), t(true));
 }
 
 #[test]
@@ -194,24 +191,15 @@ fn membership() {
         t(true)
     );
     assert_eq!(ev("band in ['A'..'C']"), t(true));
-    assert_eq!(
-        eval_err("missing in [1..2]"),
-        EvalError::NoValue {
-            name: "missing".into()
-        }
-    );
-    assert_eq!(
-        eval_err("missing in [1, 2]"),
-        EvalError::NoValue {
-            name: "missing".into()
-        }
-    );
-    assert_eq!(
-        eval_err("1 in [missing..2]"),
-        EvalError::NoValue {
-            name: "missing".into()
-        }
-    );
+    // A missing value is in no list and no range, and so `not in` every one.
+    assert_eq!(ev("missing in [1..2]"), t(false));
+    assert_eq!(ev("missing not in [1..2]"), t(true));
+    assert_eq!(ev("missing in [1, 2]"), t(false));
+    assert_eq!(ev("missing not in [1, 2]"), t(true));
+    assert_eq!(ev("missing in [1, null]"), t(true));
+    assert_eq!(ev("12 in [missing, score]"), t(true));
+    assert_eq!(ev("1 in [missing..2]"), t(false));
+    assert_eq!(ev("missing in nums"), t(false));
 }
 
 #[test]
@@ -226,12 +214,7 @@ fn conditionals() {
     );
     assert_eq!(ev("(if flagged then 1 else 2) * 10"), n("20"));
     assert_eq!(ev("if eligible then missing else 1"), Value::Null);
-    assert_eq!(
-        eval_err("if missing_flag then 1 else 2"),
-        EvalError::NoValue {
-            name: "missing_flag".into()
-        }
-    );
+    assert_eq!(ev("if missing_flag then 1 else 2"), n("2"));
 }
 
 #[test]
@@ -260,11 +243,19 @@ fn nulls() {
     let no = |name: &str| EvalError::NoValue { name: name.into() };
     assert_eq!(eval_err("missing + 1"), no("missing"));
     assert_eq!(eval_err("1 * missing"), no("missing"));
-    assert_eq!(eval_err("missing < 1"), no("missing"));
-    assert_eq!(eval_err("band < 'x' and missing > 1"), no("missing"));
-    assert_eq!(eval_err("not missing_flag"), no("missing_flag"));
+    // A test on a missing value does not hold, whatever the operator; arithmetic on one is
+    // an error naming it.
+    assert_eq!(ev("missing < 1"), t(false));
+    assert_eq!(ev("missing >= 1"), t(false));
+    assert_eq!(ev("not (missing >= 1)"), t(true));
+    assert_eq!(ev("band < 'x' and missing > 1"), t(false));
+    assert_eq!(ev("missing < score"), t(false));
+    assert_eq!(ev("not missing_flag"), t(true));
+    assert_eq!(ev("missing_flag == false"), t(false));
+    assert_eq!(ev("needs.sensory >= 2"), t(false));
     assert_eq!(eval_err("-missing"), no("missing"));
-    assert_eq!(eval_err("needs.sensory >= 2"), no("needs.sensory"));
+    assert_eq!(eval_err("missing * 2 > 1"), no("missing"));
+    assert_eq!(eval_err("min(missing, 1)"), no("missing"));
     assert_eq!(
         eval_err("coalesce(missing, missing) + 1"),
         no("coalesce(missing, missing)")

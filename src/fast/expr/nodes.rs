@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 /// Code giving any value.
 pub(crate) type ValueFn = Box<dyn Fn(&Regs) -> R<V> + Send + Sync>;
-/// Code giving the order of two values.
-type OrderFn = Box<dyn Fn(&Regs) -> R<Ordering> + Send + Sync>;
+/// Code giving the order of two values, `None` when either is missing.
+type OrderFn = Box<dyn Fn(&Regs) -> R<Option<Ordering>> + Send + Sync>;
 /// Code giving true or false (conditions never build a value).
 pub(crate) type TestFn = Box<dyn Fn(&Regs) -> R<bool> + Send + Sync>;
 
@@ -103,10 +103,21 @@ impl Cond {
         match self {
             Cond::Slot(s, label) => {
                 let v = r.at(*s).unwrap_or(V::NULL);
-                v.truth().ok_or_else(|| bad(r, label, v, "true or false"))
+                truth(r, v, label)
             }
             Cond::Code(t) => t(r),
         }
+    }
+}
+
+/// A value as a condition: a missing value does not hold; anything but true, false or missing
+/// is an error naming it.
+#[inline(always)]
+fn truth(r: &Regs, v: V, label: &str) -> R<bool> {
+    match v.truth() {
+        Some(b) => Ok(b),
+        None if v.is_null() => Ok(false),
+        None => Err(bad(r, label, v, "true or false")),
     }
 }
 
@@ -192,12 +203,13 @@ impl Build<'_> {
             Code::Slot(s) => Cond::Slot(s, label),
             Code::Const(v) => match v.truth() {
                 Some(b) => Cond::Code(Box::new(move |_| Ok(b))),
+                None if v.is_null() => Cond::Code(Box::new(|_| Ok(false))),
                 None => Cond::Code(Box::new(move |r| Err(bad(r, &label, v, "true or false")))),
             },
             Code::Test(t) => Cond::Code(t),
             Code::Value(f) => Cond::Code(Box::new(move |r| {
                 let v = f(r)?;
-                v.truth().ok_or_else(|| bad(r, &label, v, "true or false"))
+                truth(r, v, &label)
             })),
         })
     }
@@ -208,7 +220,7 @@ impl Build<'_> {
             Cond::Code(t) => t,
             Cond::Slot(s, label) => Box::new(move |r| {
                 let v = r.at(s).unwrap_or(V::NULL);
-                v.truth().ok_or_else(|| bad(r, &label, v, "true or false"))
+                truth(r, v, &label)
             }),
         })
     }
@@ -279,7 +291,9 @@ impl Build<'_> {
                 let neg = *neg;
                 let (lo_x, x_hi) = (self.order(lo, x)?, self.order(x, hi)?);
                 Code::Test(Box::new(move |r| {
-                    let inside = lo_x(r)? != Ordering::Greater && x_hi(r)? != Ordering::Greater;
+                    // A missing value is in no range (and so `not in` every one).
+                    let inside = lo_x(r)?.is_some_and(|o| o != Ordering::Greater)
+                        && x_hi(r)?.is_some_and(|o| o != Ordering::Greater);
                     Ok(inside != neg)
                 }))
             }
@@ -403,9 +417,9 @@ impl Build<'_> {
         }))
     }
 
-    /// The order of two nodes' values, as `<`, `in [lo..hi]` and the like need it. A name or a
-    /// constant number against a constant number must be a number; otherwise both must have a
-    /// value of one orderable kind.
+    /// The order of two nodes' values, as `<`, `in [lo..hi]` and the like need it; `None` when
+    /// either is missing. A name or a constant number against a constant number must be a
+    /// number; otherwise both must be of one orderable kind.
     fn order(&mut self, a: &Node, b: &Node) -> Option<OrderFn> {
         if let (
             NodeKind::Name(..) | NodeKind::Const(Value::Number(_)),
@@ -413,21 +427,30 @@ impl Build<'_> {
         ) = (&a.kind, &b.kind)
         {
             let n = self.cx.constant(&Value::Number(*n))?;
-            let a = self.num(a)?;
+            let label = self.label(a);
+            let a = self.code(a)?.operand();
             return Some(Box::new(move |r| {
                 let x = a.get(r)?;
-                Ok(r.cmp_num(x, n).unwrap_or(Ordering::Equal))
+                match r.cmp_num(x, n) {
+                    Some(o) => Ok(Some(o)),
+                    None if x.is_null() => Ok(None),
+                    None => Err(bad(r, &label, x, "a number")),
+                }
             }));
         }
-        let (a, b) = (self.present(a)?, self.present(b)?);
+        let (a, b) = (self.code(a)?.operand(), self.code(b)?.operand());
         let src = self.src.clone();
         Some(Box::new(move |r| {
             let x = a.get(r)?;
             let y = b.get(r)?;
-            order_of(r, x, y, &src)
+            if x.is_null() || y.is_null() {
+                return Ok(None);
+            }
+            order_of(r, x, y, &src).map(Some)
         }))
     }
 
+    /// `a < b` and the like: a test on a missing value does not hold.
     fn ord(&mut self, op: CmpOp, a: &Node, b: &Node) -> Option<Code> {
         if let (NodeKind::Name(slot, name), NodeKind::Const(Value::Number(n))) = (&a.kind, &b.kind)
         {
@@ -439,16 +462,21 @@ impl Build<'_> {
                 let x = r.at(s).unwrap_or(V::NULL);
                 match r.cmp_num(x, n) {
                     Some(o) => Ok(holds(op, o)),
+                    None if x.is_null() => Ok(false),
                     None => Err(bad(r, &label, x, "a number")),
                 }
             })));
         }
         let order = self.order(a, b)?;
-        Some(Code::Test(Box::new(move |r| Ok(holds(op, order(r)?)))))
+        Some(Code::Test(Box::new(move |r| {
+            Ok(order(r)?.is_some_and(|o| holds(op, o)))
+        })))
     }
 
+    /// `x in [...]`: equality with each item, so a missing value is in no list (and `not in`
+    /// every one) unless the list holds `null`.
     fn in_list(&mut self, neg: bool, x: &Node, list: &Node) -> Option<Code> {
-        let x = self.present(x)?;
+        let x = self.code(x)?.operand();
         match &list.kind {
             NodeKind::Const(Value::List(items)) => {
                 let pool = items
