@@ -173,6 +173,30 @@ impl Input {
     }
 
     /// The expression type of this input's values.
+    /// The values the input can hold, when declared: an enum's values, a number's range.
+    pub fn declared_values(&self) -> Option<crate::expr::Domain> {
+        use crate::expr::Domain;
+        match self.kind {
+            InputKind::Enum => Some(Domain::Words(
+                self.values
+                    .iter()
+                    .map(|c| Arc::from(c.value.as_str()))
+                    .collect(),
+            )),
+            InputKind::Integer | InputKind::Decimal | InputKind::Money => {
+                let bounded = self.min.is_some() || self.max.is_some() || !self.one_of.is_empty();
+                let whole = self.kind == InputKind::Integer;
+                (bounded || whole).then(|| Domain::Numbers {
+                    whole,
+                    min: self.min,
+                    max: self.max,
+                    one_of: self.one_of.clone().into(),
+                })
+            }
+            _ => None,
+        }
+    }
+
     pub fn ty(&self) -> Type {
         match self.kind {
             InputKind::Integer => Type::Integer,

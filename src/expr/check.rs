@@ -234,6 +234,8 @@ impl<'a> Checker<'a> {
                 if lt.unify(&rt).is_none() {
                     return Err(self.err(at, format!("\"{sym}\" needs two values of the same kind, but the left side is {lt} and the right side is {rt}")));
                 }
+                self.admit(&l, &r)?;
+                self.admit(&r, &l)?;
                 Ok(NodeKind::Eq(op == CmpOp::Ne, b(l), b(r)))
             }
             CmpOp::In | CmpOp::NotIn => {
@@ -247,6 +249,11 @@ impl<'a> Checker<'a> {
                 if lt.unify(&elem).is_none() {
                     return Err(self.err(at, format!("\"{sym}\" needs the left side to be the same kind as the list items, but the left side is {lt} and the right side is {rt}")));
                 }
+                if let NodeKind::List(items) = &r.kind {
+                    for item in items.iter() {
+                        self.admit(&l, item)?;
+                    }
+                }
                 Ok(NodeKind::InList(negate, b(l), b(r)))
             }
             _ => {
@@ -254,6 +261,27 @@ impl<'a> Checker<'a> {
                     return Err(self.err(at, format!("\"{sym}\" needs two numbers, two texts or two dates, but the left side is {lt} and the right side is {rt}")));
                 }
                 Ok(NodeKind::Ord(op, b(l), b(r)))
+            }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// When `name` is a name with declared values and `literal` a constant, the constant must
+    /// be one of them: `level == 'hgih'` is a typo, never a test that quietly never holds.
+    fn admit(&self, name: &Node, literal: &Node) -> Result<(), ExprError> {
+        let (NodeKind::Name(_, n), NodeKind::Const(v)) = (&name.kind, &literal.kind) else {
+            return Ok(());
+        };
+        let Some(domain) = self.scope.domain(n) else {
+            return Ok(());
+        };
+        match domain.refuse(n, v) {
+            None => Ok(()),
+            Some((message, help)) => {
+                let mut e = self.err(literal.start as usize, message);
+                e.help = help;
+                Err(e)
             }
         }
     }

@@ -39,6 +39,97 @@ pub trait Scope {
     fn resolve(&self, name: &str) -> Option<(Slot, Type)>;
     /// Every name visible here, for "did you mean" suggestions.
     fn names(&self) -> Vec<String>;
+    /// The values a name can hold, when the rule set declares them: a literal compared with the
+    /// name must be one of them.
+    fn domain(&self, _name: &str) -> Option<&Domain> {
+        None
+    }
+}
+
+/// The values a name can hold, as declared: a literal compared with, listed against, or used as
+/// a key or cell for the name must be one of them, or the rule set does not load.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Domain {
+    /// One of these words (an enum input's values, a ranges step's labels, a table's outputs).
+    Words(Arc<[Arc<str>]>),
+    /// A number within the bounds (an integer input's declared range or allowed values).
+    Numbers {
+        /// Whole numbers only.
+        whole: bool,
+        /// The least allowed value.
+        min: Option<rust_decimal::Decimal>,
+        /// The greatest allowed value.
+        max: Option<rust_decimal::Decimal>,
+        /// The only values allowed, when listed.
+        one_of: Arc<[rust_decimal::Decimal]>,
+    },
+}
+
+impl Domain {
+    /// Why `value` cannot be a value of `name` (with a did-you-mean), or `None` when it can.
+    /// `null` can always be: it asks whether the name has no value.
+    pub fn refuse(&self, name: &str, value: &Value) -> Option<(String, Option<String>)> {
+        match (self, value) {
+            (_, Value::Null) => None,
+            (Domain::Words(words), Value::Text(t)) => {
+                if words.iter().any(|w| **w == **t) {
+                    return None;
+                }
+                let shown: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+                Some((
+                    format!(
+                        "'{t}' is not a value of {name}, which is one of {}",
+                        shown.join(", ")
+                    ),
+                    crate::suggest::did_you_mean(t, words.iter().map(|w| &**w)),
+                ))
+            }
+            (
+                Domain::Numbers {
+                    whole,
+                    min,
+                    max,
+                    one_of,
+                },
+                Value::Number(n),
+            ) => {
+                let n = *n;
+                let shown = n.normalize();
+                if *whole && !n.fract().is_zero() {
+                    return Some((
+                        format!("{name} is a whole number, so it is never {shown}"),
+                        None,
+                    ));
+                }
+                if !one_of.is_empty() && !one_of.contains(&n) {
+                    let list: Vec<String> =
+                        one_of.iter().map(|d| d.normalize().to_string()).collect();
+                    return Some((
+                        format!(
+                            "{name} is one of {}, so it is never {shown}",
+                            list.join(", ")
+                        ),
+                        None,
+                    ));
+                }
+                let below = min.is_some_and(|m| n < m);
+                let above = max.is_some_and(|m| n > m);
+                if below || above {
+                    let range = match (min, max) {
+                        (Some(a), Some(b)) => {
+                            format!("from {} to {}", a.normalize(), b.normalize())
+                        }
+                        (Some(a), None) => format!("at least {}", a.normalize()),
+                        (None, Some(b)) => format!("at most {}", b.normalize()),
+                        (None, None) => String::new(),
+                    };
+                    return Some((format!("{name} is {range}, so it is never {shown}"), None));
+                }
+                None
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A load-time error inside one expression: where (character offset), what, and a hint.
@@ -205,6 +296,14 @@ impl Expr {
     /// The checked tree, which `fast` compiles.
     pub(crate) fn tree(&self) -> &node::Node {
         &self.inner.node
+    }
+
+    /// When the expression is a constant as written (`'A'`, `null`, `4000.00`), its value.
+    pub(crate) fn as_const(&self) -> Option<&Value> {
+        match &self.inner.node.kind {
+            node::NodeKind::Const(v) => Some(v),
+            _ => None,
+        }
     }
 
     /// When the expression is a bare name (`score`), that name.

@@ -108,6 +108,15 @@ impl Family {
             if let (Kind::Table(_), [(_, ty)]) = (&kind, values.as_slice()) {
                 names.add(&s.name, slots[0], ty.clone());
             }
+            let domains = kind.domains(&names);
+            for ((name, _), domain) in values.iter().zip(domains.iter()) {
+                if let Some(d) = domain {
+                    names.set_domain(name, d.clone());
+                }
+            }
+            if let (Kind::Table(_), [Some(d)]) = (&kind, domains.as_slice()) {
+                names.set_domain(&s.name, d.clone());
+            }
             // The step's own reason may mention the step's value, so it compiles after it.
             let ctx = Ctx {
                 names: &names,

@@ -182,6 +182,13 @@ pub enum HitPolicy {
     CollectCount,
 }
 
+impl HitPolicy {
+    /// True when the table gives every matching row's outputs, as lists.
+    pub fn lists(self) -> bool {
+        matches!(self, HitPolicy::RuleOrder | HitPolicy::Collect)
+    }
+}
+
 /// One row: a condition and the outputs it gives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -196,7 +203,8 @@ pub struct RowSpec {
     pub reason: Option<String>,
 }
 
-/// A row condition: one expression, or one cell per table input.
+/// A row condition: one expression, or one cell per table input. A condition must be true or
+/// false (`null` is refused), and a value in a cell must be one its input can have.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum When {
@@ -210,7 +218,9 @@ pub enum When {
 pub struct LookupSpec {
     /// One or two expressions giving the labels.
     pub keys: Vec<String>,
-    /// Nested objects, one level per key, ending in decimals (strings or whole numbers).
+    /// Nested objects, one level per key, ending in decimals (strings or whole numbers). Each
+    /// label must be a value its key can have (an enum input's value, a number in an input's
+    /// range) and appear once (`"2"` and `"2.0"` are one key): otherwise the rule set does not load.
     pub values: serde_json::Value,
 }
 

@@ -173,7 +173,9 @@ pub struct InputSpec {
     /// The only numbers allowed, when they are a short list (e.g. funded hours 15 or 30).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub one_of: Vec<Dec>,
-    /// The allowed values of an `enum` input.
+    /// The allowed values of an `enum` input. They are a type: a value written in an expression,
+    /// a table cell or a lookup key for this input must be one of them, or the rule set does
+    /// not load.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<Choice>,
     /// Descriptor levels of a need area (an `integer` input): what each level means.

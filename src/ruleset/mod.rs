@@ -86,6 +86,9 @@ impl RuleSet {
             if input.kind == format::InputKind::Money {
                 names.mark_money(slot(inputs.len()));
             }
+            if let Some(domain) = input.declared_values() {
+                names.set_domain(&input.name, domain);
+            }
             inputs.push(input);
         }
         for (i, input) in inputs.iter().enumerate() {

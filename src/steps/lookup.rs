@@ -53,23 +53,60 @@ impl Lookup {
                 _ => Value::Text(Arc::from(text)),
             }
         };
+        // Each key label must be a value its key can have, and said once: `"under2"` for
+        // `under_2`, or `"2"` and `"2.0"` both, would be a cell no case ever reaches.
+        let checked = |k: usize, text: &str, at: &At, seen: &mut Vec<Value>| {
+            let v = label(k, text);
+            let key = &keys[k];
+            if key.ty().is_numeric() && !matches!(v, Value::Number(_)) {
+                return Err(at.invalid(format!(
+                    "{text:?} is not a number, but the key {:?} is",
+                    key.source()
+                )));
+            }
+            if *key.ty() == Type::Bool && !matches!(v, Value::Bool(_)) {
+                return Err(at.invalid(format!(
+                    "{text:?} is not true or false, but the key {:?} is",
+                    key.source()
+                )));
+            }
+            if let Some((message, help)) = key
+                .as_name()
+                .and_then(|name| Some((name, ctx.names.domain_of(name)?)))
+                .and_then(|(name, d)| d.refuse(name, &v))
+            {
+                return Err(at.invalid_with(message, help));
+            }
+            if seen.contains(&v) {
+                return Err(at.invalid(format!(
+                    "{text:?} is the same key as one before it, so one of the two is never used"
+                )));
+            }
+            seen.push(v.clone());
+            Ok(v)
+        };
         let mut cells = Vec::new();
         let mut declared_empty = Vec::new();
         let at = ctx.at.join(".lookup.values");
         let outer = as_object(&spec.values, &at)?;
+        let mut seen1 = Vec::new();
         for (k1, v1) in outer {
             let at1 = at.join(&format!(".{k1}"));
+            let l1 = checked(0, k1, &at1, &mut seen1)?;
             if keys.len() == 1 {
                 match leaf(v1, &at1)? {
-                    Some(n) => cells.push((label(0, k1), Value::Null, n)),
-                    None => declared_empty.push((label(0, k1), Value::Null)),
+                    Some(n) => cells.push((l1, Value::Null, n)),
+                    None => declared_empty.push((l1, Value::Null)),
                 }
                 continue;
             }
+            let mut seen2 = Vec::new();
             for (k2, v2) in as_object(v1, &at1)? {
-                match leaf(v2, &at1.join(&format!(".{k2}")))? {
-                    Some(n) => cells.push((label(0, k1), label(1, k2), n)),
-                    None => declared_empty.push((label(0, k1), label(1, k2))),
+                let at2 = at1.join(&format!(".{k2}"));
+                let l2 = checked(1, k2, &at2, &mut seen2)?;
+                match leaf(v2, &at2)? {
+                    Some(n) => cells.push((l1.clone(), l2, n)),
+                    None => declared_empty.push((l1.clone(), l2)),
                 }
             }
         }

@@ -9,7 +9,7 @@ pub mod stop;
 pub mod table;
 
 use crate::error::{At, LoadError};
-use crate::expr::{self, Expr, Slot, Template, Type};
+use crate::expr::{self, Domain, Expr, Slot, Template, Type};
 use crate::format::StepSpec;
 use crate::input::Input;
 use crate::suggest::did_you_mean;
@@ -23,6 +23,8 @@ pub struct Names {
     order: Vec<Arc<str>>,
     /// Slots whose values are amounts of money (money steps and money inputs).
     money: Vec<Slot>,
+    /// The declared values of names that have them (enum inputs, labels, ranged numbers).
+    domains: HashMap<Arc<str>, Domain>,
 }
 
 impl Names {
@@ -35,6 +37,16 @@ impl Names {
         self.entries.insert(name.clone(), (slot, ty));
         self.order.push(name);
         true
+    }
+
+    /// The declared values of a name, if any.
+    pub fn domain_of(&self, name: &str) -> Option<&Domain> {
+        self.domains.get(name)
+    }
+
+    /// Declare the values a name can hold.
+    pub fn set_domain(&mut self, name: &str, domain: Domain) {
+        self.domains.insert(Arc::from(name), domain);
     }
 
     /// Mark a slot as holding money.
@@ -57,6 +69,9 @@ impl expr::Scope for Names {
     fn names(&self) -> Vec<String> {
         self.order.iter().map(|n| n.to_string()).collect()
     }
+    fn domain(&self, name: &str) -> Option<&Domain> {
+        self.domain_of(name)
+    }
 }
 
 /// What a step compiles against: the visible names, the declared inputs, and where it is written.
@@ -77,6 +92,8 @@ impl Ctx<'_> {
         let e = self.expr(text, suffix)?;
         let fits = match want {
             Type::Number => e.ty().is_numeric() || *e.ty() == Type::Null,
+            // `"when": "null"` is not a condition: it would never hold.
+            Type::Bool => matches!(e.ty(), Type::Bool | Type::Any),
             other => e.ty().unify(other).is_some(),
         };
         if fits {
@@ -130,7 +147,61 @@ pub enum Kind {
     Stop(stop::Stop),
 }
 
+/// Words a value can be, from the expressions that can give it: constant texts (and `null`),
+/// or names with declared words. `None` when any can give something else.
+fn words_of<'e>(exprs: impl IntoIterator<Item = &'e Expr>, names: &Names) -> Option<Domain> {
+    let mut words: Vec<Arc<str>> = Vec::new();
+    let mut add = |w: &Arc<str>| {
+        if !words.contains(w) {
+            words.push(w.clone());
+        }
+    };
+    for e in exprs {
+        match (e.as_const(), e.as_name()) {
+            (Some(expr::Value::Text(t)), _) => add(t),
+            (Some(expr::Value::Null), _) => {}
+            (_, Some(name)) => match names.domain_of(name)? {
+                Domain::Words(ws) => ws.iter().for_each(&mut add),
+                Domain::Numbers { .. } => return None,
+            },
+            _ => return None,
+        }
+    }
+    (!words.is_empty()).then(|| Domain::Words(words.into()))
+}
+
 impl Kind {
+    /// The declared values of each value the step gives (as [`Kind::compile`] lists them):
+    /// a ranges step's labels, a table output that only ever gives constant labels, a `let`
+    /// of such a name.
+    pub fn domains(&self, names: &Names) -> Vec<Option<Domain>> {
+        match self {
+            Kind::Ranges(r) => {
+                let words = r
+                    .ranges
+                    .iter()
+                    .filter_map(|range| match &range.label {
+                        expr::Value::Text(t) => Some(t.clone()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>();
+                vec![Some(Domain::Words(words.into()))]
+            }
+            Kind::Table(t) => (0..t.outputs.len())
+                .map(|k| {
+                    if t.policy.lists() {
+                        return None;
+                    }
+                    let rows = t.rows.iter().filter_map(|row| row.then.get(k));
+                    let default = t.default.iter().filter_map(|d| d.get(k));
+                    words_of(rows.chain(default), names)
+                })
+                .collect(),
+            Kind::Let(e) => vec![words_of([e], names)],
+            _ => vec![None],
+        }
+    }
+
     /// The kind's name as written in rule files and traces.
     pub fn name(&self) -> &'static str {
         match self {

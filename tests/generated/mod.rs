@@ -756,7 +756,7 @@ impl Gen<'_> {
                 self.boolean(d),
                 self.boolean(d)
             ),
-            _ => format!("{} in [1, 2.5, q]", self.num(d)),
+            _ => format!("{} in [1, 3, q]", self.num(d)),
         }
     }
 
