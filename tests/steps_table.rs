@@ -190,7 +190,10 @@ fn priority_with_a_value_missing_from_the_list_is_an_error() {
         (
             Status::Error,
             String::new(),
-            vec!["row 4 gives extreme, which is not in the table's priority list (step t)".into()]
+            vec![
+                "row 4 gives extreme for band, which is not in the table's priority list (step t)"
+                    .into()
+            ]
         )
     );
 }
@@ -425,7 +428,7 @@ fn priority_without_a_priority_list_is_a_load_error() {
     assert_eq!(
         load_err(INPUTS, &[&f]),
         "test-rules/families/f.json: at $.steps[0].table.priority: \
-         PRIORITY needs the values of the first output, highest priority first"
+         PRIORITY needs the outputs' values, highest priority first"
     );
 }
 

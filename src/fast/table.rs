@@ -5,9 +5,10 @@ use super::expr::FastExpr;
 use super::steps::Checks;
 use super::{other, overflow, Compile, Regs, R, V};
 use crate::expr::Value;
-use crate::format::HitPolicy;
+use crate::format::{HitPolicy, NoMatch};
 use crate::steps::table;
 use rust_decimal::Decimal;
+use std::cmp::Ordering;
 use std::sync::Arc;
 
 /// What a table decided for one case.
@@ -24,9 +25,10 @@ pub(crate) struct FastTable {
     /// The output names, for errors.
     outputs: Vec<Arc<str>>,
     rows: Vec<TableRow>,
-    /// PRIORITY: the first output's values, highest priority first.
-    priority: Vec<V>,
+    /// PRIORITY and OUTPUT ORDER: per output, its values highest priority first.
+    priority: Vec<Vec<V>>,
     default: Option<Vec<FastExpr>>,
+    no_match: Option<NoMatch>,
 }
 
 #[derive(Debug)]
@@ -49,6 +51,11 @@ impl TableRow {
     fn outputs(&self, r: &Regs) -> R<Vec<V>> {
         self.then.iter().map(|e| e.eval(r)).collect()
     }
+}
+
+#[cold]
+fn no_row() -> super::Fail {
+    other("no row of the table matches this case".into())
 }
 
 fn join_rows(rows: &[usize]) -> String {
@@ -80,9 +87,10 @@ impl FastTable {
             priority: t
                 .priority
                 .iter()
-                .map(|p| cx.constant(p))
+                .map(|list| list.iter().map(|p| cx.constant(p)).collect::<Option<_>>())
                 .collect::<Option<_>>()?,
             default,
+            no_match: t.no_match,
         })
     }
 
@@ -161,11 +169,47 @@ impl FastTable {
         )
     }
 
+    /// What no matching row gives: the default's outputs, nulls, or an error; `None` when
+    /// the policy decides (lists and sums of no rows).
+    fn none_matched(&self, r: &Regs) -> Option<R<Vec<V>>> {
+        if let Some(d) = &self.default {
+            return Some(d.iter().map(|e| e.eval(r)).collect());
+        }
+        match self.no_match {
+            Some(NoMatch::Null) => Some(Ok(vec![V::NULL; self.outputs.len()])),
+            Some(NoMatch::Error) => Some(Err(no_row())),
+            None if self.single() => Some(Err(no_row())),
+            None => None,
+        }
+    }
+
+    /// Each output's rank in its priority list (0 highest), compared output by output; a
+    /// value not in a list that exists is an error naming the row.
+    fn rank(&self, r: &Regs, row: usize, out: &[V]) -> R<Vec<usize>> {
+        let mut ranks = Vec::new();
+        for (k, list) in self.priority.iter().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            let v = out.get(k).copied().unwrap_or(V::NULL);
+            let rank = list.iter().position(|p| r.same(*p, v)).ok_or_else(|| {
+                other(format!(
+                    "row {} gives {} for {}, which is not in the table's priority list",
+                    row + 1,
+                    r.value(v),
+                    self.outputs.get(k).map_or("?", |o| &**o)
+                ))
+            })?;
+            ranks.push(rank);
+        }
+        Ok(ranks)
+    }
+
     fn single_hit(&self, r: &Regs, matched: &[usize]) -> R<(Vec<V>, Vec<usize>)> {
         let Some(&first) = matched.first() else {
-            return match &self.default {
-                Some(d) => Ok((d.iter().map(|e| e.eval(r)).collect::<R<_>>()?, vec![])),
-                None => Err(other("no row of the table matches this case".into())),
+            return match self.none_matched(r) {
+                Some(values) => Ok((values?, vec![])),
+                None => Err(no_row()),
             };
         };
         let row = |i: usize| &self.rows[i];
@@ -190,26 +234,16 @@ impl FastTable {
                 Ok((out, vec![first]))
             }
             HitPolicy::Priority => {
-                let mut best: Option<(usize, usize, Vec<V>)> = None;
+                // The highest ranked outputs; ties go to the earlier row.
+                let mut best: Option<(Vec<usize>, usize, Vec<V>)> = None;
                 for &i in matched {
                     let out = row(i).outputs(r)?;
-                    let first_out = out.first().copied().unwrap_or(V::NULL);
-                    let rank = self
-                        .priority
-                        .iter()
-                        .position(|p| r.same(*p, first_out))
-                        .ok_or_else(|| {
-                            other(format!(
-                                "row {} gives {}, which is not in the table's priority list",
-                                i + 1,
-                                r.value(first_out)
-                            ))
-                        })?;
+                    let rank = self.rank(r, i, &out)?;
                     if best.as_ref().is_none_or(|(b, _, _)| rank < *b) {
                         best = Some((rank, i, out));
                     }
                 }
-                let (_, i, out) = best.ok_or_else(|| other("no row decided".into()))?;
+                let (_, i, out) = best.ok_or_else(no_row)?;
                 Ok((out, vec![i]))
             }
             _ => Ok((row(first).outputs(r)?, vec![first])),
@@ -226,14 +260,30 @@ impl FastTable {
                     .map(|(e, name)| self.aggregate(r, vec![e.eval(r)?], name))
                     .collect();
             }
+            if let Some(values) = self.none_matched(r) {
+                return values;
+            }
         }
-        let mut columns: Vec<Vec<V>> = vec![Vec::with_capacity(matched.len()); self.outputs.len()];
+        let mut outs = Vec::with_capacity(matched.len());
         for &i in matched {
             if let Some(row) = self.rows.get(i) {
-                for (k, v) in row.outputs(r)?.into_iter().enumerate() {
-                    if let Some(col) = columns.get_mut(k) {
-                        col.push(v);
-                    }
+                outs.push((i, row.outputs(r)?));
+            }
+        }
+        if self.policy == HitPolicy::OutputOrder {
+            // Highest priority first; a stable sort keeps row order among equals.
+            let mut ranked = Vec::with_capacity(outs.len());
+            for (i, out) in outs {
+                ranked.push((self.rank(r, i, &out)?, out));
+            }
+            ranked.sort_by(|a, b| a.0.cmp(&b.0));
+            outs = ranked.into_iter().map(|(_, out)| (0, out)).collect();
+        }
+        let mut columns: Vec<Vec<V>> = vec![Vec::with_capacity(outs.len()); self.outputs.len()];
+        for (_, out) in outs {
+            for (k, v) in out.into_iter().enumerate() {
+                if let Some(col) = columns.get_mut(k) {
+                    col.push(v);
                 }
             }
         }
@@ -267,18 +317,42 @@ impl FastTable {
                 r.number(total)
             }
             HitPolicy::CollectMin | HitPolicy::CollectMax => {
-                let nums = numbers()?;
-                let pick = if self.policy == HitPolicy::CollectMin {
-                    nums.iter().min()
+                // Numbers, texts or dates: whatever the output gives, one kind of them.
+                let want = if self.policy == HitPolicy::CollectMin {
+                    Ordering::Less
                 } else {
-                    nums.iter().max()
+                    Ordering::Greater
                 };
-                let n = pick.ok_or_else(|| {
+                let mut best: Option<V> = None;
+                for &v in &col {
+                    if v.is_null() {
+                        return Err(other(format!(
+                            "output {name} has no value in a matching row, so it has no minimum or maximum"
+                        )));
+                    }
+                    best = Some(match best {
+                        None => v,
+                        Some(b) => {
+                            let ord = r.order(v, b).ok_or_else(|| {
+                                other(format!(
+                                    "output {name} gave {} and {}, which cannot be ordered",
+                                    r.kind_name(b),
+                                    r.kind_name(v)
+                                ))
+                            })?;
+                            if ord == want {
+                                v
+                            } else {
+                                b
+                            }
+                        }
+                    });
+                }
+                best.ok_or_else(|| {
                     other(format!(
                         "no row of the table matches this case, so {name} has no minimum or maximum"
                     ))
-                })?;
-                r.number(*n)
+                })?
             }
             _ => {
                 let items: Vec<Value> = col.iter().map(|&v| r.value(v)).collect();

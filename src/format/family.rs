@@ -140,14 +140,65 @@ pub struct TableSpec {
     pub inputs: Vec<String>,
     /// Output names; each is `<step>.<output>`, and a single output is also `<step>`.
     pub outputs: Vec<String>,
-    /// PRIORITY: values of the first output, highest priority first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub priority: Vec<String>,
+    /// PRIORITY and OUTPUT ORDER: the output values, highest priority first. A list orders the
+    /// first output; an object gives a list per output, and ties on one output are broken by
+    /// the next output that has a list (DMN's output value order).
+    #[serde(default, skip_serializing_if = "Priority::is_empty")]
+    pub priority: Priority,
     pub rows: Vec<RowSpec>,
-    /// Outputs when no row matches; without it, no match is an error for the case
-    /// (COLLECT and RULE ORDER give empty lists, COLLECT SUM and COUNT give 0).
+    /// Outputs when no row matches; without it (and without `no_match`), no match is an error
+    /// for the case (COLLECT, RULE ORDER and OUTPUT ORDER give empty lists, COLLECT SUM and
+    /// COUNT give 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<BTreeMap<String, String>>,
+    /// What no matching row gives, declared for the table: `error` (whatever the hit policy)
+    /// or `null` (every output has no value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_match: Option<NoMatch>,
+}
+
+/// What a table gives when no row matches, when declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoMatch {
+    /// An error for the case, whatever the hit policy (a sum of no rows is not 0).
+    Error,
+    /// Every output has no value (null), as DMN's tables give.
+    Null,
+}
+
+/// The output value order of a PRIORITY or OUTPUT ORDER table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Priority {
+    /// The first output's values, highest priority first.
+    First(Vec<PriorityValue>),
+    /// Per output, its values highest priority first.
+    ByOutput(BTreeMap<String, Vec<PriorityValue>>),
+}
+
+impl Default for Priority {
+    fn default() -> Priority {
+        Priority::First(Vec::new())
+    }
+}
+
+impl Priority {
+    /// True when no order is declared.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Priority::First(v) => v.is_empty(),
+            Priority::ByOutput(m) => m.values().all(Vec::is_empty),
+        }
+    }
+}
+
+/// One value in a priority list: a label, a whole number, or a decimal written as a string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PriorityValue {
+    Whole(i64),
+    Text(String),
 }
 
 /// The DMN hit policies.
@@ -159,7 +210,7 @@ pub enum HitPolicy {
     /// The first matching row, in order.
     #[serde(rename = "FIRST")]
     First,
-    /// The matching row whose first output comes first in `priority`.
+    /// The matching row whose outputs come first in `priority`.
     #[serde(rename = "PRIORITY")]
     Priority,
     /// Several rows may match if they give the same outputs.
@@ -171,6 +222,9 @@ pub enum HitPolicy {
     /// Every matching row, as lists.
     #[serde(rename = "COLLECT")]
     Collect,
+    /// Every matching row, as lists, in the order of `priority` (highest first).
+    #[serde(rename = "OUTPUT ORDER")]
+    OutputOrder,
     #[serde(rename = "COLLECT SUM")]
     CollectSum,
     #[serde(rename = "COLLECT MIN")]
@@ -185,7 +239,10 @@ pub enum HitPolicy {
 impl HitPolicy {
     /// True when the table gives every matching row's outputs, as lists.
     pub fn lists(self) -> bool {
-        matches!(self, HitPolicy::RuleOrder | HitPolicy::Collect)
+        matches!(
+            self,
+            HitPolicy::RuleOrder | HitPolicy::Collect | HitPolicy::OutputOrder
+        )
     }
 }
 
@@ -194,7 +251,8 @@ impl HitPolicy {
 #[serde(deny_unknown_fields)]
 pub struct RowSpec {
     /// A boolean expression, or one cell per table input: `-` (anything), a value (`'issued'`),
-    /// a comparison (`>= 2`), or `in [...]` / `not in [...]`.
+    /// a comparison (`>= 2`), `in [...]` / `not in [...]`, an interval (`[15..30)`, `(0..5]`,
+    /// `]0..5[`), tests of which any may hold (`< 18, >= 60`), or `not(...)` of tests.
     pub when: When,
     /// Output name to expression.
     pub then: BTreeMap<String, String>,

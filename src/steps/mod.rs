@@ -149,7 +149,10 @@ pub enum Kind {
 
 /// Words a value can be, from the expressions that can give it: constant texts (and `null`),
 /// or names with declared words. `None` when any can give something else.
-fn words_of<'e>(exprs: impl IntoIterator<Item = &'e Expr>, names: &Names) -> Option<Domain> {
+pub(crate) fn words_of<'e>(
+    exprs: impl IntoIterator<Item = &'e Expr>,
+    names: &Names,
+) -> Option<Domain> {
     let mut words: Vec<Arc<str>> = Vec::new();
     let mut add = |w: &Arc<str>| {
         if !words.contains(w) {

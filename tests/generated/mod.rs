@@ -76,6 +76,37 @@ struct Scope {
 }
 
 impl Scope {
+    /// The words a text expression can be, as the engine infers them at load: a literal's
+    /// own, a name's declared labels; `None` when not known (any text).
+    fn words(&self, expr: &str) -> Option<Vec<String>> {
+        if let Some(w) = expr.strip_prefix('\'').and_then(|e| e.strip_suffix('\'')) {
+            return Some(vec![w.to_string()]);
+        }
+        if expr == "null" {
+            return Some(Vec::new());
+        }
+        self.names.iter().find_map(|(n, t)| match t {
+            Ty::Text(labels) if n == expr && !labels.is_empty() => Some(labels.clone()),
+            _ => None,
+        })
+    }
+
+    /// The union of the words of `exprs`, empty when any is not known.
+    fn union(&self, exprs: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for e in exprs {
+            match self.words(e) {
+                Some(ws) => ws.into_iter().for_each(|w| {
+                    if !out.contains(&w) {
+                        out.push(w)
+                    }
+                }),
+                None => return Vec::new(),
+            }
+        }
+        out
+    }
+
     fn of(&self, want: impl Fn(&Ty) -> bool) -> Vec<&str> {
         self.names
             .iter()
@@ -347,7 +378,11 @@ impl Gen<'_> {
         let (e, ty) = match self.p.below(5) {
             0 | 1 => (self.num(3), Ty::Num),
             2 => (self.boolean(3), Ty::Bool),
-            3 => (self.text(2), Ty::Text(LEVELS.map(String::from).to_vec())),
+            3 => {
+                let e = self.text(2);
+                let words = self.scope.union(std::slice::from_ref(&e));
+                (e, Ty::Text(words))
+            }
             _ => (self.date(), Ty::Date),
         };
         (format!(r#""let": {e:?}"#), vec![(name.to_string(), ty)])
@@ -445,6 +480,7 @@ impl Gen<'_> {
         let priority = ["high", "mid", "low"];
         let cells = self.p.chance(3);
         let mut rows = Vec::new();
+        let mut given: Vec<String> = Vec::new();
         for _ in 0..1 + self.p.below(4) {
             let when = if cells {
                 let a = self.p.one(&[
@@ -470,6 +506,9 @@ impl Gen<'_> {
                 } else {
                     self.text(1)
                 };
+                if i == 0 {
+                    given.push(v.clone());
+                }
                 then.push(format!("\"{o}\": {v:?}"));
             }
             let reason = if self.p.chance(3) {
@@ -498,6 +537,9 @@ impl Gen<'_> {
                 .enumerate()
                 .map(|(i, o)| {
                     let v = if numeric || i == 1 { "0" } else { "'low'" };
+                    if i == 0 {
+                        given.push(v.to_string());
+                    }
                     format!("\"{o}\": \"{v}\"")
                 })
                 .collect();
@@ -518,7 +560,7 @@ impl Gen<'_> {
             } else if numeric || policy == "COLLECT COUNT" || i == 1 {
                 Ty::Num
             } else {
-                Ty::Text(LEVELS.map(String::from).to_vec())
+                Ty::Text(self.scope.union(&given))
             }
         };
         let made = if outs.len() == 1 {
@@ -722,15 +764,52 @@ impl Gen<'_> {
         match self.p.below(11) {
             0 => {
                 let op = self.p.one(&["<", "<=", ">", ">=", "==", "!="]);
-                format!("{} {op} {}", self.num(d), self.num(d))
+                let (a, b) = (self.num(d), self.num(d));
+                // `p == 0.25` never holds for a whole number from 0 to 10: a load error.
+                let whole = |x: &str| x == "p" || x == "q";
+                let literal = |x: &str| x.parse::<f64>().is_ok();
+                let (a, b) = if (whole(&a) && literal(&b)) || (whole(&b) && literal(&a)) {
+                    let n = self.p.one(&["0", "3", "10"]).to_string();
+                    if literal(&b) {
+                        (a, n)
+                    } else {
+                        (n, b)
+                    }
+                } else {
+                    (a, b)
+                };
+                format!("{a} {op} {b}")
             }
             1 => {
                 let op = self.p.one(&["==", "!=", "<"]);
-                format!("{} {op} {}", self.text(d), self.text(d))
+                let (a, b) = (self.text(d), self.text(d));
+                // A literal compared with a labelled name must be one of its labels, as the
+                // engine requires at load.
+                let fit = |me: &mut Self, name: &str, lit: String| match me.scope.words(name) {
+                    Some(ws) if lit.starts_with('\'') && !name.starts_with('\'') => {
+                        format!(
+                            "'{}'",
+                            me.p.one(&ws.iter().map(String::as_str).collect::<Vec<_>>())
+                        )
+                    }
+                    _ => lit,
+                };
+                let b = fit(self, &a, b);
+                let a = fit(self, &b, a);
+                format!("{a} {op} {b}")
             }
             2 => {
                 let not = self.p.one(&["", "not "]);
-                format!("{} {not}in ['low', 'mid']", self.text(d))
+                let t = self.text(d);
+                let list = match self.scope.words(&t) {
+                    Some(ws) if !t.starts_with('\'') && !ws.is_empty() => {
+                        let two: Vec<String> =
+                            ws.iter().take(2).map(|w| format!("'{w}'")).collect();
+                        two.join(", ")
+                    }
+                    _ => "'low', 'mid'".to_string(),
+                };
+                format!("{t} {not}in [{list}]")
             }
             3 => {
                 let not = self.p.one(&["", "not "]);
