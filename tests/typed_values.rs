@@ -144,3 +144,20 @@ fn a_condition_that_is_not_true_or_false_is_a_load_error() {
     );
     assert!(e.contains("$.steps[0].stop.when"), "{e}");
 }
+
+#[test]
+fn a_misspelt_priority_value_is_a_load_error_but_an_extra_one_is_not() {
+    let table = |priority: &str| {
+        format!(
+            r#"{{"name": "s", "table": {{"hit_policy": "PRIORITY", "inputs": ["points"],
+                "outputs": ["o"], "priority": [{priority}], "rows": [
+                {{"when": [">= 2"], "then": {{"o": "'high'"}}}}, {{"when": ["-"], "then": {{"o": "'low'"}}}}]}}}}"#
+        )
+    };
+    let e = refused(&table(r#""hihg", "low""#));
+    assert!(e.contains("$.steps[0].table.priority[0]"), "{e}");
+    assert!(e.contains("'hihg' is not a value of o"), "{e}");
+    assert!(e.contains("did you mean \"high\"?"), "{e}");
+    // One order for every band, some of which this table never gives, loads.
+    load(INPUTS, &[&one_step("s", &table(r#""high", "mid", "low""#))]);
+}

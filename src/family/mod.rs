@@ -95,27 +95,26 @@ impl Family {
                 .map(|w| ctx.typed_expr(w, ".when", &Type::Bool))
                 .transpose()?;
             let (kind, values) = Kind::compile(s, &ctx)?;
+            // The values a step gives come from names before it, so they are known now.
+            let domains = kind.domains(&names);
             let mut slots = Vec::new();
-            for (name, ty) in &values {
+            for ((name, ty), domain) in values.iter().zip(&domains) {
                 let slot = u32::try_from(*next_slot).unwrap_or(u32::MAX);
                 *next_slot += 1;
                 names.add(name, slot, ty.clone());
                 if matches!(kind, Kind::Money(_)) {
                     names.mark_money(slot);
                 }
+                if let Some(d) = domain {
+                    names.set_domain(name, d.clone());
+                }
                 slots.push(slot);
             }
             if let (Kind::Table(_), [(_, ty)]) = (&kind, values.as_slice()) {
                 names.add(&s.name, slots[0], ty.clone());
-            }
-            let domains = kind.domains(&names);
-            for ((name, _), domain) in values.iter().zip(domains.iter()) {
-                if let Some(d) = domain {
-                    names.set_domain(name, d.clone());
+                if let [Some(d)] = domains.as_slice() {
+                    names.set_domain(&s.name, d.clone());
                 }
-            }
-            if let (Kind::Table(_), [Some(d)]) = (&kind, domains.as_slice()) {
-                names.set_domain(&s.name, d.clone());
             }
             // The step's own reason may mention the step's value, so it compiles after it.
             let ctx = Ctx {

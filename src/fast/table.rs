@@ -267,20 +267,20 @@ impl FastTable {
         let mut outs = Vec::with_capacity(matched.len());
         for &i in matched {
             if let Some(row) = self.rows.get(i) {
-                outs.push((i, row.outputs(r)?));
+                outs.push(row.outputs(r)?);
             }
         }
         if self.policy == HitPolicy::OutputOrder {
             // Highest priority first; a stable sort keeps row order among equals.
             let mut ranked = Vec::with_capacity(outs.len());
-            for (i, out) in outs {
+            for (&i, out) in matched.iter().zip(outs) {
                 ranked.push((self.rank(r, i, &out)?, out));
             }
             ranked.sort_by(|a, b| a.0.cmp(&b.0));
-            outs = ranked.into_iter().map(|(_, out)| (0, out)).collect();
+            outs = ranked.into_iter().map(|(_, out)| out).collect();
         }
         let mut columns: Vec<Vec<V>> = vec![Vec::with_capacity(outs.len()); self.outputs.len()];
-        for (_, out) in outs {
+        for out in outs {
             for (k, v) in out.into_iter().enumerate() {
                 if let Some(col) = columns.get_mut(k) {
                     col.push(v);

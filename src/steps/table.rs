@@ -308,7 +308,8 @@ impl Table {
                 hit_policy_name(spec.hit_policy)
             )));
         }
-        let priority = priority_values(spec, &rows, default_exprs(&default), &types, ctx)?;
+        let priority =
+            priority_values(spec, &rows, default.as_deref().unwrap_or(&[]), &types, ctx)?;
         let out_types = spec
             .outputs
             .iter()
@@ -336,12 +337,9 @@ impl Table {
     }
 }
 
-fn default_exprs(d: &Option<Vec<Expr>>) -> &[Expr] {
-    d.as_deref().unwrap_or(&[])
-}
-
-/// Each output's priority list as values of the output's type; a value no row can give (when
-/// the rows give only labels) is a load error with a suggestion.
+/// Each output's priority list as values of the output's type. A label no row gives is allowed
+/// (one order for every band), unless it is a step from a label the rows give and the list
+/// lacks: that is a typo, a load error with a suggestion.
 fn priority_values(
     spec: &TableSpec,
     rows: &[Row],
@@ -399,22 +397,17 @@ fn priority_values(
                     )))
                 }
             };
-            // A value no row gives may be there on purpose (one order for every band), but one
-            // a step away from a value the rows give and the list lacks is a typo.
-            let name = &spec.outputs[k];
-            if let (Some(crate::expr::Domain::Words(words)), Value::Text(t)) = (&domain, &v) {
+            let refused = domain.as_ref().and_then(|d| d.refuse(&spec.outputs[k], &v));
+            if let (Some((message, _)), Some(crate::expr::Domain::Words(words)), Value::Text(t)) =
+                (refused, &domain, &v)
+            {
                 let unlisted = words.iter().filter(|w| {
                     !list
                         .iter()
                         .any(|p| matches!(p, PriorityValue::Text(x) if x == &***w))
                 });
-                let help = crate::suggest::did_you_mean(t, unlisted.map(|w| &**w));
-                if !words.iter().any(|w| **w == **t) && help.is_some() {
-                    let (message, _) = domain
-                        .as_ref()
-                        .and_then(|d| d.refuse(name, &v))
-                        .unwrap_or_default();
-                    return Err(at.invalid_with(message, help));
+                if let Some(help) = crate::suggest::did_you_mean(t, unlisted.map(|w| &**w)) {
+                    return Err(at.invalid_with(message, Some(help)));
                 }
             }
             if out[k].contains(&v) {
