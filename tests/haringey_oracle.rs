@@ -34,6 +34,11 @@ const NEEDS: [(&str, [i64; 5]); 5] = [
 ];
 const PROGRESS: [&str; 3] = ["expected", "limited", "none"];
 const DEV: [&str; 3] = ["communication_language", "physical", "psed"];
+const DEV_LABEL: [&str; 3] = [
+    "Communication and language",
+    "Physical development",
+    "Personal, social and emotional development",
+];
 /// Lowest score of bands A..H.
 const BAND_FROM: [i64; 8] = [0, 6, 12, 18, 28, 40, 54, 70];
 const NO: i64 = -1;
@@ -366,7 +371,11 @@ fn early_years(c: &Case) -> Expected {
         return nulls("not_applicable", &OUT, vec![]);
     }
     if let Some(i) = c.dev.iter().position(Option::is_none) {
-        let missing = format!("early_years.development.{}", DEV[i]);
+        // The rules stop with the input's label, not its internal name.
+        let missing = format!(
+            "{}: developmental age (months) is not recorded",
+            DEV_LABEL[i]
+        );
         return nulls("error", &OUT, vec![missing]);
     }
     let (c6, c12, c18) = (count(c, 6), count(c, 12), count(c, 18));

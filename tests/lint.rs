@@ -90,7 +90,7 @@ fn planted_mistakes_are_each_reported_in_words() {
          reads it\n\
          warning[missing-text] inputs.json: needs.semh: level 2 of \"needs.semh\" has no \
          descriptor text: a SENDCo cannot tell what it means\n\
-         haringey-illustrative 2024-25: 0 errors, 3 warnings (800000 cases explored)\n"
+         haringey-illustrative 2024-25: 0 errors, 3 warnings (1600000 cases explored)\n"
     );
     let (code, checks, json) = as_json(&rules);
     assert_eq!(code, 0);

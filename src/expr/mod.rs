@@ -293,6 +293,38 @@ impl Expr {
         out
     }
 
+    /// Each date written in this expression (`date('2025-09-01')`): behaviour can change on
+    /// such a day, so lint explores it.
+    pub(crate) fn dates(&self) -> Vec<crate::Date> {
+        fn walk(n: &node::Node, out: &mut Vec<crate::Date>) {
+            if let node::NodeKind::Const(Value::Date(d)) = &n.kind {
+                out.push(*d);
+            }
+            for c in n.children() {
+                walk(c, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.inner.node, &mut out);
+        out
+    }
+
+    /// When the expression is an age on the evaluation date (`age_months(date_of_birth)`),
+    /// the date input it reads.
+    pub(crate) fn age_of(&self) -> Option<&str> {
+        use node::NodeKind as K;
+        match &self.inner.node.kind {
+            K::Call(node::Func::AgeMonths, args) => match &**args {
+                [node::Node {
+                    kind: K::Name(_, name),
+                    ..
+                }] => Some(name),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The checked tree, which `fast` compiles.
     pub(crate) fn tree(&self) -> &node::Node {
         &self.inner.node

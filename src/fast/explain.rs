@@ -4,9 +4,10 @@
 use super::expr::{FastExpr, FastTemplate};
 use super::family::{not_pence, Later};
 use super::steps::{cell_keyed, counted_total, range_at, FastKind};
+use super::table::Decided;
 use super::{Compile, Fail, Regs, R, V};
 use crate::decision::{Detail, FamilyResult, Output, ScorePart, Status, TraceEntry};
-use crate::expr::Value;
+use crate::expr::{EvalError, Value};
 use crate::family::Family;
 use crate::format::OutputFormat;
 use crate::steps::Kind;
@@ -39,28 +40,64 @@ struct ExplainStep {
 }
 
 /// Sees what each table and lookup step of a case sees, just before it decides (lint uses it
-/// to find rows that never decide and cells asked for but missing).
+/// to find rows that never decide, cases a table fails on, and cells asked for but missing).
 pub(crate) trait Watch {
     /// False for the watcher that sees nothing, so a plain run does no extra work.
     const WATCHING: bool = true;
-    /// Step `step` is a table, and `rows` match (0-based, every row whatever the hit policy; a
-    /// condition that cannot be worked out is no match).
-    fn table(&mut self, step: usize, rows: &[usize]);
+    /// False for a watcher that reads no reasons and no trace values: reasons are only
+    /// checked (a reason that cannot be worked out still fails the case), never written.
+    const WORDS: bool = true;
+    /// Step `step` is a table: `matched` are the rows that match (0-based, every row whatever
+    /// the hit policy; a condition that cannot be worked out is no match), and `decided` the
+    /// rows whose outputs the table gives under its hit policy, or why the table fails.
+    /// `case` is the case's inputs, by slot.
+    fn table(
+        &mut self,
+        step: usize,
+        matched: &[usize],
+        decided: Result<&[usize], &EvalError>,
+        case: &[Value],
+    );
     /// Step `step` is a lookup keyed by `keys` (the second null for one key); not called when a
     /// key has no value or cannot be worked out.
-    fn lookup(&mut self, step: usize, keys: [Value; 2]);
+    fn lookup(&mut self, step: usize, keys: [Value; 2], case: &[Value]);
+}
+
+/// A reason's text, or only the check that it can be worked out when `W` needs no words.
+fn say<W: Watch>(t: &FastTemplate, r: &Regs) -> R<String> {
+    match W::WORDS {
+        true => t.render(r),
+        false => t.check(r).map(|()| String::new()),
+    }
 }
 
 impl Watch for () {
     const WATCHING: bool = false;
-    fn table(&mut self, _: usize, _: &[usize]) {}
-    fn lookup(&mut self, _: usize, _: [Value; 2]) {}
+    fn table(&mut self, _: usize, _: &[usize], _: Result<&[usize], &EvalError>, _: &[Value]) {}
+    fn lookup(&mut self, _: usize, _: [Value; 2], _: &[Value]) {}
 }
 
-/// Tell `watch` what step `index` sees.
-fn seen<W: Watch>(index: usize, step: &ExplainStep, r: &Regs, watch: &mut W) {
+/// Tell `watch` what step `index` sees; for a table, what it decided, for the step to use.
+fn seen<W: Watch>(index: usize, step: &ExplainStep, r: &Regs, watch: &mut W) -> Option<R<Decided>> {
     match &step.kind {
-        FastKind::Table(t) => watch.table(index, &t.rows_matching(r)),
+        FastKind::Table(t) => {
+            let decided = t.decide(r);
+            // FIRST stops at the first match; lint wants every row that matches.
+            let all;
+            let matched: &[usize] = match &decided {
+                Ok(d) if !t.first_hit() => &d.matched,
+                _ => {
+                    all = t.rows_matching(r);
+                    &all
+                }
+            };
+            let outcome = match &decided {
+                Ok(d) => Ok(&d.deciding[..]),
+                Err(e) => Err(&**e),
+            };
+            watch.table(index, matched, outcome, r.given.inputs);
+            return Some(decided);
+        }
         FastKind::Lookup { keys, .. } => {
             let mut out = [Value::Null, Value::Null];
             for (k, e) in keys.iter().enumerate() {
@@ -70,13 +107,14 @@ fn seen<W: Watch>(index: usize, step: &ExplainStep, r: &Regs, watch: &mut W) {
                             *place = r.value(v);
                         }
                     }
-                    _ => return,
+                    _ => return None,
                 }
             }
-            watch.lookup(index, out);
+            watch.lookup(index, out, r.given.inputs);
         }
         _ => {}
     }
+    None
 }
 
 /// What a step gave: its value(s), trace detail, and whether the family stops (its reasons go
@@ -197,11 +235,12 @@ impl ExplainFamily {
                     Err(e) => return fail(reasons, trace, e, format!("step {}", step.name)),
                 }
             }
-            if W::WATCHING {
-                seen(index, step, r, watch);
-            }
+            let decided = match W::WATCHING {
+                true => seen(index, step, r, watch),
+                false => None,
+            };
             let said = reasons.len();
-            let out = match self.step(step, r, &mut reasons) {
+            let out = match self.step::<W>(step, r, &mut reasons, decided) {
                 Ok(o) => o,
                 Err(e) => {
                     // What the failing step said before it failed is not part of the decision.
@@ -209,7 +248,11 @@ impl ExplainFamily {
                     return fail(reasons, trace, e, format!("step {}", step.name));
                 }
             };
-            let value = out.values.get(0).map_or(Value::Null, |v| r.value(v));
+            // A watcher that needs no words needs no values in the trace, but for a stop's.
+            let value = match W::WORDS || out.stop.is_some() {
+                true => out.values.get(0).map_or(Value::Null, |v| r.value(v)),
+                false => Value::Null,
+            };
             if let Some(status) = out.stop {
                 trace.push(self.entry(step, value, out.detail));
                 let outputs = self.outputs_after_stop(r, step);
@@ -220,7 +263,7 @@ impl ExplainFamily {
             }
             trace.push(self.entry(step, value, out.detail));
             if let Some(t) = &step.reason {
-                match t.render(r) {
+                match say::<W>(t, r) {
                     Ok(text) => reasons.push(text),
                     Err(e) => return fail(reasons, trace, e, format!("step {}", step.name)),
                 }
@@ -237,7 +280,7 @@ impl ExplainFamily {
         for (flag, when, reason) in &self.flags {
             let said = when.truth(r).and_then(|held| {
                 if held {
-                    reason.render(r).map(Some)
+                    say::<W>(reason, r).map(Some)
                 } else {
                     Ok(None)
                 }
@@ -258,7 +301,7 @@ impl ExplainFamily {
             };
             match holds.and_then(|h| {
                 if h {
-                    text.render(r).map(Some)
+                    say::<W>(text, r).map(Some)
                 } else {
                     Ok(None)
                 }
@@ -340,7 +383,14 @@ impl ExplainFamily {
     }
 
     /// A step's value(s) and trace detail; its reasons are pushed to `reasons`.
-    fn step(&self, step: &ExplainStep, r: &mut Regs, reasons: &mut Vec<String>) -> R<Outcome> {
+    /// What one step gives; `decided` is a table's decision when the watcher already made it.
+    fn step<W: Watch>(
+        &self,
+        step: &ExplainStep,
+        r: &mut Regs,
+        reasons: &mut Vec<String>,
+        decided: Option<R<Decided>>,
+    ) -> R<Outcome> {
         let one = |v: V, detail: Detail| Outcome {
             values: Gave::One(v),
             detail,
@@ -353,7 +403,7 @@ impl ExplainFamily {
                 let mut out = one(V::boolean(held), Detail::Held(held));
                 if held {
                     if let Some(Some(t)) = step.said.first() {
-                        reasons.push(t.render(r)?);
+                        reasons.push(say::<W>(t, r)?);
                     }
                     out.stop = Some(*status);
                 }
@@ -387,10 +437,13 @@ impl ExplainFamily {
                 None => one(V::NULL, Detail::Range(Arc::from("outside every range"))),
             },
             FastKind::Table(t) => {
-                let d = t.decide(r)?;
+                let d = match decided {
+                    Some(d) => d?,
+                    None => t.decide(r)?,
+                };
                 for &i in &d.deciding {
                     if let Some(Some(tpl)) = step.said.get(i) {
-                        reasons.push(tpl.render(r)?);
+                        reasons.push(say::<W>(tpl, r)?);
                     }
                 }
                 Outcome {

@@ -1,7 +1,7 @@
 //! A family in the compiled tier: its steps, outputs, flags and reasons over the case's flat
 //! array of values, in order, with no text built and nothing allocated unless something fails.
 
-use super::expr::FastExpr;
+use super::expr::{FastExpr, FastTemplate};
 use super::step_code::{step_code, Done, StepCode};
 use super::steps::{Checks, FastKind};
 use super::{Compile, Fail, Regs, V};
@@ -20,6 +20,8 @@ pub(crate) struct FastFamily {
     flags: Vec<(FastExpr, Checks)>,
     flag_names: Vec<String>,
     reasons: Vec<(Option<FastExpr>, Checks)>,
+    /// The reason of each stop that gives `error`, by step: even a lean run says why.
+    error_stops: Vec<(usize, FastTemplate)>,
 }
 
 /// Where in a family a case failed, as the error's reason names it.
@@ -108,6 +110,8 @@ impl std::fmt::Debug for FastStep {
 pub(crate) struct Verdict {
     pub status: Status,
     pub flags: u64,
+    /// The step that stopped the family, if one did.
+    pub stopped: Option<usize>,
 }
 
 impl FastFamily {
@@ -118,7 +122,13 @@ impl FastFamily {
             return None;
         }
         let mut steps = Vec::with_capacity(f.steps.len());
+        let mut error_stops = Vec::new();
         for (k, s) in f.steps.iter().enumerate() {
+            if let Kind::Stop(stop) = &s.kind {
+                if stop.status == Status::Error {
+                    error_stops.push((k, stop.reason.fast(cx)?));
+                }
+            }
             let when = match &s.when {
                 Some(w) => Some(w.fast(cx)?),
                 None => None,
@@ -180,6 +190,7 @@ impl FastFamily {
             flags,
             flag_names: f.flags.iter().map(|x| x.flag.clone()).collect(),
             reasons,
+            error_stops,
         })
     }
 
@@ -232,7 +243,11 @@ impl FastFamily {
                 // outputs are null; an output that cannot be computed after a stop is null too.
                 step.from_here.null(r);
                 self.outputs_after_stop(r, out);
-                return Ok(Verdict { status, flags: 0 });
+                return Ok(Verdict {
+                    status,
+                    flags: 0,
+                    stopped: Some(k),
+                });
             }
         }
         self.outputs_into(r, out)?;
@@ -255,7 +270,20 @@ impl FastFamily {
         Ok(Verdict {
             status: Status::Applied,
             flags,
+            stopped: None,
         })
+    }
+
+    /// Why a stop gave `error`, in its own words (or why those could not be worked out); the
+    /// registers as the run that stopped left them.
+    pub fn stop_reason(&self, r: &Regs, v: Verdict) -> Option<String> {
+        let k = v.stopped.filter(|_| v.status == Status::Error)?;
+        let (_, reason) = self.error_stops.iter().find(|(at, _)| *at == k)?;
+        Some(
+            reason
+                .render(r)
+                .unwrap_or_else(|e| format!("{e} ({})", self.place(Part::Step(k)))),
+        )
     }
 
     fn outputs_into(&self, r: &mut Regs, out: &mut Vec<V>) -> Result<(), Failure> {

@@ -135,7 +135,8 @@ pub struct LeanBuf {
 struct FamilyOut {
     verdict: Option<Verdict>,
     values: Vec<V>,
-    /// The error's reason, `… (step band)`, when the family failed.
+    /// The error's reason, `… (step band)`, when the family failed, or the reason of the
+    /// stop that gave `error`.
     error: Option<String>,
 }
 
@@ -319,7 +320,7 @@ impl Program {
             match ff.run(&mut r, &mut slot.values) {
                 Ok(v) => {
                     slot.verdict = Some(v);
-                    slot.error = None;
+                    slot.error = ff.stop_reason(&r, v);
                 }
                 Err(failure) => {
                     slot.verdict = None;
@@ -503,7 +504,7 @@ impl Program {
                             .filter(|(i, _)| v.flags & (1 << i) != 0)
                             .map(|(_, x)| x.flag.clone())
                             .collect(),
-                        reasons: Vec::new(),
+                        reasons: out.error.into_iter().collect(),
                         trace: Vec::new(),
                     },
                 }

@@ -161,6 +161,11 @@ impl FastTable {
         })
     }
 
+    /// True for FIRST, which stops at the first row that matches.
+    pub(super) fn first_hit(&self) -> bool {
+        self.policy == HitPolicy::First
+    }
+
     /// True for the policies where one row decides.
     pub(super) fn single(&self) -> bool {
         matches!(

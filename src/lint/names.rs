@@ -1,4 +1,4 @@
-//! Inputs and steps nothing uses, and descriptor texts left empty: the checks lint makes by
+//! Inputs, constants and steps nothing uses, and descriptor texts left empty: the checks lint makes by
 //! reading the rule set, without running a case.
 
 use super::{Finding, Severity};
@@ -106,6 +106,28 @@ pub(super) fn unused_inputs(rules: &RuleSet, reads: &[BTreeSet<Arc<str>>], out: 
             place: format!("inputs.json: {name}"),
             message: format!(
                 "the input {name:?} is asked for, but no family uses it: remove it, or use it in a rule"
+            ),
+        });
+    }
+}
+
+pub(super) fn unused_constants(
+    rules: &RuleSet,
+    reads: &[BTreeSet<Arc<str>>],
+    out: &mut Vec<Finding>,
+) {
+    let read: BTreeSet<&str> = reads.iter().flatten().map(|n| &**n).collect();
+    for name in rules.manifest().constants.keys() {
+        if read.contains(name.as_str()) {
+            continue;
+        }
+        out.push(Finding {
+            severity: Severity::Warning,
+            check: "unused-constant",
+            place: format!("ruleset.json: constants.{name}"),
+            message: format!(
+                "the constant {name:?} is declared, but no family uses it: remove it, or use it \
+                 in a rule"
             ),
         });
     }

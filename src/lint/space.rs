@@ -43,13 +43,15 @@ pub(super) type Turns = BTreeMap<Arc<str>, BTreeSet<Decimal>>;
 
 impl<'a> Space<'a> {
     /// The space of one family: `reads` are the names it reads, `levels` the rule set's need
-    /// level inputs, `turns` the numbers inputs are compared with.
+    /// level inputs, `turns` the numbers inputs are compared with (for a date input, ages in
+    /// months), `on` the date explored and `anchors` the dates the rules write.
     pub fn new(
         inputs: &'a [Input],
         reads: &BTreeSet<Arc<str>>,
         levels: &BTreeSet<Arc<str>>,
         turns: &Turns,
         on: Date,
+        anchors: &[Date],
     ) -> Space<'a> {
         let required_by: BTreeSet<&str> = inputs
             .iter()
@@ -64,7 +66,7 @@ impl<'a> Space<'a> {
             }
             let no = BTreeSet::new();
             let at = turns.get(&input.name).unwrap_or(&no);
-            let values = explored(input, at, required_by.contains(&*input.name), on);
+            let values = explored(input, at, required_by.contains(&*input.name), on, anchors);
             let axis = Axis {
                 input: index,
                 values,
@@ -210,7 +212,13 @@ fn stand_in(input: &Input, on: Date) -> Value {
 }
 
 /// The values an input is explored at.
-fn explored(input: &Input, turns: &BTreeSet<Decimal>, required_by: bool, on: Date) -> Vec<Value> {
+fn explored(
+    input: &Input,
+    turns: &BTreeSet<Decimal>,
+    required_by: bool,
+    on: Date,
+    anchors: &[Date],
+) -> Vec<Value> {
     let mut values = Vec::new();
     // An optional input with no default can be left out, and that is a path of its own.
     if !input.required && input.default.is_null() && !required_by {
@@ -220,17 +228,29 @@ fn explored(input: &Input, turns: &BTreeSet<Decimal>, required_by: bool, on: Dat
         InputKind::Enum => values.extend(input.labels().iter().cloned()),
         InputKind::Boolean => values.extend([Value::Bool(false), Value::Bool(true)]),
         InputKind::String => values.push(Value::text("lint")),
-        InputKind::Date => values.extend(
-            AGES_IN_MONTHS
-                .iter()
-                .rev()
-                .filter_map(|&m| months_before(on, m).map(Value::Date)),
-        ),
+        InputKind::Date => values.extend(dates(turns, on, anchors).into_iter().map(Value::Date)),
         InputKind::Integer | InputKind::Decimal | InputKind::Money => {
             values.extend(numbers(input, turns).into_iter().map(Value::Number));
         }
     }
     values
+}
+
+/// The dates a date input is explored at, earliest first: the ages around early years and
+/// school age, and each age the rules compare with and its neighbours, in whole months on the
+/// date explored; and the same ages on each date the rules write, for ages taken on that day.
+fn dates(ages: &BTreeSet<Decimal>, on: Date, anchors: &[Date]) -> BTreeSet<Date> {
+    let mut months: BTreeSet<i64> = AGES_IN_MONTHS.into();
+    for age in ages {
+        if let Ok(m) = i64::try_from(age.trunc()) {
+            months.extend([m - 1, m, m + 1].into_iter().filter(|m| *m >= 0));
+        }
+    }
+    let mut out = BTreeSet::new();
+    for day in std::iter::once(on).chain(anchors.iter().copied()) {
+        out.extend(months.iter().filter_map(|&m| months_before(day, m)));
+    }
+    out
 }
 
 /// The numbers explored: declared levels or allowed values, a small range whole, or else the

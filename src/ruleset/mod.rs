@@ -203,6 +203,12 @@ impl RuleSet {
             .zip(&self.source.origin.tests)
     }
 
+    /// The same rules compiled again into memory of their own: threads that each run a copy
+    /// share no reference counts, which would otherwise bounce between cores on every value.
+    pub(crate) fn compiled_again(&self) -> Result<RuleSet, LoadError> {
+        RuleSet::compile((*self.source).clone())
+    }
+
     /// The whole rule set as one bundle (what `sendband bundle` writes).
     pub fn bundle(&self) -> &Bundle {
         &self.source.bundle

@@ -156,6 +156,11 @@ impl Ranges {
         Ok(compiled)
     }
 
+    /// True when some value between the ranges falls in none of them.
+    pub fn has_gap(&self) -> bool {
+        self.meetings().iter().any(|m| matches!(m, Meeting::Gap(_)))
+    }
+
     /// Where neighbouring ranges fail to meet: every gap and every overlap, in words (lint
     /// reports them all; loading refuses the first one not declared).
     pub fn meetings(&self) -> Vec<Meeting> {

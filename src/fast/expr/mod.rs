@@ -418,4 +418,14 @@ impl FastTemplate {
         }
         Ok(out)
     }
+
+    /// Work out every hole without writing the text: the errors `render` would give.
+    pub fn check(&self, r: &Regs) -> R<()> {
+        for part in &self.parts {
+            if let FastPart::Hole(e, _) = part {
+                e.eval(r)?;
+            }
+        }
+        Ok(())
+    }
 }
