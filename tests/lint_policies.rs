@@ -18,17 +18,6 @@ const INPUTS: &str = r#"[
   ]}
 ]"#;
 
-/// A family `f` with one table step `t` over `points` and `status`, its output `o`.
-fn table(policy: &str, outputs: &str, rows: &str, extra: &str) -> String {
-    one_step(
-        "t",
-        &format!(
-            r#"{{"name": "t", "table": {{"hit_policy": "{policy}", "inputs": ["points", "status"],
-                "outputs": [{outputs}], "rows": [{rows}]{extra}}}}}"#
-        ),
-    )
-}
-
 /// Each finding as `check: message`.
 fn findings(rules: &RuleSet) -> Vec<String> {
     lint(rules)

@@ -15,18 +15,6 @@ const INPUTS: &str = r#"[
   ]}
 ]"#;
 
-/// A family `f` with one table step `t` (inputs `points` and `status`) and output `o` = `t`.
-/// `extra` is added to the table object (e.g. `, "default": {...}`).
-fn table(policy: &str, outputs: &str, rows: &str, extra: &str) -> String {
-    one_step(
-        "t",
-        &format!(
-            r#"{{"name": "t", "table": {{"hit_policy": "{policy}", "inputs": ["points", "status"],
-                "outputs": [{outputs}], "rows": [{rows}]{extra}}}}}"#
-        ),
-    )
-}
-
 fn run(family: &str, points: u32, status: &str) -> Decision {
     let rules = load(INPUTS, &[family]);
     eval(

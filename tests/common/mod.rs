@@ -74,6 +74,18 @@ pub fn one_step(step_name: &str, step: &str) -> String {
     family(step, &format!(r#"{{"name": "o", "value": "{step_name}"}}"#))
 }
 
+/// A family `f` with one table step `t` (inputs `points` and `status`) and output `o` = `t`.
+/// `extra` is added to the table object (e.g. `, "default": {...}`).
+pub fn table(policy: &str, outputs: &str, rows: &str, extra: &str) -> String {
+    one_step(
+        "t",
+        &format!(
+            r#"{{"name": "t", "table": {{"hit_policy": "{policy}", "inputs": ["points", "status"],
+                "outputs": [{outputs}], "rows": [{rows}]{extra}}}}}"#
+        ),
+    )
+}
+
 /// The evaluation date.
 pub fn on() -> Date {
     ON.parse().expect("date")
