@@ -382,8 +382,8 @@ impl ExplainFamily {
             .collect()
     }
 
-    /// A step's value(s) and trace detail; its reasons are pushed to `reasons`.
-    /// What one step gives; `decided` is a table's decision when the watcher already made it.
+    /// A step's value(s) and trace detail; its reasons are pushed to `reasons`. `decided` is a
+    /// table's decision when the watcher already made it.
     fn step<W: Watch>(
         &self,
         step: &ExplainStep,

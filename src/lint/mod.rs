@@ -162,8 +162,9 @@ fn check(rules: &RuleSet, options: Options, mut out: Vec<Finding>) -> Report {
         }
         out.append(&mut monotone);
     }
-    unused_inputs(rules, &reads, &mut out);
-    unused_constants(rules, &reads, &mut out);
+    let read: BTreeSet<&str> = reads.iter().flatten().map(|n| &**n).collect();
+    unused_inputs(rules, &read, &mut out);
+    unused_constants(rules, &read, &mut out);
     for (f, read) in rules.families().iter().zip(&reads) {
         unused_steps(f, read, &mut out);
     }

@@ -1,5 +1,5 @@
-//! Inputs, constants and steps nothing uses, and descriptor texts left empty: the checks lint makes by
-//! reading the rule set, without running a case.
+//! Inputs, constants and steps nothing uses, and descriptor texts left empty: the checks lint
+//! makes by reading the rule set, without running a case.
 
 use super::{Finding, Severity};
 use crate::expr::{Expr, Template};
@@ -82,8 +82,8 @@ pub(super) fn family_reads(f: &Family) -> BTreeSet<Arc<str>> {
     out
 }
 
-pub(super) fn unused_inputs(rules: &RuleSet, reads: &[BTreeSet<Arc<str>>], out: &mut Vec<Finding>) {
-    let read: BTreeSet<&str> = reads.iter().flatten().map(|n| &**n).collect();
+/// `read`: every name some family reads.
+pub(super) fn unused_inputs(rules: &RuleSet, read: &BTreeSet<&str>, out: &mut Vec<Finding>) {
     // Inputs named in another input's `ask_when` or `requires` shape the form: they are used.
     let specs = &rules.bundle().inputs;
     let shaping: BTreeSet<&str> = specs
@@ -111,12 +111,8 @@ pub(super) fn unused_inputs(rules: &RuleSet, reads: &[BTreeSet<Arc<str>>], out: 
     }
 }
 
-pub(super) fn unused_constants(
-    rules: &RuleSet,
-    reads: &[BTreeSet<Arc<str>>],
-    out: &mut Vec<Finding>,
-) {
-    let read: BTreeSet<&str> = reads.iter().flatten().map(|n| &**n).collect();
+/// `read`: every name some family reads.
+pub(super) fn unused_constants(rules: &RuleSet, read: &BTreeSet<&str>, out: &mut Vec<Finding>) {
     for name in rules.manifest().constants.keys() {
         if read.contains(name.as_str()) {
             continue;
