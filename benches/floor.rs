@@ -101,7 +101,9 @@ fn floor(input: &Path, output: &Path) -> u64 {
             level(n.sensory_physical),
             level(n.medical_personal_care),
             num(s.apdr_cycles),
-            s.specialist_advice.map(|b| b.to_string()).unwrap_or_default(),
+            s.specialist_advice
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
             dec(s.notional_spend),
             text(s.progress.as_ref()),
             dec(ey.and_then(|e| e.funded_hours)),
@@ -174,7 +176,14 @@ fn cohort(dir: &Path, rows: u64) -> PathBuf {
 fn batch(input: &Path, output: &Path, threads: u32) -> Usage {
     measure(
         sendband()
-            .args(["batch", "--on", ON, "--quiet", "--threads", &threads.to_string()])
+            .args([
+                "batch",
+                "--on",
+                ON,
+                "--quiet",
+                "--threads",
+                &threads.to_string(),
+            ])
             .arg("--input")
             .arg(input)
             .arg("--output")
