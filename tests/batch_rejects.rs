@@ -69,16 +69,25 @@ fn broken_jsonl_rows_are_rejected_by_row_and_field_and_every_penny_is_counted() 
         .iter()
         .map(|p| (text(&p[0].1), text(&p[2].1)))
         .collect();
-    let mut lines: Vec<String> = people.iter().map(json_line).collect();
-    // Row n is lines[n - 1]. The generated JSON has sorted keys and no "needs" before "setting".
+    // Row n is people[n - 1]: a field set (or added) before the row is written as JSON.
+    let mut broken = people.clone();
+    let mut set = |n: usize, name: &'static str, v: V| {
+        let p: &mut Profile = &mut broken[n - 1];
+        match p.iter_mut().find(|(field, _)| *field == name) {
+            Some(field) => field.1 = v,
+            None => p.push((name, v)),
+        }
+    };
+    set(20, "needs.semh", V::Text("two".into()));
+    set(30, "needs.semh", V::Int(7));
+    set(40, "needs.smeh", V::Int(2));
+    set(70, "needs.semh", V::Int(9));
+    let mut lines: Vec<String> = broken.iter().map(json_line).collect();
     let mut break_row = |n: usize, from: &str, to: &str| {
         lines[n - 1] = lines[n - 1].replacen(from, to, 1);
     };
-    break_row(20, r#""setting""#, r#""needs":{"semh":"two"},"setting""#);
-    break_row(30, r#""setting""#, r#""needs":{"semh":7},"setting""#);
-    break_row(40, r#""setting""#, r#""needs":{"smeh":2},"setting""#);
     break_row(50, r#""date_of_birth""#, r#""birthday""#);
-    break_row(70, r#""setting":""#, r#""needs":{"semh":9},"setting":"x"#);
+    break_row(70, r#""setting":""#, r#""setting":"x"#);
     lines[9] = r#"{"case_id": "SYN-0009", "setting": "#.to_string();
     lines[59] = String::new();
     let mut text = lines.join("\n") + "\n";

@@ -135,3 +135,35 @@ fn numbers_are_read_exactly_from_their_json_text() {
         "12345678901234667.89"
     );
 }
+
+#[test]
+fn a_field_given_twice_is_refused_however_it_is_spelt() {
+    // JSON itself allows a repeated key (the last would win); a profile must not, or one of
+    // the two values is silently dropped.
+    let twice = |profile: &str| -> Vec<String> {
+        errors(profile)
+            .into_iter()
+            .filter(|e| e.contains("twice"))
+            .collect()
+    };
+    assert_eq!(
+        twice(r#"{"case_id": "P-2", "needs": {"communication": 1}, "needs.communication": 3}"#),
+        vec!["case \"P-2\": needs.communication: is given twice"]
+    );
+    assert_eq!(
+        twice(r#"{"case_id": "P-3", "needs.learning": 2, "needs": {"learning": 2}}"#),
+        vec!["case \"P-3\": needs.learning: is given twice"]
+    );
+    assert_eq!(
+        twice(r#"{"case_id": "P-4", "needs": {"communication": 1}, "needs": {"learning": 2}}"#),
+        vec!["case \"P-4\": needs: is given twice"]
+    );
+    assert_eq!(
+        twice(r#"{"case_id": "P-5", "setting": "special_school", "setting": "mainstream_school"}"#),
+        vec!["case \"P-5\": setting: is given twice"]
+    );
+    assert_eq!(
+        twice(r#"{"case_id": "P-6", "case_id": "P-7"}"#),
+        vec!["case \"P-7\": case_id: is given twice"]
+    );
+}

@@ -57,7 +57,7 @@ pub fn run_in_memory(
     let (tally, outputs) = match format {
         Format::Csv => {
             let mut src = CsvRows::new(rules, input, file)?;
-            ctx.columns = Some(src.columns());
+            ctx.columns = Some(crate::profile::Column::of(&src.columns(), rules.names()));
             in_turn(&mut src, &ctx, pool, outputs, chunk)
         }
         Format::Jsonl => {

@@ -20,6 +20,7 @@ pub use memory::{run_in_memory, InMemory};
 pub use summary::{Summary, Total, TotalLine};
 pub use write::write_whole;
 
+use crate::profile::Column;
 use crate::{Date, RuleSet};
 use encode::{Layout, Piece};
 use read::{Row, RowSource};
@@ -209,13 +210,13 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
     let (summary, outputs) = match in_format {
         Format::Csv if stdin => {
             let mut src = read::CsvRows::new(rules, std::io::stdin().lock(), &file)?;
-            ctx.columns = Some(src.columns());
+            ctx.columns = Some(Column::of(&src.columns(), rules.names()));
             pipeline(&mut src, &ctx, &pool, outputs, &progress, chunk)
         }
         Format::Csv => {
             let f = std::fs::File::open(&options.input).map_err(read_error)?;
             let mut src = read::CsvRows::new(rules, BufReader::with_capacity(1 << 16, f), &file)?;
-            ctx.columns = Some(src.columns());
+            ctx.columns = Some(Column::of(&src.columns(), rules.names()));
             pipeline(&mut src, &ctx, &pool, outputs, &progress, chunk)
         }
         Format::Jsonl => {
@@ -231,7 +232,7 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
                 })?;
             let cells = xlsx::first_sheet(&mut book, &file)?;
             let mut src = xlsx::XlsxRows::new(rules, cells, &file)?;
-            ctx.columns = Some(src.columns());
+            ctx.columns = Some(Column::of(&src.columns(), rules.names()));
             pipeline(&mut src, &ctx, &pool, outputs, &progress, chunk)
         }
     }?;

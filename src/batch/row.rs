@@ -5,19 +5,17 @@ use super::encode::{Layout, Piece, Reject};
 use super::read::{RawRow, Row};
 use super::{BatchError, PIECE_ROWS};
 use crate::expr::Value;
-use crate::input::Raw;
-use crate::profile::{Facts, FieldError, ProfileErrors};
+use crate::profile::{Column, Decoder, Facts, FieldError, ProfileErrors};
 use crate::ruleset::RuleSet;
 use crate::Date;
 use rayon::prelude::*;
-use std::sync::Arc;
 
 /// What every worker needs, shared read-only.
 pub(crate) struct Context<'a> {
     pub rules: &'a RuleSet,
     pub on: Date,
-    /// The header of CSV or xlsx input.
-    pub columns: Option<Arc<[String]>>,
+    /// The header of CSV or xlsx input, each column with its input.
+    pub columns: Option<Vec<Column>>,
     /// Where the declared input `setting` is among the facts, when there is one.
     pub setting: Option<usize>,
     pub layout: &'a Layout,
@@ -51,8 +49,9 @@ impl<'a> Context<'a> {
     pub fn piece(&self, rows: &[Row]) -> Result<Piece, BatchError> {
         let mut piece = Piece::default();
         let mut buf = crate::fast::LeanBuf::default();
+        let mut decoder = self.rules.decoder();
         for row in rows {
-            match self.facts(row) {
+            match self.facts(&mut decoder, row) {
                 Ok(facts) => {
                     let setting = match self.setting.and_then(|i| facts.values.get(i)) {
                         Some(Value::Text(t)) => t,
@@ -61,12 +60,12 @@ impl<'a> Context<'a> {
                     let case_id = facts.case_id.as_deref();
                     if self.evaluate {
                         // The output has no reasons or trace; lean evaluation gives the same rest.
-                        let lean = self.rules.evaluate_into(&facts, self.on, &mut buf);
+                        let lean = self.rules.evaluate_into(facts, self.on, &mut buf);
                         self.layout.encode(&lean, case_id, setting, &mut piece)?;
                     } else {
                         let decision = self
                             .stand_in
-                            .get_or_init(|| self.rules.evaluate_lean(&facts, self.on));
+                            .get_or_init(|| self.rules.evaluate_lean(facts, self.on));
                         self.layout.encode(decision, case_id, setting, &mut piece)?;
                     }
                 }
@@ -76,84 +75,71 @@ impl<'a> Context<'a> {
         Ok(piece)
     }
 
-    fn facts(&self, row: &Row) -> Result<Facts, ProfileErrors> {
+    fn facts<'d>(
+        &self,
+        decoder: &'d mut Decoder<'_>,
+        row: &Row,
+    ) -> Result<&'d Facts, ProfileErrors> {
         match &row.raw {
-            RawRow::Json { line, complete } => self.json(line, *complete),
-            RawRow::Cells { cells, problems } => self.cells(cells, problems),
+            RawRow::Json { line, complete } => json(decoder, line, *complete),
+            RawRow::Cells { cells, problems } => {
+                let columns = self.columns.as_deref().unwrap_or(&[]);
+                // A problem found reading a cell (xlsx) is its column's one error; one in a
+                // column with no header is the row's.
+                let stray = problems
+                    .iter()
+                    .filter(|p| !columns.iter().any(|c| *c.name == *p.field));
+                let cells = columns.iter().zip(cells.iter()).map(|(column, cell)| {
+                    match problems.iter().find(|p| *p.field == *column.name) {
+                        Some(problem) => Err(problem.clone()),
+                        None => std::str::from_utf8(cell).map_err(|_| FieldError {
+                            field: column.name.to_string(),
+                            message: "not valid UTF-8 text".to_string(),
+                        }),
+                    }
+                });
+                decoder.cells(stray.cloned(), columns, cells)
+            }
             RawRow::Broken { case_id, errors } => Err(ProfileErrors {
                 case_id: case_id.clone(),
                 errors: errors.clone(),
             }),
         }
     }
+}
 
-    fn json(&self, line: &[u8], complete: bool) -> Result<Facts, ProfileErrors> {
-        let whole = |message: &str| ProfileErrors {
-            case_id: None,
-            errors: vec![FieldError {
-                field: "(row)".to_string(),
-                message: message.to_string(),
-            }],
-        };
-        let text = std::str::from_utf8(line).map_err(|_| whole("not valid UTF-8 text"))?;
-        if text.trim().is_empty() {
-            return Err(whole("empty line"));
-        }
-        self.rules.facts_from_json(text).map_err(|mut e| {
-            if !complete {
-                // Only a profile that does not parse is blamed on a cut: a complete object on
-                // a last line without a newline is an ordinary row.
-                for err in &mut e.errors {
-                    if err.field == "(profile)" && err.message.starts_with("not valid JSON") {
-                        err.message = format!(
-                            "the last line has no newline and is {}: the file may be cut short",
-                            err.message
-                        );
-                    }
+/// Decode a JSON Lines row; `complete` is false for a last line with no newline.
+fn json<'d>(
+    decoder: &'d mut Decoder<'_>,
+    line: &[u8],
+    complete: bool,
+) -> Result<&'d Facts, ProfileErrors> {
+    let whole = |message: &str| ProfileErrors {
+        case_id: None,
+        errors: vec![FieldError {
+            field: "(row)".to_string(),
+            message: message.to_string(),
+        }],
+    };
+    let text = std::str::from_utf8(line).map_err(|_| whole("not valid UTF-8 text"))?;
+    if text.trim().is_empty() {
+        return Err(whole("empty line"));
+    }
+    decoder.json(text).map_err(|mut e| {
+        if !complete {
+            // Only a profile that does not parse is blamed on a cut: a complete object on a
+            // last line without a newline is an ordinary row.
+            for err in &mut e.errors {
+                if err.field == "(profile)" && err.message.starts_with("not valid JSON") {
+                    err.message = format!(
+                        "the last line has no newline and is {}: the file may be cut short",
+                        err.message
+                    );
                 }
             }
-            e
-        })
-    }
-
-    fn cells(
-        &self,
-        cells: &csv::ByteRecord,
-        problems: &[FieldError],
-    ) -> Result<Facts, ProfileErrors> {
-        let columns = self.columns.as_deref().unwrap_or(&[]);
-        let mut read_errors = problems.to_vec();
-        let mut fields = Vec::with_capacity(columns.len());
-        for (name, cell) in columns.iter().zip(cells.iter()) {
-            match std::str::from_utf8(cell) {
-                Ok(text) => fields.push((name.as_str(), Raw::Cell(text))),
-                Err(_) => read_errors.push(FieldError {
-                    field: name.clone(),
-                    message: "not valid UTF-8 text".to_string(),
-                }),
-            }
         }
-        let known = read_errors.len();
-        // A field with a problem as read is reported once, for that problem, not again by
-        // validation (e.g. as a missing required value).
-        let fields: Vec<_> = fields
-            .into_iter()
-            .filter(|(name, _)| !read_errors.iter().any(|e| e.field == *name))
-            .collect();
-        self.rules
-            .facts_from_fields(fields, read_errors)
-            .map_err(|mut e| {
-                let (read, checked) = e.errors.split_at(known.min(e.errors.len()));
-                let checked: Vec<FieldError> = checked
-                    .iter()
-                    .filter(|c| !read.iter().any(|r| r.field == c.field))
-                    .cloned()
-                    .collect();
-                e.errors.truncate(known);
-                e.errors.extend(checked);
-                e
-            })
-    }
+        e
+    })
 }
 
 /// Count a rejected row and keep one reject line per field error.

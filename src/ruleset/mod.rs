@@ -31,6 +31,8 @@ pub struct RuleSet {
     /// What every decision carries, made once.
     stamp: Arc<RuleSetStamp>,
     inputs: Vec<Input>,
+    /// The inputs' dotted names as a tree, which profiles are decoded by.
+    names: Arc<crate::profile::Names>,
     /// The checked families and constants, compiled: what every verb runs.
     program: Arc<crate::fast::Program>,
 }
@@ -170,6 +172,7 @@ impl RuleSet {
             source: Arc::new(source),
             digest,
             stamp,
+            names: Arc::new(crate::profile::Names::new(&inputs)),
             inputs,
         })
     }
@@ -247,7 +250,19 @@ impl RuleSet {
     /// Validate a JSON profile against the declared inputs: every problem is reported, by
     /// field, in one error.
     pub fn facts_from_json(&self, text: &str) -> Result<Facts, ProfileErrors> {
-        crate::profile::from_json(self.inputs(), text)
+        let mut decoder = self.decoder();
+        decoder.json(text)?;
+        Ok(decoder.into_facts())
+    }
+
+    /// A decoder of profiles for these inputs, whose buffers are reused profile after profile.
+    pub(crate) fn decoder(&self) -> crate::profile::Decoder<'_> {
+        crate::profile::Decoder::new(&self.inputs, &self.names)
+    }
+
+    /// The inputs' names as a tree.
+    pub(crate) fn names(&self) -> &crate::profile::Names {
+        &self.names
     }
 
     /// Validate named fields (dotted names), e.g. from a CSV row or a form. `errors` carries
@@ -257,7 +272,9 @@ impl RuleSet {
         fields: impl IntoIterator<Item = (&'a str, crate::input::Raw<'a>)>,
         errors: Vec<crate::profile::FieldError>,
     ) -> Result<Facts, ProfileErrors> {
-        crate::profile::from_fields(self.inputs(), fields, errors)
+        let mut decoder = self.decoder();
+        decoder.fields(fields, errors)?;
+        Ok(decoder.into_facts())
     }
 
     /// Validate a profile (JSON text) and evaluate it on `on`.
