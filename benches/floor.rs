@@ -130,6 +130,8 @@ struct Usage {
 }
 
 /// Run a command and read its own resource use (not the sum over earlier children).
+// The child is reaped by wait4, which `Child` does not know about.
+#[allow(clippy::zombie_processes)]
 fn measure(cmd: &mut Command) -> Usage {
     let start = Instant::now();
     let child = cmd.spawn().expect("the command starts");

@@ -261,6 +261,7 @@ impl RuleSet {
     }
 
     /// The inputs' names as a tree.
+    #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
     pub(crate) fn names(&self) -> &crate::profile::Names {
         &self.names
     }
