@@ -4,6 +4,7 @@
 use crate::error::{At, LoadError};
 use crate::expr::{Type, Value};
 use crate::format::{Choice, InputKind, InputSpec, Level};
+use crate::number::{exact_decimal, NumberError};
 use crate::Date;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -27,6 +28,8 @@ pub struct Input {
     labels: Vec<Value>,
     pub levels: Vec<Level>,
     pub max_length: Option<u32>,
+    /// The most decimal places a value may have (money: 2 unless declared).
+    pub places: Option<u32>,
     /// Inputs that must be given whenever this one is.
     pub requires: Vec<Arc<str>>,
 }
@@ -107,6 +110,18 @@ impl Input {
                 .join(".levels")
                 .invalid("descriptor levels are only for integer inputs"));
         }
+        if let Some(places) = spec.places {
+            if !matches!(spec.kind, InputKind::Decimal | InputKind::Money) {
+                return Err(at
+                    .join(".places")
+                    .invalid("places are only for decimal and money inputs"));
+            }
+            if places > 28 {
+                return Err(at
+                    .join(".places")
+                    .invalid(format!("{places} places cannot be held: at most 28")));
+            }
+        }
         if let (Some(min), Some(max)) = (spec.min, spec.max) {
             if min.0 > max.0 {
                 return Err(at
@@ -127,6 +142,10 @@ impl Input {
             labels: spec.values.iter().map(|c| Value::text(&c.value)).collect(),
             levels: spec.levels.clone(),
             max_length: spec.max_length,
+            places: match spec.kind {
+                InputKind::Money => Some(spec.places.unwrap_or(2)),
+                _ => spec.places,
+            },
             requires: spec
                 .requires
                 .iter()
@@ -231,11 +250,27 @@ impl Input {
                         ))
                     }
                 };
-                let n = parse_decimal(text).ok_or_else(|| {
-                    format!("expected {}, found {}", self.expected(), raw.describe())
+                let n = exact_decimal(text).map_err(|e| match e {
+                    NumberError::NotANumber => {
+                        format!("expected {}, found {}", self.expected(), raw.describe())
+                    }
+                    e => format!("{text} {e}"),
                 })?;
                 if self.kind == InputKind::Integer && !n.fract().is_zero() {
                     return Err(format!("expected a whole number, found {text}"));
+                }
+                if let Some(places) = self.places {
+                    if n.scale() > places && n.normalize().scale() > places {
+                        let penny = if self.kind == InputKind::Money && places == 2 {
+                            " (a fraction of a penny)"
+                        } else {
+                            ""
+                        };
+                        return Err(format!(
+                            "{text} has more than {places} decimal places{penny}; \
+                             it is refused rather than rounded"
+                        ));
+                    }
                 }
                 self.check_limits(n)?;
                 Ok(Value::Number(n))
@@ -378,13 +413,10 @@ impl Input {
     }
 }
 
-/// An exact decimal from text such as `6200.00`, `-3`, `1e3`; `None` when it is not a number.
+/// An exact decimal from text such as `6200.00`, `-3`, `1e3`; `None` when it is not a number
+/// or cannot be held exactly (see [`exact_decimal`]).
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
-    if text.contains(['e', 'E']) {
-        Decimal::from_scientific(text).ok()
-    } else {
-        Decimal::from_str(text).ok()
-    }
+    exact_decimal(text).ok()
 }
 
 /// Check every input's `ask_when`: each condition names another declared enum or boolean input

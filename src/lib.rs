@@ -31,6 +31,7 @@ pub mod impact;
 pub mod input;
 pub mod lint;
 pub mod money;
+pub mod number;
 pub mod profile;
 pub mod ruleset;
 pub mod schema;

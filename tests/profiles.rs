@@ -167,3 +167,146 @@ fn a_field_given_twice_is_refused_however_it_is_spelt() {
         vec!["case \"P-7\": case_id: is given twice"]
     );
 }
+
+/// The one error of a profile the embedded (Haringey) rules refuse, as "field: message".
+fn embedded_error(profile: &str) -> String {
+    let rules = RuleSet::embedded().expect("rules");
+    match rules.evaluate_json(profile, "2025-01-15".parse().expect("date")) {
+        Ok(_) => panic!("{profile} should be refused"),
+        Err(p) => {
+            assert_eq!(p.errors.len(), 1, "{p}");
+            format!("{}: {}", p.errors[0].field, p.errors[0].message)
+        }
+    }
+}
+
+#[test]
+fn a_number_that_cannot_be_held_exactly_is_refused_never_rounded() {
+    // The worked Band C example with a notional spend just under the £6,000 evidence line:
+    // read rounded, it would be £6,000 and flip the case from band B, £0.00 to band C, £3,000.
+    let band_c = |spend: &str| {
+        format!(
+            r#"{{"case_id": "HG-W2", "date_of_birth": "2015-03-01", "setting": "mainstream_school",
+                "needs": {{"communication_interaction": 3, "semh": 2}},
+                "sen_support": {{"apdr_cycles": 2, "specialist_advice": true, "notional_spend": {spend}}}}}"#
+        )
+    };
+    assert_eq!(
+        embedded_error(&band_c("5999.99999999999999999999999999999")),
+        "sen_support.notional_spend: 5999.99999999999999999999999999999 cannot be held \
+         exactly: reading it would round it (a number holds at most 28 decimal places and 28 \
+         or 29 digits in all)"
+    );
+    // The same as text, as a CSV cell would give it.
+    assert!(
+        embedded_error(&band_c("\"5999.99999999999999999999999999999\"")).starts_with(
+            "sen_support.notional_spend: 5999.99999999999999999999999999999 cannot be held exactly"
+        )
+    );
+    let rules = RuleSet::embedded().expect("rules");
+    let on = "2025-01-15".parse().expect("date");
+    let topup = |spend: &str| {
+        let d = rules.evaluate_json(&band_c(spend), on).expect("valid");
+        let f = d.family("topup").expect("topup");
+        (
+            f.output("band").map(|v| v.to_text()),
+            f.output("amount").map(|v| v.to_text()),
+        )
+    };
+    assert_eq!(topup("5999.99"), (Some("B".into()), Some("0.00".into())));
+    assert_eq!(topup("6000"), (Some("C".into()), Some("3000.00".into())));
+    // A level a hair above 4 is not 4.
+    assert_eq!(
+        embedded_error(
+            r#"{"case_id": "L", "date_of_birth": "2015-03-01", "setting": "mainstream_school",
+                "needs": {"semh": 4.0000000000000000000000000000001}}"#
+        ),
+        "needs.semh: 4.0000000000000000000000000000001 cannot be held exactly: reading it would \
+         round it (a number holds at most 28 decimal places and 28 or 29 digits in all)"
+    );
+    assert_eq!(
+        embedded_error(
+            r#"{"case_id": "L", "date_of_birth": "2015-03-01", "setting": "mainstream_school",
+                "attendance": {"days_on_roll": 1e40}}"#
+        ),
+        "attendance.days_on_roll: 1e40 is too large to hold exactly"
+    );
+}
+
+#[test]
+fn money_takes_whole_pence_unless_the_input_declares_more_places() {
+    let rules = |places: &str| {
+        RuleSet::from_files(
+            "pence",
+            &[
+                (
+                    "ruleset.json",
+                    r#"{"id": "pence", "authority": "Test", "title": "Pence", "version": "1",
+                        "effective_from": "2024-01-01", "period_basis": "financial",
+                        "currency": "GBP", "provenance": "illustrative", "families": ["pay"]}"#,
+                ),
+                (
+                    "inputs.json",
+                    &format!(
+                        r#"[{{"name": "spend", "type": "money", "label": "Spend"}},
+                            {{"name": "rate", "label": "Rate", {places}}}]"#
+                    ),
+                ),
+                (
+                    "families/pay.json",
+                    r#"{"name": "pay", "title": "Pay", "steps": [{"name": "t", "let": "spend + rate"}],
+                        "outputs": [{"name": "t", "value": "t", "format": "decimal"}]}"#,
+                ),
+            ],
+        )
+    };
+    let on = "2024-06-01".parse().expect("date");
+    let two = rules(r#""type": "money""#).expect("loads");
+    let refused = |r: &RuleSet, profile: &str| match r.facts_from_json(profile) {
+        Ok(_) => panic!("{profile} should be refused"),
+        Err(e) => e.to_string(),
+    };
+    assert_eq!(
+        refused(&two, r#"{"case_id": "M", "spend": 760.725}"#),
+        "case \"M\": spend: 760.725 has more than 2 decimal places (a fraction of a penny); it \
+         is refused rather than rounded"
+    );
+    assert_eq!(
+        refused(&two, r#"{"case_id": "M", "rate": "12.3456"}"#),
+        "case \"M\": rate: 12.3456 has more than 2 decimal places (a fraction of a penny); it \
+         is refused rather than rounded"
+    );
+    // Trailing zeros are not fractions of a penny.
+    let d = two
+        .evaluate_json(r#"{"spend": 760.720, "rate": "1.5"}"#, on)
+        .expect("whole pence");
+    let total = |d: &sendband::Decision| {
+        d.family("pay")
+            .expect("pay")
+            .output("t")
+            .expect("t")
+            .to_json()
+    };
+    assert_eq!(total(&d), "762.22");
+    let four = rules(r#""type": "money", "places": 4"#).expect("loads");
+    let d = four
+        .evaluate_json(r#"{"spend": 1, "rate": "12.3456"}"#, on)
+        .expect("4 places");
+    assert_eq!(total(&d), "13.3456");
+    assert_eq!(
+        refused(&four, r#"{"case_id": "M", "rate": "12.34567"}"#),
+        "case \"M\": rate: 12.34567 has more than 4 decimal places; it is refused rather than \
+         rounded"
+    );
+    let err = rules(r#""type": "money", "places": 29"#).expect_err("too many places");
+    assert!(
+        err.to_string().contains("29 places cannot be held"),
+        "{err}"
+    );
+    let err = rules(r#""type": "integer", "places": 2"#).expect_err("places on an integer");
+    assert!(
+        err.to_string()
+            .contains("places are only for decimal and money inputs"),
+        "{err}"
+    );
+}

@@ -13,7 +13,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 
 /// An exact decimal written in a rule file as a string (`"125.50"`) or a whole number (`12`).
 ///
@@ -51,9 +50,14 @@ impl<'de> Deserialize<'de> for Dec {
                 )))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Dec, E> {
-                Decimal::from_str(v.trim())
+                crate::number::exact_decimal(v.trim())
                     .map(Dec)
-                    .map_err(|_| E::custom(format!("{v:?} is not a decimal number")))
+                    .map_err(|e| match e {
+                        crate::number::NumberError::NotANumber => {
+                            E::custom(format!("{v:?} is not a decimal number"))
+                        }
+                        e => E::custom(format!("{v:?} {e}")),
+                    })
             }
         }
         d.deserialize_any(V)
@@ -181,6 +185,11 @@ pub struct InputSpec {
     /// Descriptor levels of a need area (an `integer` input): what each level means.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<Level>,
+    /// The most decimal places a value may have (`money` and `decimal` inputs). A money input
+    /// takes 2 (whole pence) unless it declares more, e.g. 4 for an hourly rate in hundredths of a
+    /// penny; a value with more places is refused, never rounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub places: Option<u32>,
     /// Longest text allowed (`string` inputs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,

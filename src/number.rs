@@ -1,0 +1,249 @@
+//! Exact decimals read from text (`6200.00`, `-3`, `1e3`): a number is held exactly or
+//! refused with the reason, never rounded to fit (a `Decimal` holds 28 places, 96 bits).
+
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// Why a text is not an exact decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberError {
+    /// Not a number at all.
+    NotANumber,
+    /// A number with more decimal places (or significant digits after the point) than can be
+    /// held: reading it would round it.
+    TooPrecise,
+    /// A number whose whole part is too large to hold.
+    TooLarge,
+}
+
+impl fmt::Display for NumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NumberError::NotANumber => "is not a number",
+            NumberError::TooPrecise => {
+                "cannot be held exactly: reading it would round it (a number holds at most 28 \
+                 decimal places and 28 or 29 digits in all)"
+            }
+            NumberError::TooLarge => "is too large to hold exactly",
+        })
+    }
+}
+
+/// The largest mantissa a `Decimal` holds: 2^96 - 1.
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+/// The most decimal places a `Decimal` holds.
+const MAX_SCALE: i64 = 28;
+
+/// The exact decimal written as `text`: digits with an optional sign, point and exponent.
+/// Trailing zeros are kept (`6200.00` has two places) unless there are more than can be held.
+///
+/// ```
+/// use sendband::number::{exact_decimal, NumberError};
+/// assert_eq!(exact_decimal("6200.00").unwrap().to_string(), "6200.00");
+/// assert_eq!(exact_decimal("1.5e3").unwrap().to_string(), "1500");
+/// assert_eq!(exact_decimal("5999.99999999999999999999999999999"), Err(NumberError::TooPrecise));
+/// assert_eq!(exact_decimal("1e40"), Err(NumberError::TooLarge));
+/// assert_eq!(exact_decimal("12a"), Err(NumberError::NotANumber));
+/// ```
+pub fn exact_decimal(text: &str) -> Result<Decimal, NumberError> {
+    let b = text.as_bytes();
+    let (negative, mut i) = match b.first() {
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        _ => (false, 0),
+    };
+    let whole_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let whole = &b[whole_start..i];
+    let mut fraction: &[u8] = &[];
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        fraction = &b[start..i];
+    }
+    if whole.is_empty() && fraction.is_empty() {
+        return Err(NumberError::NotANumber);
+    }
+    let mut exponent: i64 = 0;
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        let negative_exponent = match b.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            // Far past any scale that can be held; saturating keeps the answer right.
+            exponent = (exponent * 10 + i64::from(b[i] - b'0')).min(1_000_000);
+            i += 1;
+        }
+        if i == start {
+            return Err(NumberError::NotANumber);
+        }
+        if negative_exponent {
+            exponent = -exponent;
+        }
+    }
+    if i != b.len() {
+        return Err(NumberError::NotANumber);
+    }
+    let digits = || whole.iter().chain(fraction);
+    let leading = digits().take_while(|&&d| d == b'0').count();
+    let significant = whole.len() + fraction.len() - leading;
+    // value = mantissa * 10^-scale
+    let mut scale = fraction.len() as i64 - exponent;
+    if significant == 0 {
+        return Ok(Decimal::new(0, scale.clamp(0, MAX_SCALE) as u32));
+    }
+    // Trailing zeros are dropped only when there are too many digits to keep them.
+    let trailing = if significant > 38 {
+        digits().rev().take_while(|&&d| d == b'0').count()
+    } else {
+        0
+    };
+    let kept = significant - trailing;
+    if kept > 38 {
+        return Err(too_many(scale - trailing as i64));
+    }
+    let mut mantissa: u128 = 0;
+    for &d in digits().skip(leading).take(kept) {
+        mantissa = mantissa * 10 + u128::from(d - b'0');
+    }
+    scale -= trailing as i64;
+    while scale > MAX_SCALE && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if scale > MAX_SCALE {
+        return Err(NumberError::TooPrecise);
+    }
+    while scale < 0 {
+        mantissa = mantissa
+            .checked_mul(10)
+            .filter(|m| *m <= MAX_MANTISSA)
+            .ok_or(NumberError::TooLarge)?;
+        scale += 1;
+    }
+    while mantissa > MAX_MANTISSA && scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if mantissa > MAX_MANTISSA {
+        return Err(too_many(scale));
+    }
+    // In range by the checks above: mantissa < 2^96, 0 <= scale <= 28.
+    let signed = if negative {
+        -(mantissa as i128)
+    } else {
+        mantissa as i128
+    };
+    Decimal::try_from_i128_with_scale(signed, scale as u32).map_err(|_| NumberError::TooLarge)
+}
+
+/// Too many significant digits: too precise if some are places, else too large.
+fn too_many(scale: i64) -> NumberError {
+    if scale > 0 {
+        NumberError::TooPrecise
+    } else {
+        NumberError::TooLarge
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("decimal")
+    }
+
+    #[test]
+    fn exact_numbers_keep_every_digit_and_their_places() {
+        for (text, want) in [
+            ("0", "0"),
+            ("-3", "-3"),
+            ("+7", "7"),
+            ("6200.00", "6200.00"),
+            ("760.72", "760.72"),
+            (".5", "0.5"),
+            ("5.", "5"),
+            ("-0.0", "0.0"),
+            ("1e3", "1000"),
+            ("1.5E3", "1500"),
+            ("25e-1", "2.5"),
+            ("1e-28", "0.0000000000000000000000000001"),
+            (
+                "0.0000000000000000000000000001",
+                "0.0000000000000000000000000001",
+            ),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
+            (
+                "7922816251426433759354395033.5",
+                "7922816251426433759354395033.5",
+            ),
+            // More places than can be held, but only zeros: exact, and held to 28 places.
+            (
+                "1.00000000000000000000000000000000",
+                "1.0000000000000000000000000000",
+            ),
+            (
+                "0.000000000000000000000000000000000",
+                "0.0000000000000000000000000000",
+            ),
+            (
+                "12345678901234567890.123456789",
+                "12345678901234567890.123456789",
+            ),
+        ] {
+            let got = exact_decimal(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(got.to_string(), want, "{text}");
+        }
+        assert_eq!(exact_decimal("6200.00"), Ok(d("6200.00")));
+    }
+
+    #[test]
+    fn numbers_that_would_be_rounded_are_refused() {
+        use NumberError::*;
+        for (text, want) in [
+            // Decimal::from_str reads these as 6000 and 4.
+            ("5999.99999999999999999999999999999", TooPrecise),
+            ("4.0000000000000000000000000000001", TooPrecise),
+            ("0.00000000000000000000000000001", TooPrecise),
+            ("1e-29", TooPrecise),
+            ("1.5e-28", TooPrecise),
+            ("79228162514264337593543950335.5", TooPrecise),
+            ("79228162514264337593543950336", TooLarge),
+            ("1e29", TooLarge),
+            ("1e999999999999", TooLarge),
+            ("", NotANumber),
+            ("-", NotANumber),
+            (".", NotANumber),
+            ("1e", NotANumber),
+            ("1_000", NotANumber),
+            ("12a", NotANumber),
+            (" 1", NotANumber),
+            ("1.2.3", NotANumber),
+            ("NaN", NotANumber),
+        ] {
+            assert_eq!(exact_decimal(text), Err(want), "{text}");
+        }
+        // Zero is zero however it is written.
+        assert_eq!(exact_decimal("0e999999999999"), Ok(Decimal::ZERO));
+    }
+}
