@@ -152,6 +152,14 @@ pub fn exact_decimal(text: &str) -> Result<Decimal, NumberError> {
     Decimal::try_from_i128_with_scale(signed, scale as u32).map_err(|_| NumberError::TooLarge)
 }
 
+/// A decimal written in a rule file: exact, or the reason in words, naming the text.
+pub(crate) fn rule_decimal(text: &str) -> Result<Decimal, String> {
+    exact_decimal(text.trim()).map_err(|e| match e {
+        NumberError::NotANumber => format!("{text:?} is not a decimal number"),
+        e => format!("{text:?} {e}"),
+    })
+}
+
 /// Too many significant digits: too precise if some are places, else too large.
 fn too_many(scale: i64) -> NumberError {
     if scale > 0 {

@@ -50,14 +50,7 @@ impl<'de> Deserialize<'de> for Dec {
                 )))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Dec, E> {
-                crate::number::exact_decimal(v.trim())
-                    .map(Dec)
-                    .map_err(|e| match e {
-                        crate::number::NumberError::NotANumber => {
-                            E::custom(format!("{v:?} is not a decimal number"))
-                        }
-                        e => E::custom(format!("{v:?} {e}")),
-                    })
+                crate::number::rule_decimal(v).map(Dec).map_err(E::custom)
             }
         }
         d.deserialize_any(V)

@@ -135,14 +135,9 @@ fn leaf(v: &serde_json::Value, at: &At) -> Result<Option<Decimal>, LoadError> {
         serde_json::Value::Number(n) => Decimal::from_str(&n.to_string())
             .map(Some)
             .map_err(|_| at.invalid("number out of range")),
-        serde_json::Value::String(s) => crate::number::exact_decimal(s.trim())
+        serde_json::Value::String(s) => crate::number::rule_decimal(s)
             .map(Some)
-            .map_err(|e| match e {
-                crate::number::NumberError::NotANumber => {
-                    at.invalid(format!("{s:?} is not a decimal number"))
-                }
-                e => at.invalid(format!("{s:?} {e}")),
-            }),
+            .map_err(|e| at.invalid(e)),
         _ => Err(at.invalid("expected a decimal (a string such as \"4000.00\" or a whole number), or null for no value")),
     }
 }
