@@ -148,10 +148,6 @@ struct BatchArgs {
     /// No progress bar and no summary table on standard error.
     #[arg(long, short)]
     quiet: bool,
-    /// For benchmarks only: read, check, encode and write every row, but give each valid row
-    /// the first row's decision instead of evaluating it.
-    #[arg(long, hide = true)]
-    no_evaluate: bool,
 }
 
 #[derive(Args)]
@@ -305,7 +301,6 @@ fn batch(args: &BatchArgs) -> Outcome {
         summary: args.summary.clone(),
         threads: args.threads.map(usize::from),
         progress: !args.quiet,
-        evaluate: !args.no_evaluate,
         ..batch::Options::new(&args.input, &args.output)
     };
     let summary = match batch::run(&rules, on, &options) {

@@ -95,9 +95,6 @@ pub struct Options {
     pub chunk_rows: usize,
     /// Show a progress bar on standard error (only drawn when it is a terminal).
     pub progress: bool,
-    /// False only to measure a batch's own cost: every row is read, checked, encoded and written,
-    /// but each valid row is given the decision of the first, not evaluated.
-    pub evaluate: bool,
 }
 
 impl Options {
@@ -112,7 +109,6 @@ impl Options {
             threads: None,
             chunk_rows: DEFAULT_CHUNK_ROWS,
             progress: false,
-            evaluate: true,
         }
     }
 }
@@ -199,7 +195,7 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
         file: file.clone(),
         source,
     };
-    let mut ctx = row::Context::new(rules, on, &layout, options.evaluate);
+    let mut ctx = row::Context::new(rules, on, &layout);
     let size = if stdin {
         None
     } else {

@@ -19,23 +19,17 @@ pub(crate) struct Context<'a> {
     /// Where the declared input `setting` is among the facts, when there is one.
     pub setting: Option<usize>,
     pub layout: &'a Layout,
-    /// False to measure everything but evaluation (see `Options::evaluate`).
-    pub evaluate: bool,
-    /// Without evaluation, the decision every valid row is given: the first row's.
-    pub stand_in: std::sync::OnceLock<crate::Decision>,
 }
 
 impl<'a> Context<'a> {
     /// The context of a run of `rules` on `on`, writing `layout` (columns set by the reader).
-    pub fn new(rules: &'a RuleSet, on: Date, layout: &'a Layout, evaluate: bool) -> Context<'a> {
+    pub fn new(rules: &'a RuleSet, on: Date, layout: &'a Layout) -> Context<'a> {
         Context {
             rules,
             on,
             columns: None,
             setting: rules.inputs().iter().position(|i| &*i.name == "setting"),
             layout,
-            evaluate,
-            stand_in: std::sync::OnceLock::new(),
         }
     }
 
@@ -58,16 +52,9 @@ impl<'a> Context<'a> {
                         _ => "",
                     };
                     let case_id = facts.case_id.as_deref();
-                    if self.evaluate {
-                        // The output has no reasons or trace; lean evaluation gives the same rest.
-                        let lean = self.rules.evaluate_into(facts, self.on, &mut buf);
-                        self.layout.encode(&lean, case_id, setting, &mut piece)?;
-                    } else {
-                        let decision = self
-                            .stand_in
-                            .get_or_init(|| self.rules.evaluate_lean(facts, self.on));
-                        self.layout.encode(decision, case_id, setting, &mut piece)?;
-                    }
+                    // The output has no reasons or trace; lean evaluation gives the same rest.
+                    let lean = self.rules.evaluate_into(facts, self.on, &mut buf);
+                    self.layout.encode(&lean, case_id, setting, &mut piece)?;
                 }
                 Err(e) => reject(&mut piece, row.number, e),
             }
