@@ -145,6 +145,11 @@ struct BatchArgs {
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// Each family's reason column gives every reason of the decision, applied families too
+    /// (slower). Without it: why a family is error, ineligible or not_applicable, and why an
+    /// applied family raised its flags.
+    #[arg(long)]
+    reasons: bool,
     /// No progress bar and no summary table on standard error.
     #[arg(long, short)]
     quiet: bool,
@@ -301,6 +306,7 @@ fn batch(args: &BatchArgs) -> Outcome {
         summary: args.summary.clone(),
         threads: args.threads.map(usize::from),
         progress: !args.quiet,
+        reasons: args.reasons,
         ..batch::Options::new(&args.input, &args.output)
     };
     let summary = match batch::run(&rules, on, &options) {

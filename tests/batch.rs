@@ -22,18 +22,21 @@ fn the_worked_example_is_band_c_at_3000_in_csv_and_json_lines() {
     let rows = records(&read(dir.path(), "out.csv"));
     assert_eq!(rows.len(), 1);
     let header: Vec<&str> = rows[0].keys().map(String::as_str).collect();
-    assert_eq!(header.len(), 18);
+    assert_eq!(header.len(), 24);
     let digest = rules().digest().to_string();
     let line = read(dir.path(), "out.jsonl");
     assert_eq!(
         line,
         format!(
             "{{\"case_id\":\"HG-EXAMPLE-2\",\"topup.status\":\"applied\",\"topup.band\":\"C\",\
-             \"topup.amount\":\"3000.00\",\"topup.score\":19,\"early_years.status\":\"not_applicable\",\
-             \"early_years.band\":null,\"early_years.amount\":null,\"ehcp_threshold.status\":\"applied\",\
+             \"topup.amount\":\"3000.00\",\"topup.score\":19,\"topup.flags\":null,\"topup.reason\":null,\
+             \"early_years.status\":\"not_applicable\",\"early_years.band\":null,\"early_years.amount\":null,\
+             \"early_years.flags\":null,\"early_years.reason\":\"Early years inclusion bands apply only in an early \
+             years setting.\",\"ehcp_threshold.status\":\"applied\",\
              \"ehcp_threshold.outcome\":\"meets\",\"ehcp_threshold.severity\":\"met\",\
              \"ehcp_threshold.graduated_response\":\"met\",\"ehcp_threshold.specialist_advice\":\"met\",\
              \"ehcp_threshold.resources\":\"met\",\"ehcp_threshold.progress\":\"met\",\
+             \"ehcp_threshold.flags\":null,\"ehcp_threshold.reason\":null,\
              \"ruleset_id\":\"haringey-illustrative\",\"ruleset_version\":\"2024-25\",\
              \"ruleset_digest\":\"{digest}\"}}\n"
         )
@@ -42,12 +45,14 @@ fn the_worked_example_is_band_c_at_3000_in_csv_and_json_lines() {
     assert_eq!(
         csv_text,
         format!(
-            "case_id,topup.status,topup.band,topup.amount,topup.score,early_years.status,\
-             early_years.band,early_years.amount,ehcp_threshold.status,ehcp_threshold.outcome,\
+            "case_id,topup.status,topup.band,topup.amount,topup.score,topup.flags,topup.reason,\
+             early_years.status,early_years.band,early_years.amount,early_years.flags,\
+             early_years.reason,ehcp_threshold.status,ehcp_threshold.outcome,\
              ehcp_threshold.severity,ehcp_threshold.graduated_response,\
              ehcp_threshold.specialist_advice,ehcp_threshold.resources,ehcp_threshold.progress,\
-             ruleset_id,ruleset_version,ruleset_digest\n\
-             HG-EXAMPLE-2,applied,C,3000.00,19,not_applicable,,,applied,meets,met,met,met,met,met,\
+             ehcp_threshold.flags,ehcp_threshold.reason,ruleset_id,ruleset_version,ruleset_digest\n\
+             HG-EXAMPLE-2,applied,C,3000.00,19,,,not_applicable,,,,Early years inclusion bands \
+             apply only in an early years setting.,applied,meets,met,met,met,met,met,,,\
              haringey-illustrative,2024-25,{digest}\n"
         )
     );

@@ -8,6 +8,7 @@ use crate::expr::Value;
 use crate::fast::{Lean, OutRef};
 use crate::format::OutputFormat;
 use crate::ruleset::RuleSet;
+use std::borrow::Cow;
 
 /// One family's outputs, and which of them the summary groups and adds up.
 #[derive(Debug)]
@@ -19,8 +20,8 @@ pub(crate) struct FamilyLayout {
     pub money: Vec<usize>,
 }
 
-/// The output columns: `case_id`, per family `<family>.status` and `<family>.<output>`, then
-/// the rule set's id, version and digest.
+/// The output columns: `case_id`; per family `<family>.status`, `<family>.<output>` for each
+/// output, `<family>.flags` and `<family>.reason`; then the rule set's id, version and digest.
 #[derive(Debug)]
 pub(crate) struct Layout {
     pub format: Format,
@@ -44,6 +45,8 @@ impl Layout {
             for (name, _) in &outputs {
                 header.push(format!("{}.{name}", f.name));
             }
+            header.push(format!("{}.flags", f.name));
+            header.push(format!("{}.reason", f.name));
             let band = outputs
                 .iter()
                 .position(|(n, _)| n == "band")
@@ -88,6 +91,8 @@ impl Layout {
             for (k, (_, format)) in fam.outputs.iter().enumerate() {
                 row.output(d.output(i, k), *format);
             }
+            row.flags(d.flags(i));
+            row.text(d.reason(i).as_deref());
             let band = fam
                 .band
                 .and_then(|b| Some(ref_text(d.output(i, b), fam.outputs.get(b)?.1)))
@@ -121,10 +126,15 @@ impl Layout {
     }
 }
 
-/// A decision as the batch reads it: a full [`Decision`], or a [`Lean`] one.
+/// A decision as the batch reads it: a full [`Decision`] (with `--reasons`), or a [`Lean`] one.
 pub(crate) trait Decided {
     fn status(&self, family: usize) -> Status;
     fn output(&self, family: usize, output: usize) -> OutRef<'_>;
+    /// The names of the flags the family raised.
+    fn flags(&self, family: usize) -> impl Iterator<Item = &str>;
+    /// The family's reason column: a lean decision says why a family is not applied (and
+    /// why flags were raised); a full one gives every reason, joined by "; ".
+    fn reason(&self, family: usize) -> Option<Cow<'_, str>>;
     fn has_error(&self) -> bool;
 }
 
@@ -138,6 +148,20 @@ impl Decided for Decision {
             None => OutRef::Owned(Value::Null),
         }
     }
+    fn flags(&self, family: usize) -> impl Iterator<Item = &str> {
+        self.results
+            .get(family)
+            .into_iter()
+            .flat_map(|r| r.flags.iter().map(String::as_str))
+    }
+    fn reason(&self, family: usize) -> Option<Cow<'_, str>> {
+        let reasons = &self.results.get(family)?.reasons;
+        match reasons.as_slice() {
+            [] => None,
+            [one] => Some(Cow::Borrowed(one)),
+            all => Some(Cow::Owned(all.join("; "))),
+        }
+    }
     fn has_error(&self) -> bool {
         Decision::has_error(self)
     }
@@ -149,6 +173,12 @@ impl Decided for Lean<'_> {
     }
     fn output(&self, family: usize, output: usize) -> OutRef<'_> {
         Lean::output(self, family, output)
+    }
+    fn flags(&self, family: usize) -> impl Iterator<Item = &str> {
+        Lean::flags(self, family)
+    }
+    fn reason(&self, family: usize) -> Option<Cow<'_, str>> {
+        Lean::reason(self, family).map(Cow::Borrowed)
     }
     fn has_error(&self) -> bool {
         Lean::has_error(self)
@@ -290,6 +320,24 @@ impl<'a> RowWriter<'a> {
                     (Value::Number(_), OutputFormat::Integer) => Cell::Number(text),
                     _ => Cell::Text(text),
                 });
+            }
+        }
+    }
+
+    /// The names of raised flags joined by "; ", or empty (null in JSON) when none is raised.
+    fn flags<'f>(&mut self, mut flags: impl Iterator<Item = &'f str>) {
+        let Some(first) = flags.next() else {
+            return self.text(None);
+        };
+        match flags.next() {
+            None => self.text(Some(first)),
+            Some(second) => {
+                let mut all = format!("{first}; {second}");
+                for f in flags {
+                    all.push_str("; ");
+                    all.push_str(f);
+                }
+                self.text(Some(&all));
             }
         }
     }

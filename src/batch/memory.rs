@@ -51,7 +51,7 @@ pub fn run_in_memory(
         rejects: RejectSink::memory(),
         path: PathBuf::from("(memory)"),
     };
-    let mut ctx = Context::new(rules, on, &layout);
+    let mut ctx = Context::new(rules, on, &layout, false);
     let chunk = chunk_rows.max(1);
     let file = "(input)";
     let (tally, outputs) = match format {

@@ -95,6 +95,10 @@ pub struct Options {
     pub chunk_rows: usize,
     /// Show a progress bar on standard error (only drawn when it is a terminal).
     pub progress: bool,
+    /// Every family's `reason` column gives every reason of the decision (as `explain` does),
+    /// joined by "; ", applied families included. Without it, only why a family is `error`,
+    /// `ineligible` or `not_applicable`, and why an applied family raised its flags.
+    pub reasons: bool,
 }
 
 impl Options {
@@ -109,6 +113,7 @@ impl Options {
             threads: None,
             chunk_rows: DEFAULT_CHUNK_ROWS,
             progress: false,
+            reasons: false,
         }
     }
 }
@@ -195,7 +200,7 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
         file: file.clone(),
         source,
     };
-    let mut ctx = row::Context::new(rules, on, &layout);
+    let mut ctx = row::Context::new(rules, on, &layout, options.reasons);
     let size = if stdin {
         None
     } else {

@@ -19,17 +19,20 @@ pub(crate) struct Context<'a> {
     /// Where the declared input `setting` is among the facts, when there is one.
     pub setting: Option<usize>,
     pub layout: &'a Layout,
+    /// Full decisions, for every reason in the output (see `Options::reasons`).
+    pub reasons: bool,
 }
 
 impl<'a> Context<'a> {
     /// The context of a run of `rules` on `on`, writing `layout` (columns set by the reader).
-    pub fn new(rules: &'a RuleSet, on: Date, layout: &'a Layout) -> Context<'a> {
+    pub fn new(rules: &'a RuleSet, on: Date, layout: &'a Layout, reasons: bool) -> Context<'a> {
         Context {
             rules,
             on,
             columns: None,
             setting: rules.inputs().iter().position(|i| &*i.name == "setting"),
             layout,
+            reasons,
         }
     }
 
@@ -52,9 +55,16 @@ impl<'a> Context<'a> {
                         _ => "",
                     };
                     let case_id = facts.case_id.as_deref();
-                    // The output has no reasons or trace; lean evaluation gives the same rest.
-                    let lean = self.rules.evaluate_into(facts, self.on, &mut buf);
-                    self.layout.encode(&lean, case_id, setting, &mut piece)?;
+                    if self.reasons {
+                        let decision = self.rules.evaluate(facts, self.on);
+                        self.layout
+                            .encode(&decision, case_id, setting, &mut piece)?;
+                    } else {
+                        // Lean evaluation says why a family did not apply, at a fraction of
+                        // the cost of every reason and the trace.
+                        let lean = self.rules.evaluate_into(facts, self.on, &mut buf);
+                        self.layout.encode(&lean, case_id, setting, &mut piece)?;
+                    }
                 }
                 Err(e) => reject(&mut piece, row.number, e),
             }

@@ -19,9 +19,11 @@ pub(crate) struct FastFamily {
     output_names: Vec<(std::sync::Arc<str>, bool)>,
     flags: Vec<(FastExpr, Checks)>,
     flag_names: Vec<String>,
+    /// Each flag's reason, written only when the flag is raised.
+    flag_reasons: Vec<FastTemplate>,
     reasons: Vec<(Option<FastExpr>, Checks)>,
-    /// The reason of each stop that gives `error`, by step: even a lean run says why.
-    error_stops: Vec<(usize, FastTemplate)>,
+    /// The reason of each stop, by step: even a lean run says why a family stopped.
+    stops: Vec<(usize, FastTemplate)>,
 }
 
 /// Where in a family a case failed, as the error's reason names it.
@@ -122,12 +124,10 @@ impl FastFamily {
             return None;
         }
         let mut steps = Vec::with_capacity(f.steps.len());
-        let mut error_stops = Vec::new();
+        let mut stops = Vec::new();
         for (k, s) in f.steps.iter().enumerate() {
             if let Kind::Stop(stop) = &s.kind {
-                if stop.status == Status::Error {
-                    error_stops.push((k, stop.reason.fast(cx)?));
-                }
+                stops.push((k, stop.reason.fast(cx)?));
             }
             let when = match &s.when {
                 Some(w) => Some(w.fast(cx)?),
@@ -189,8 +189,13 @@ impl FastFamily {
             },
             flags,
             flag_names: f.flags.iter().map(|x| x.flag.clone()).collect(),
+            flag_reasons: f
+                .flags
+                .iter()
+                .map(|x| x.reason.fast(cx))
+                .collect::<Option<_>>()?,
             reasons,
-            error_stops,
+            stops,
         })
     }
 
@@ -278,12 +283,54 @@ impl FastFamily {
     /// registers as the run that stopped left them.
     pub fn stop_reason(&self, r: &Regs, v: Verdict) -> Option<String> {
         let k = v.stopped.filter(|_| v.status == Status::Error)?;
-        let (_, reason) = self.error_stops.iter().find(|(at, _)| *at == k)?;
+        let (_, reason) = self.stops.iter().find(|(at, _)| *at == k)?;
         Some(
             reason
                 .render(r)
                 .unwrap_or_else(|e| format!("{e} ({})", self.place(Part::Step(k)))),
         )
+    }
+
+    /// Why a family that decided is as it is, in its own words, into `out` (cleared first):
+    /// the reason of the stop that made it `ineligible` or `not_applicable`, or the reasons
+    /// of the flags an applied family raised, joined by "; ". Nothing for an applied family
+    /// with no flag, nor for `error` (see [`FastFamily::stop_reason`]).
+    pub fn say_why(&self, r: &Regs, v: Verdict, out: &mut String) {
+        out.clear();
+        let write = |out: &mut String, t: &FastTemplate, at: Part| {
+            let start = out.len();
+            if let Err(e) = t.render_into(r, out) {
+                out.truncate(start);
+                out.push_str(&format!("{e} ({})", self.place(at)));
+            }
+        };
+        match v.stopped {
+            Some(_) if v.status == Status::Error => {}
+            Some(k) => {
+                if let Some((_, t)) = self.stops.iter().find(|(at, _)| *at == k) {
+                    write(out, t, Part::Step(k));
+                }
+            }
+            None => {
+                for (i, t) in self.flag_reasons.iter().enumerate() {
+                    if v.flags & (1 << i) != 0 {
+                        if !out.is_empty() {
+                            out.push_str("; ");
+                        }
+                        write(out, t, Part::Flag(i));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The names of the flags a verdict raised, in the family's order.
+    pub fn raised(&self, v: Verdict) -> impl Iterator<Item = &str> {
+        self.flag_names
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| v.flags & (1 << i) != 0)
+            .map(|(_, n)| n.as_str())
     }
 
     fn outputs_into(&self, r: &mut Regs, out: &mut Vec<V>) -> Result<(), Failure> {

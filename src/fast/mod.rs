@@ -138,6 +138,8 @@ struct FamilyOut {
     /// The error's reason, `… (step band)`, when the family failed, or the reason of the
     /// stop that gave `error`.
     error: Option<String>,
+    /// Why the family decided as it did, when it says (see [`family::FastFamily::say_why`]).
+    said: String,
 }
 
 /// One output value as the batch writes it: text borrowed from the rule set or the case.
@@ -179,6 +181,32 @@ impl<'a> Lean<'a> {
                     self.program.cell(v, &self.given, self.buf)
                 }),
             _ => OutRef::Owned(Value::Null),
+        }
+    }
+
+    /// The names of the flags family `k` raised.
+    pub fn flags(&self, k: usize) -> impl Iterator<Item = &'a str> {
+        let family = match self.buf.families.get(k) {
+            Some(FamilyOut {
+                verdict: Some(v), ..
+            }) => self
+                .program
+                .lean()
+                .and_then(|l| Some((l.families.get(k)?, *v))),
+            _ => None,
+        };
+        family.into_iter().flat_map(|(f, v)| f.raised(v))
+    }
+
+    /// Why family `k` is as it is: why it is `error`, `ineligible` or `not_applicable`, or
+    /// the reasons of the flags it raised; `None` for an applied family with no flag.
+    pub fn reason(&self, k: usize) -> Option<&'a str> {
+        let out = self.buf.families.get(k)?;
+        match out.verdict {
+            Some(v) if v.status != Status::Error => {
+                Some(out.said.as_str()).filter(|s| !s.is_empty())
+            }
+            _ => out.error.as_deref(),
         }
     }
 
@@ -321,6 +349,7 @@ impl Program {
                 Ok(v) => {
                     slot.verdict = Some(v);
                     slot.error = ff.stop_reason(&r, v);
+                    ff.say_why(&r, v, &mut slot.said);
                 }
                 Err(failure) => {
                     slot.verdict = None;

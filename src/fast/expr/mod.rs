@@ -407,16 +407,23 @@ impl FastTemplate {
     /// The text for one case, each hole's value written as a person reads it.
     pub fn render(&self, r: &Regs) -> R<String> {
         let mut out = String::with_capacity(self.room);
+        self.render_into(r, &mut out)?;
+        Ok(out)
+    }
+
+    /// `render`, appended to `out` (a buffer reused from case to case). On an error `out`
+    /// may hold part of the text.
+    pub fn render_into(&self, r: &Regs, out: &mut String) -> R<()> {
         for part in &self.parts {
             match part {
                 FastPart::Lit(s) => out.push_str(s),
                 FastPart::Hole(e, f) => {
                     let v = e.eval(r)?;
-                    crate::expr::template::write_value(&mut out, &r.value(v), *f);
+                    crate::expr::template::write_value(out, &r.value(v), *f);
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Work out every hole without writing the text: the errors `render` would give.
