@@ -150,6 +150,10 @@ struct BatchArgs {
     /// applied family raised its flags.
     #[arg(long)]
     reasons: bool,
+    /// Also total the money amounts by this input's values (a school identifier, say), in the
+    /// summary JSON and table. Repeat it to total by each combination of several inputs.
+    #[arg(long = "group-by", value_name = "INPUT")]
+    group_by: Vec<String>,
     /// No progress bar and no summary table on standard error.
     #[arg(long, short)]
     quiet: bool,
@@ -307,6 +311,7 @@ fn batch(args: &BatchArgs) -> Outcome {
         threads: args.threads.map(usize::from),
         progress: !args.quiet,
         reasons: args.reasons,
+        group_by: args.group_by.clone(),
         ..batch::Options::new(&args.input, &args.output)
     };
     let summary = match batch::run(&rules, on, &options) {
@@ -322,7 +327,14 @@ fn batch(args: &BatchArgs) -> Outcome {
     };
     if !args.quiet {
         eprint!("{}", summary.table());
-    } else if summary.failed() {
+    }
+    for total in summary.too_large() {
+        eprintln!(
+            "sendband: the total of {total} is too large to add up exactly; every row is in \
+             the output"
+        );
+    }
+    if args.quiet && summary.failed() {
         eprintln!(
             "sendband: {} of {} rows rejected, {} with a family error",
             summary.rows_rejected, summary.rows_in, summary.rows_with_error

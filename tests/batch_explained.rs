@@ -171,3 +171,189 @@ fn every_family_that_did_not_apply_says_why_in_the_words_explain_gives() {
         );
     }
 }
+
+const PAY_INPUTS: &str = r#"[
+  {"name": "school", "type": "string", "label": "School"},
+  {"name": "rate", "type": "money", "label": "Hourly rate", "default": "10"},
+  {"name": "paid", "type": "money", "label": "Amount paid"}
+]"#;
+
+/// A family with an amount paid, an hourly rate and a cap among its money outputs.
+const PAY: &str = r#"{"name": "pay", "title": "Pay", "steps": [], "outputs": [
+  {"name": "amount", "value": "paid", "format": "money"},
+  {"name": "hourly_rate", "value": "rate", "format": "money", "kind": "rate"},
+  {"name": "max_topup", "value": "15000", "format": "money", "kind": "cap"}
+]}"#;
+
+/// The pay rule set written to `dir/rules`, and its path.
+fn pay_rules(dir: &std::path::Path) -> String {
+    let root = dir.join("rules");
+    std::fs::create_dir_all(root.join("families")).expect("mkdir");
+    std::fs::write(root.join("ruleset.json"), common::manifest(&["pay"])).expect("write");
+    std::fs::write(root.join("inputs.json"), PAY_INPUTS).expect("write");
+    std::fs::write(root.join("families/pay.json"), PAY).expect("write");
+    root.to_str().expect("UTF-8 path").to_string()
+}
+
+fn pay_batch(dir: &std::path::Path, lines: &str, extra: &[&str]) -> (Run, serde_json::Value) {
+    let rules = pay_rules(dir);
+    std::fs::write(dir.join("in.jsonl"), lines).expect("write");
+    let mut args = vec![
+        "batch",
+        "--rules",
+        &rules,
+        "-i",
+        "in.jsonl",
+        "-o",
+        "out.csv",
+        "--summary",
+        "sum.json",
+    ];
+    args.extend_from_slice(extra);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sendband"))
+        .args(&args)
+        .current_dir(dir)
+        .output()
+        .expect("sendband runs");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    let summary = std::fs::read_to_string(dir.join("sum.json"))
+        .map(|t| serde_json::from_str(&t).expect("summary JSON"))
+        .unwrap_or(serde_json::Value::Null);
+    (run, summary)
+}
+
+#[test]
+fn only_amounts_paid_are_added_up_and_rates_and_caps_are_reported_as_such() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (run, summary) = pay_batch(
+        dir.path(),
+        "{\"school\": \"Alder\", \"rate\": \"12.50\", \"paid\": \"100.00\"}\n\
+         {\"school\": \"Birch\", \"rate\": \"9.75\", \"paid\": \"250.50\"}\n\
+         {\"school\": \"Alder\", \"paid\": \"0.10\"}\n",
+        &["--group-by", "school"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        summary["totals"],
+        serde_json::json!([{"family": "pay", "output": "amount", "band": "", "setting": "",
+                            "count": 3, "total": "350.60"}])
+    );
+    assert_eq!(
+        summary["not_added"],
+        serde_json::json!([
+            {"family": "pay", "output": "hourly_rate", "kind": "rate", "band": "", "setting": "",
+             "count": 3, "min": "9.75", "max": "12.50"},
+            {"family": "pay", "output": "max_topup", "kind": "cap", "band": "", "setting": "",
+             "count": 3, "min": "15000.00", "max": "15000.00"}
+        ])
+    );
+    assert_eq!(summary["group_by"], serde_json::json!(["school"]));
+    assert_eq!(
+        summary["groups"],
+        serde_json::json!([
+            {"family": "pay", "output": "amount", "values": {"school": "Alder"}, "count": 2,
+             "total": "100.10"},
+            {"family": "pay", "output": "amount", "values": {"school": "Birch"}, "count": 1,
+             "total": "250.50"}
+        ])
+    );
+    // The table for people says the same, the rates and caps apart and never summed.
+    let table = run.stderr;
+    assert!(
+        table.contains(
+            "family  output  band  setting  rows   total\n\
+             pay     amount  -     -           3  350.60\n\
+             pay     amount  all   all         3  350.60\n\
+             not added up (rates, caps and counts are not payments):\n\
+             family  output       kind  band  setting  rows        min        max\n\
+             pay     hourly_rate  rate  -     -           3       9.75      12.50\n\
+             pay     max_topup    cap   -     -           3  15,000.00  15,000.00\n\
+             by school:\n\
+             family  output  school  rows   total\n\
+             pay     amount  Alder      2  100.10\n\
+             pay     amount  Birch      1  250.50\n"
+        ),
+        "{table}"
+    );
+}
+
+#[test]
+fn group_by_names_a_declared_input_or_is_bad_usage() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (run, _) = pay_batch(
+        dir.path(),
+        "{\"paid\": \"1.00\"}\n",
+        &["--group-by", "shcool"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "--group-by shcool: the rule set has no input \"shcool\" (did you mean \"school\"?)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_kind_is_only_for_money_outputs() {
+    let family = PAY.replace(
+        r#"{"name": "max_topup", "value": "15000", "format": "money", "kind": "cap"}"#,
+        r#"{"name": "max_topup", "value": "15000", "format": "integer", "kind": "cap"}"#,
+    );
+    let err = common::load_err(PAY_INPUTS, &[&family]);
+    assert!(
+        err.contains("outputs[2].kind")
+            && err.contains(
+                "kind \"cap\" is for money outputs, and output \"max_topup\" is written as integer"
+            ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_total_too_large_to_add_up_is_reported_and_every_row_is_still_written() {
+    // Each amount fits a decimal; their sum (1e29) does not.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = "50000000000000000000000000000.00";
+    let (run, summary) = pay_batch(
+        dir.path(),
+        &format!(
+            "{{\"school\": \"Alder\", \"paid\": \"{big}\"}}\n\
+             {{\"school\": \"Alder\", \"paid\": \"{big}\"}}\n\
+             {{\"school\": \"Birch\", \"paid\": \"1.00\"}}\n"
+        ),
+        &["--group-by", "school"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "sendband: the total of pay amount (band -, setting -) is too large to add up \
+             exactly; every row is in the output"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains("the total of pay amount (school Alder) is too large"));
+    let rows = records(&read(dir.path(), "out.csv"));
+    assert_eq!(rows.len(), 3);
+    // So large an amount cannot also hold two places: it is written exactly, as a whole number.
+    assert_eq!(rows[1]["pay.amount"], "50000000000000000000000000000");
+    assert_eq!(summary["rows_out"], 3);
+    assert_eq!(
+        summary["totals"],
+        serde_json::json!([{"family": "pay", "output": "amount", "band": "", "setting": "",
+                            "count": 3, "total": null, "too_large": true}])
+    );
+    assert_eq!(
+        summary["groups"][1],
+        serde_json::json!({"family": "pay", "output": "amount", "values": {"school": "Birch"},
+                           "count": 1, "total": "1.00"})
+    );
+}

@@ -2,11 +2,12 @@
 //! xlsx cells, done by the workers in parallel; money outputs are added to the totals here.
 
 use super::summary::{TotalKey, Totals};
-use super::{BatchError, Format};
+use super::Format;
 use crate::decision::{output_json, output_text, Decision, Status};
 use crate::expr::Value;
 use crate::fast::{Lean, OutRef};
 use crate::format::OutputFormat;
+use crate::format::OutputKind;
 use crate::ruleset::RuleSet;
 use std::borrow::Cow;
 
@@ -17,7 +18,8 @@ pub(crate) struct FamilyLayout {
     pub outputs: Vec<(String, OutputFormat)>,
     /// The output named `band`, else the first text output.
     pub band: Option<usize>,
-    pub money: Vec<usize>,
+    /// The money outputs, and whether each is an amount paid (added up by group too).
+    pub money: Vec<(usize, OutputKind)>,
 }
 
 /// The output columns: `case_id`; per family `<family>.status`, `<family>.<output>` for each
@@ -51,8 +53,10 @@ impl Layout {
                 .iter()
                 .position(|(n, _)| n == "band")
                 .or_else(|| outputs.iter().position(|(_, f)| *f == OutputFormat::Text));
-            let money = (0..outputs.len())
-                .filter(|&i| outputs[i].1 == OutputFormat::Money)
+            let money = f
+                .output_kinds()
+                .enumerate()
+                .filter_map(|(i, kind)| Some((i, kind?)))
                 .collect();
             families.push(FamilyLayout {
                 name: f.name.to_string(),
@@ -76,14 +80,16 @@ impl Layout {
         }
     }
 
-    /// Encode one decided row into `piece`, and count its money outputs into the totals.
+    /// Encode one decided row into `piece`, and count its money outputs into the totals (by
+    /// band and setting, and its amounts by `group`, the row's values of `--group-by`).
     pub fn encode(
         &self,
         d: &impl Decided,
         case_id: Option<&str>,
         setting: &str,
+        group: Option<&[String]>,
         piece: &mut Piece,
-    ) -> Result<(), BatchError> {
+    ) {
         let mut row = RowWriter::new(self, piece);
         row.text(case_id);
         for (i, fam) in self.families.iter().enumerate() {
@@ -97,7 +103,7 @@ impl Layout {
                 .band
                 .and_then(|b| Some(ref_text(d.output(i, b), fam.outputs.get(b)?.1)))
                 .unwrap_or_default();
-            for &m in &fam.money {
+            for &(m, kind) in &fam.money {
                 let amount = match d.output(i, m) {
                     OutRef::Value(Value::Number(n)) => Some(*n),
                     OutRef::Owned(Value::Number(n)) => Some(n),
@@ -110,7 +116,10 @@ impl Layout {
                         band: band.clone(),
                         setting: setting.to_string(),
                     };
-                    row.piece.totals.add(key, amount)?;
+                    row.piece.totals.add(key, amount);
+                    if let Some(values) = group.filter(|_| kind == OutputKind::Amount) {
+                        row.piece.totals.add_to_group(i, m, values, amount);
+                    }
                 }
             }
         }
@@ -122,7 +131,6 @@ impl Layout {
         if d.has_error() {
             piece.rows_with_error += 1;
         }
-        Ok(())
     }
 }
 

@@ -70,7 +70,7 @@ pub fn run_in_memory(
             ))
         }
     }?;
-    let summary = tally.into_summary(rules, on, &layout);
+    let summary = tally.into_summary(rules, on, &layout, &[]);
     summary.check()?;
     Ok(InMemory {
         output: outputs.sink.into_bytes(),
@@ -96,7 +96,7 @@ fn in_turn(
             return Ok((tally, outputs));
         }
         tally.rows_in += rows.len() as u64;
-        for piece in ctx.pieces(&rows, pool)? {
+        for piece in ctx.pieces(&rows, pool) {
             outputs.write(piece, ctx, &mut tally, &show)?;
         }
     }

@@ -12,12 +12,13 @@ mod memory;
 mod read;
 mod row;
 mod summary;
+mod table;
 mod write;
 mod xlsx;
 
 pub(crate) use encode::csv_field;
 pub use memory::{run_in_memory, InMemory};
-pub use summary::{Summary, Total, TotalLine};
+pub use summary::{GroupLine, RangeLine, Summary, Total, TotalLine};
 pub use write::write_whole;
 
 use crate::profile::Column;
@@ -99,6 +100,9 @@ pub struct Options {
     /// joined by "; ", applied families included. Without it, only why a family is `error`,
     /// `ineligible` or `not_applicable`, and why an applied family raised its flags.
     pub reasons: bool,
+    /// Declared inputs whose values the summary also totals amounts by (a school identifier,
+    /// say), together: one line per combination of their values.
+    pub group_by: Vec<String>,
 }
 
 impl Options {
@@ -114,6 +118,7 @@ impl Options {
             chunk_rows: DEFAULT_CHUNK_ROWS,
             progress: false,
             reasons: false,
+            group_by: Vec::new(),
         }
     }
 }
@@ -142,9 +147,6 @@ pub enum BatchError {
         file: String,
         source: std::io::Error,
     },
-    /// A total went beyond what a decimal holds (about 7.9e28): never a rounded total.
-    #[error("a money total is too large to add up exactly")]
-    Overflow,
     /// Never expected: the run's own check that no row was lost.
     #[error("rows do not add up: {rows_in} read, {rows_out} output, {rows_rejected} rejected")]
     Unaccounted {
@@ -201,6 +203,7 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
         source,
     };
     let mut ctx = row::Context::new(rules, on, &layout, options.reasons);
+    ctx.group_by = group_inputs(rules, &options.group_by)?;
     let size = if stdin {
         None
     } else {
@@ -238,7 +241,7 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
         }
     }?;
     progress.bar.finish_and_clear();
-    let summary = summary.into_summary(rules, on, &layout);
+    let summary = summary.into_summary(rules, on, &layout, &options.group_by);
     summary.check()?;
     // Only a complete run gives files under their real names: all are written in full first,
     // then renamed, so a failure leaves none of them (short of a failing rename).
@@ -256,6 +259,27 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
         file.rename()?;
     }
     Ok(summary)
+}
+
+/// Where each `--group-by` input is among a profile's facts: a declared input, or bad usage.
+fn group_inputs(rules: &RuleSet, names: &[String]) -> Result<Vec<usize>, BatchError> {
+    let inputs = rules.inputs();
+    names
+        .iter()
+        .map(|name| {
+            inputs
+                .iter()
+                .position(|i| *i.name == **name)
+                .ok_or_else(|| {
+                    let hint = crate::suggest::did_you_mean(name, inputs.iter().map(|i| &*i.name))
+                        .map(|h| format!(" ({h})"))
+                        .unwrap_or_default();
+                    BatchError::Usage(format!(
+                        "--group-by {name}: the rule set has no input {name:?}{hint}"
+                    ))
+                })
+        })
+        .collect()
 }
 
 /// The output and rejects, owned by the writing thread while rows flow.
@@ -283,7 +307,8 @@ impl Outputs {
         tally.rows_rejected += piece.rows_rejected;
         tally.rows_with_error += piece.rows_with_error;
         tally.reject_lines += piece.rejects.len() as u64;
-        tally.totals.merge(piece.totals)
+        tally.totals.merge(piece.totals);
+        Ok(())
     }
 }
 
@@ -299,15 +324,33 @@ struct Tally {
 }
 
 impl Tally {
-    fn into_summary(self, rules: &RuleSet, on: Date, layout: &Layout) -> Summary {
-        let names: Vec<(String, Vec<String>)> = layout
-            .families
-            .iter()
-            .map(|f| {
-                let outputs = f.outputs.iter().map(|(n, _)| n.clone()).collect();
-                (f.name.clone(), outputs)
-            })
-            .collect();
+    fn into_summary(
+        self,
+        rules: &RuleSet,
+        on: Date,
+        layout: &Layout,
+        group_by: &[String],
+    ) -> Summary {
+        let names = summary::Names {
+            families: layout
+                .families
+                .iter()
+                .map(|f| {
+                    let outputs = f
+                        .outputs
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (n, _))| {
+                            let kind = f.money.iter().find(|(m, _)| *m == i).map(|(_, k)| *k);
+                            (n.clone(), kind)
+                        })
+                        .collect();
+                    (f.name.clone(), outputs)
+                })
+                .collect(),
+            group_by: group_by.to_vec(),
+        };
+        let (totals, not_added, groups) = self.totals.lines(&names);
         Summary {
             ruleset: rules.stamp(),
             on,
@@ -316,7 +359,10 @@ impl Tally {
             rows_rejected: self.rows_rejected,
             rows_with_error: self.rows_with_error,
             reject_lines: self.reject_lines,
-            totals: self.totals.lines(&names),
+            totals,
+            not_added,
+            group_by: names.group_by,
+            groups,
         }
     }
 }
@@ -370,7 +416,7 @@ fn pipeline(
 ) -> Result<(Tally, Outputs), BatchError> {
     std::thread::scope(|s| {
         let (rows_tx, rows_rx) = sync_channel::<Vec<Row>>(1);
-        let (pieces_tx, pieces_rx) = sync_channel::<Result<Vec<Piece>, BatchError>>(1);
+        let (pieces_tx, pieces_rx) = sync_channel::<Vec<Piece>>(1);
         let evaluator = s.spawn(move || {
             for rows in rows_rx {
                 if pieces_tx.send(ctx.pieces(&rows, pool)).is_err() {
@@ -383,7 +429,7 @@ fn pipeline(
             let mut tally = Tally::default();
             let show = |line: &str| bar.suspend(|| eprintln!("{line}"));
             for pieces in pieces_rx {
-                for piece in pieces? {
+                for piece in pieces {
                     outputs.write(piece, ctx, &mut tally, &show)?;
                 }
             }

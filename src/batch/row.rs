@@ -3,7 +3,7 @@
 
 use super::encode::{Layout, Piece, Reject};
 use super::read::{RawRow, Row};
-use super::{BatchError, PIECE_ROWS};
+use super::PIECE_ROWS;
 use crate::expr::Value;
 use crate::profile::{Column, Decoder, Facts, FieldError, ProfileErrors};
 use crate::ruleset::RuleSet;
@@ -21,6 +21,8 @@ pub(crate) struct Context<'a> {
     pub layout: &'a Layout,
     /// Full decisions, for every reason in the output (see `Options::reasons`).
     pub reasons: bool,
+    /// Where the `--group-by` inputs are among the facts, in order.
+    pub group_by: Vec<usize>,
 }
 
 impl<'a> Context<'a> {
@@ -33,20 +35,22 @@ impl<'a> Context<'a> {
             setting: rules.inputs().iter().position(|i| &*i.name == "setting"),
             layout,
             reasons,
+            group_by: Vec::new(),
         }
     }
 
     /// Check, evaluate and encode a chunk of rows on `pool`, a piece of consecutive rows per
     /// task, the pieces in input order.
-    pub fn pieces(&self, rows: &[Row], pool: &rayon::ThreadPool) -> Result<Vec<Piece>, BatchError> {
+    pub fn pieces(&self, rows: &[Row], pool: &rayon::ThreadPool) -> Vec<Piece> {
         pool.install(|| rows.par_chunks(PIECE_ROWS).map(|p| self.piece(p)).collect())
     }
 
     /// Check, evaluate and encode consecutive rows.
-    pub fn piece(&self, rows: &[Row]) -> Result<Piece, BatchError> {
+    pub fn piece(&self, rows: &[Row]) -> Piece {
         let mut piece = Piece::default();
         let mut buf = crate::fast::LeanBuf::default();
         let mut decoder = self.rules.decoder();
+        let mut group: Vec<String> = Vec::new();
         for row in rows {
             match self.facts(&mut decoder, row) {
                 Ok(facts) => {
@@ -55,21 +59,35 @@ impl<'a> Context<'a> {
                         _ => "",
                     };
                     let case_id = facts.case_id.as_deref();
+                    let group = match self.group_by.is_empty() {
+                        true => None,
+                        false => {
+                            group.clear();
+                            group.extend(self.group_by.iter().map(
+                                |&i| match facts.values.get(i) {
+                                    Some(Value::Null) | None => String::new(),
+                                    Some(v) => v.to_string(),
+                                },
+                            ));
+                            Some(group.as_slice())
+                        }
+                    };
                     if self.reasons {
                         let decision = self.rules.evaluate(facts, self.on);
                         self.layout
-                            .encode(&decision, case_id, setting, &mut piece)?;
+                            .encode(&decision, case_id, setting, group, &mut piece);
                     } else {
                         // Lean evaluation says why a family did not apply, at a fraction of
                         // the cost of every reason and the trace.
                         let lean = self.rules.evaluate_into(facts, self.on, &mut buf);
-                        self.layout.encode(&lean, case_id, setting, &mut piece)?;
+                        self.layout
+                            .encode(&lean, case_id, setting, group, &mut piece);
                     }
                 }
                 Err(e) => reject(&mut piece, row.number, e),
             }
         }
-        Ok(piece)
+        piece
     }
 
     fn facts<'d>(

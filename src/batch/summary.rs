@@ -1,13 +1,13 @@
-//! What a batch run accounts for: rows in, out and rejected, and exact totals of every money
-//! output by family, band and setting; written as JSON (`--summary`) and as a table for people.
+//! What a batch run accounts for: rows in, out and rejected; exact totals of every money amount
+//! by family, band and setting (and by `--group-by` inputs); the range of rates, caps and counts.
 
 use super::BatchError;
 use crate::decision::RuleSetStamp;
-use crate::money::{for_people, to_pence_string};
+use crate::format::OutputKind;
+use crate::money::to_pence_string;
 use crate::Date;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 /// Which money output of which family, for which band and setting. Families and outputs are
 /// indexes in rule-set order, so totals sort the way the rule set lists them.
@@ -19,58 +19,166 @@ pub(crate) struct TotalKey {
     pub setting: String,
 }
 
-/// How many rows gave a value, and the exact sum of the values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Which money amount of which family, for which values of the `--group-by` inputs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct GroupKey {
+    family: usize,
+    output: usize,
+    values: Vec<String>,
+}
+
+/// How many rows gave a value, their exact sum, and the smallest and largest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Total {
     /// Rows with a value.
     pub count: u64,
-    /// Their exact sum.
-    pub sum: Decimal,
+    /// Their exact sum; `None` once it is too large for a decimal (about 7.9e28), never a
+    /// rounded sum.
+    pub sum: Option<Decimal>,
+    /// The smallest value (`None` with no rows).
+    pub min: Option<Decimal>,
+    /// The largest value (`None` with no rows).
+    pub max: Option<Decimal>,
 }
 
-/// Totals gathered by one worker, then merged in input order.
+impl Default for Total {
+    fn default() -> Total {
+        Total {
+            count: 0,
+            sum: Some(Decimal::ZERO),
+            min: None,
+            max: None,
+        }
+    }
+}
+
+impl Total {
+    fn add(&mut self, value: Decimal) {
+        self.count += 1;
+        self.sum = self.sum.and_then(|s| s.checked_add(value));
+        self.min = Some(self.min.map_or(value, |m| m.min(value)));
+        self.max = Some(self.max.map_or(value, |m| m.max(value)));
+    }
+
+    fn merge(&mut self, other: Total) {
+        self.count += other.count;
+        self.sum = self.sum.zip(other.sum).and_then(|(a, b)| a.checked_add(b));
+        self.min = match (self.min, other.min) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.max = match (self.max, other.max) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// Totals gathered by one worker, then merged in input order. A sum too large for a decimal
+/// is kept as such and reported; it never stops the run.
 #[derive(Debug, Default)]
-pub(crate) struct Totals(BTreeMap<TotalKey, Total>);
+pub(crate) struct Totals {
+    by_band: BTreeMap<TotalKey, Total>,
+    by_group: BTreeMap<GroupKey, Total>,
+}
+
+/// An output's name, and what it is when it is money.
+pub(crate) type NamedOutput = (String, Option<OutputKind>);
+
+/// The names and kinds of each family's outputs, and the `--group-by` inputs, for the lines.
+pub(crate) struct Names {
+    pub families: Vec<(String, Vec<NamedOutput>)>,
+    pub group_by: Vec<String>,
+}
 
 impl Totals {
-    /// Count one value. A sum that no longer fits a decimal is an error, never a wrong total.
-    pub fn add(&mut self, key: TotalKey, amount: Decimal) -> Result<(), BatchError> {
-        let total = self.0.entry(key).or_default();
-        total.count += 1;
-        total.sum = total.sum.checked_add(amount).ok_or(BatchError::Overflow)?;
-        Ok(())
+    /// Count one value of a money output.
+    pub fn add(&mut self, key: TotalKey, value: Decimal) {
+        self.by_band.entry(key).or_default().add(value);
+    }
+
+    /// Count one amount for its row's values of the `--group-by` inputs.
+    pub fn add_to_group(
+        &mut self,
+        family: usize,
+        output: usize,
+        values: &[String],
+        value: Decimal,
+    ) {
+        let key = GroupKey {
+            family,
+            output,
+            values: values.to_vec(),
+        };
+        self.by_group.entry(key).or_default().add(value);
     }
 
     /// Add another worker's totals into these.
-    pub fn merge(&mut self, other: Totals) -> Result<(), BatchError> {
-        for (key, t) in other.0 {
-            let total = self.0.entry(key).or_default();
-            total.count += t.count;
-            total.sum = total.sum.checked_add(t.sum).ok_or(BatchError::Overflow)?;
+    pub fn merge(&mut self, other: Totals) {
+        for (key, t) in other.by_band {
+            self.by_band.entry(key).or_default().merge(t);
         }
-        Ok(())
+        for (key, t) in other.by_group {
+            self.by_group.entry(key).or_default().merge(t);
+        }
     }
 
-    /// The totals in order, with family and output names.
-    pub fn lines(self, families: &[(String, Vec<String>)]) -> Vec<TotalLine> {
-        self.0
-            .into_iter()
-            .map(|(k, t)| {
-                let (family, outputs) = &families[k.family];
-                TotalLine {
-                    family: family.clone(),
-                    output: outputs[k.output].clone(),
+    /// The lines of the summary, in order, with family and output names: the totals of
+    /// amounts, the ranges of other money outputs, and the totals by group.
+    pub fn lines(self, names: &Names) -> (Vec<TotalLine>, Vec<RangeLine>, Vec<GroupLine>) {
+        let (mut totals, mut ranges) = (Vec::new(), Vec::new());
+        let output = |f: usize, o: usize| {
+            let (family, outputs) = &names.families[f];
+            let (output, kind) = &outputs[o];
+            (
+                family.clone(),
+                output.clone(),
+                kind.unwrap_or(OutputKind::Amount),
+            )
+        };
+        for (k, t) in self.by_band {
+            let (family, output, kind) = output(k.family, k.output);
+            if kind == OutputKind::Amount {
+                totals.push(TotalLine {
+                    family,
+                    output,
                     band: k.band,
                     setting: k.setting,
                     count: t.count,
                     total: t.sum,
+                });
+            } else {
+                ranges.push(RangeLine {
+                    family,
+                    output,
+                    kind,
+                    band: k.band,
+                    setting: k.setting,
+                    count: t.count,
+                    min: t.min.unwrap_or_default(),
+                    max: t.max.unwrap_or_default(),
+                });
+            }
+        }
+        let groups = self
+            .by_group
+            .into_iter()
+            .map(|(k, t)| {
+                let (family, output, _) = output(k.family, k.output);
+                GroupLine {
+                    family,
+                    output,
+                    values: k.values,
+                    count: t.count,
+                    total: t.sum,
                 }
             })
-            .collect()
+            .collect();
+        (totals, ranges, groups)
     }
 }
 
-/// The total of one money output for one family, band and setting.
+/// The total of one money amount for one family, band and setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TotalLine {
     /// The family's name, e.g. `topup`.
@@ -83,8 +191,45 @@ pub struct TotalLine {
     pub setting: String,
     /// Rows with a value for this output (a null amount is not counted).
     pub count: u64,
-    /// The exact sum of those values.
-    pub total: Decimal,
+    /// The exact sum of those values; `None` when it is too large to add up exactly.
+    pub total: Option<Decimal>,
+}
+
+/// A money output that is not an amount paid (a rate, a cap, a count): never added up, but
+/// how many rows gave it and its range, for one family, band and setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeLine {
+    /// The family's name.
+    pub family: String,
+    /// The output's name, e.g. `hourly_rate`.
+    pub output: String,
+    /// What the output is, as its rule file declares.
+    pub kind: OutputKind,
+    /// As in [`TotalLine::band`].
+    pub band: String,
+    /// As in [`TotalLine::setting`].
+    pub setting: String,
+    /// Rows with a value.
+    pub count: u64,
+    /// The smallest value.
+    pub min: Decimal,
+    /// The largest value.
+    pub max: Decimal,
+}
+
+/// The total of one money amount for one combination of the `--group-by` inputs' values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupLine {
+    /// The family's name.
+    pub family: String,
+    /// The money output's name.
+    pub output: String,
+    /// The value of each `--group-by` input on those rows, in order ("" when it has none).
+    pub values: Vec<String>,
+    /// Rows with a value for this output.
+    pub count: u64,
+    /// The exact sum; `None` when it is too large to add up exactly.
+    pub total: Option<Decimal>,
 }
 
 /// The account of a whole batch run.
@@ -104,14 +249,44 @@ pub struct Summary {
     pub rows_with_error: u64,
     /// Rejects lines written: one per field error, so a rejected row can have several.
     pub reject_lines: u64,
-    /// In rule-set order of family and output, then by band and setting.
+    /// Money amounts paid, in rule-set order of family and output, then by band and setting.
     pub totals: Vec<TotalLine>,
+    /// Rates, caps and counts, in the same order: never added up.
+    pub not_added: Vec<RangeLine>,
+    /// The inputs of `--group-by`, in order.
+    pub group_by: Vec<String>,
+    /// Money amounts paid by the values of the `group_by` inputs (none without them).
+    pub groups: Vec<GroupLine>,
 }
 
 impl Summary {
-    /// True when a row was rejected or a family could not decide a row (exit code 1).
+    /// True when a row was rejected, a family could not decide a row, or a total was too
+    /// large to add up exactly (exit code 1).
     pub fn failed(&self) -> bool {
-        self.rows_rejected > 0 || self.rows_with_error > 0
+        self.rows_rejected > 0 || self.rows_with_error > 0 || self.too_large().next().is_some()
+    }
+
+    /// The totals too large to add up exactly, as `family output (band, setting)`.
+    pub fn too_large(&self) -> impl Iterator<Item = String> + '_ {
+        let by_band = self.totals.iter().filter(|t| t.total.is_none()).map(|t| {
+            format!(
+                "{} {} (band {}, setting {})",
+                t.family,
+                t.output,
+                dash(&t.band),
+                dash(&t.setting)
+            )
+        });
+        let by_group = self.groups.iter().filter(|g| g.total.is_none()).map(|g| {
+            let values: Vec<String> = self
+                .group_by
+                .iter()
+                .zip(&g.values)
+                .map(|(n, v)| format!("{n} {}", dash(v)))
+                .collect();
+            format!("{} {} ({})", g.family, g.output, values.join(", "))
+        });
+        by_band.chain(by_group)
     }
 
     /// Check the one invariant a batch promises: every row read was output or rejected.
@@ -128,7 +303,8 @@ impl Summary {
     }
 
     /// The summary as pretty JSON with a final newline (what `--summary` writes), fields in
-    /// a fixed order: counts as numbers, totals as exact strings ("1234.00").
+    /// a fixed order: counts as numbers, money as exact strings ("1234.00"). A total too large
+    /// to add up is `null`, with `"too_large": true`.
     pub fn to_json_pretty(&self) -> String {
         #[derive(serde::Serialize)]
         struct Line<'a> {
@@ -137,7 +313,30 @@ impl Summary {
             band: &'a str,
             setting: &'a str,
             count: u64,
-            total: String,
+            total: Option<String>,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            too_large: bool,
+        }
+        #[derive(serde::Serialize)]
+        struct Range<'a> {
+            family: &'a str,
+            output: &'a str,
+            kind: OutputKind,
+            band: &'a str,
+            setting: &'a str,
+            count: u64,
+            min: String,
+            max: String,
+        }
+        #[derive(serde::Serialize)]
+        struct Group<'a> {
+            family: &'a str,
+            output: &'a str,
+            values: BTreeMap<&'a str, &'a str>,
+            count: u64,
+            total: Option<String>,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            too_large: bool,
         }
         #[derive(serde::Serialize)]
         struct Json<'a> {
@@ -149,6 +348,11 @@ impl Summary {
             rows_with_error: u64,
             reject_lines: u64,
             totals: Vec<Line<'a>>,
+            not_added: Vec<Range<'a>>,
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            group_by: &'a [String],
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            groups: Vec<Group<'a>>,
         }
         let json = Json {
             ruleset: &self.ruleset,
@@ -167,7 +371,40 @@ impl Summary {
                     band: &t.band,
                     setting: &t.setting,
                     count: t.count,
-                    total: money_text(t.total),
+                    total: t.total.map(money_text),
+                    too_large: t.total.is_none(),
+                })
+                .collect(),
+            not_added: self
+                .not_added
+                .iter()
+                .map(|r| Range {
+                    family: &r.family,
+                    output: &r.output,
+                    kind: r.kind,
+                    band: &r.band,
+                    setting: &r.setting,
+                    count: r.count,
+                    min: money_text(r.min),
+                    max: money_text(r.max),
+                })
+                .collect(),
+            group_by: &self.group_by,
+            groups: self
+                .groups
+                .iter()
+                .map(|g| Group {
+                    family: &g.family,
+                    output: &g.output,
+                    values: self
+                        .group_by
+                        .iter()
+                        .map(String::as_str)
+                        .zip(g.values.iter().map(String::as_str))
+                        .collect(),
+                    count: g.count,
+                    total: g.total.map(money_text),
+                    too_large: g.total.is_none(),
                 })
                 .collect(),
         };
@@ -177,87 +414,13 @@ impl Summary {
         text.push('\n');
         text
     }
-
-    /// A table for people: the row counts, then one line per total with a subtotal for each
-    /// family's money output.
-    pub fn table(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "rows in: {}, out: {} ({} with a family error), rejected: {}",
-            self.rows_in, self.rows_out, self.rows_with_error, self.rows_rejected
-        );
-        if self.totals.is_empty() {
-            return s;
-        }
-        let mut rows: Vec<[String; 6]> = vec![[
-            "family".into(),
-            "output".into(),
-            "band".into(),
-            "setting".into(),
-            "rows".into(),
-            "total".into(),
-        ]];
-        let mut i = 0;
-        while i < self.totals.len() {
-            let (family, output) = (&self.totals[i].family, &self.totals[i].output);
-            let group: Vec<&TotalLine> = self.totals[i..]
-                .iter()
-                .take_while(|t| &t.family == family && &t.output == output)
-                .collect();
-            let (mut count, mut sum) = (0u64, Some(Decimal::ZERO));
-            for t in &group {
-                rows.push([
-                    t.family.clone(),
-                    t.output.clone(),
-                    dash(&t.band),
-                    dash(&t.setting),
-                    t.count.to_string(),
-                    for_people(t.total),
-                ]);
-                count += t.count;
-                sum = sum.and_then(|s| s.checked_add(t.total));
-            }
-            rows.push([
-                family.clone(),
-                output.clone(),
-                "all".into(),
-                "all".into(),
-                count.to_string(),
-                // Each total fits a decimal; only this subtotal for people could not.
-                sum.map_or_else(|| "too large to show".to_string(), for_people),
-            ]);
-            i += group.len();
-        }
-        let widths: Vec<usize> = (0..6)
-            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-            .collect();
-        for r in &rows {
-            let mut line = String::new();
-            for (c, cell) in r.iter().enumerate() {
-                let pad = widths[c] - cell.chars().count();
-                // Counts and amounts line up on the right, names on the left.
-                if c >= 4 {
-                    line.push_str(&" ".repeat(pad));
-                    line.push_str(cell);
-                } else {
-                    line.push_str(cell);
-                    line.push_str(&" ".repeat(pad));
-                }
-                line.push_str("  ");
-            }
-            s.push_str(line.trim_end());
-            s.push('\n');
-        }
-        s
-    }
 }
 
-fn dash(s: &str) -> String {
+pub(crate) fn dash(s: &str) -> &str {
     if s.is_empty() {
-        "-".to_string()
+        "-"
     } else {
-        s.to_string()
+        s
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::error::{At, LoadError};
 use crate::expr::{Expr, Scope, Slot, Template, Type};
-use crate::format::{FamilySpec, OutputFormat};
+use crate::format::{FamilySpec, OutputFormat, OutputKind};
 use crate::input::Input;
 use crate::steps::{Ctx, Kind, Names};
 use std::sync::Arc;
@@ -36,6 +36,8 @@ pub(crate) struct OutputDef {
     label: Option<String>,
     pub(crate) expr: Expr,
     pub(crate) format: OutputFormat,
+    /// For money outputs: what the amount is (an amount paid unless declared).
+    kind: Option<OutputKind>,
 }
 
 #[derive(Debug, Clone)]
@@ -165,11 +167,27 @@ impl Family {
                 }
                 None => infer_format(&expr, &names),
             };
+            let kind = match (o.kind, format) {
+                (kind, OutputFormat::Money) => Some(kind.unwrap_or(OutputKind::Amount)),
+                (None, _) => None,
+                (Some(k), f) => {
+                    return Err(at.join(&format!("{path}.kind")).invalid(format!(
+                        "kind {:?} is for money outputs, and output {:?} is written as {}",
+                        k.as_str(),
+                        o.name,
+                        serde_json::to_value(f)
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from))
+                            .unwrap_or_default()
+                    )))
+                }
+            };
             outputs.push(OutputDef {
                 name: Arc::from(o.name.as_str()),
                 label: o.label.clone(),
                 expr,
                 format,
+                kind,
             });
         }
         let mut flags = Vec::new();
@@ -214,6 +232,12 @@ impl Family {
         self.outputs
             .iter()
             .map(|o| (&*o.name, o.label.as_deref(), o.format))
+    }
+
+    /// What each output is when it is money (an amount paid, a rate, a cap or a count), in
+    /// order; `None` for outputs that are not money.
+    pub fn output_kinds(&self) -> impl Iterator<Item = Option<OutputKind>> + '_ {
+        self.outputs.iter().map(|o| o.kind)
     }
 
     /// The names of the outputs, in order.

@@ -383,6 +383,38 @@ pub struct OutputSpec {
     /// Label for explanations, e.g. `Per term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// What a money output is: `amount` (paid, the default), `rate`, `cap` or `count`. Batch
+    /// summaries and `diff` add up amounts only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<OutputKind>,
+}
+
+/// What a money output is, so that only payments are added up.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputKind {
+    /// An amount paid for the case (a top-up for the year, a termly payment): totals add it up.
+    Amount,
+    /// A rate, such as an hourly rate: reported with its range, never added up.
+    Rate,
+    /// A cap or maximum, such as a maximum top-up: reported with its range, never added up.
+    Cap,
+    /// A number of units written as money (hours, sessions): reported, never added as money.
+    Count,
+}
+
+impl OutputKind {
+    /// The kind's name as a rule file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputKind::Amount => "amount",
+            OutputKind::Rate => "rate",
+            OutputKind::Cap => "cap",
+            OutputKind::Count => "count",
+        }
+    }
 }
 
 /// How an output is written in a decision.
