@@ -16,8 +16,9 @@ pub struct DiffArgs {
     /// The proposed rule set, usually a draft version folder; it need not be in force on --on.
     #[arg(long)]
     pub proposed: PathBuf,
-    /// The profiles: .jsonl/.ndjson (one JSON profile per line) or .csv (a header row of input
-    /// names).
+    /// The profiles: .jsonl/.ndjson (one JSON profile per line), or .csv or .xlsx (a header row
+    /// of input names), read as `batch` reads its input: a row it cannot read is refused and
+    /// counted, and the rest are compared.
     #[arg(long)]
     pub cohort: PathBuf,
     /// The date both rule sets evaluate every case on, so only the rules differ (default: today).
@@ -84,18 +85,10 @@ pub fn diff(args: &DiffArgs) -> Outcome {
         p.id, p.version, p.provenance, b.id, b.version, b.provenance
     ));
     let file = args.cohort.display().to_string();
-    let reader = match std::fs::File::open(&args.cohort) {
-        Ok(f) => std::io::BufReader::new(f),
+    let cohort = match Cohort::open(&args.cohort) {
+        Ok(c) => c,
         Err(e) => {
-            eprintln!("sendband: {file}: {e}");
-            return Outcome::Usage;
-        }
-    };
-    let cohort = match batch::Format::of(&args.cohort) {
-        Ok(batch::Format::Jsonl) => Cohort::Jsonl(reader),
-        Ok(batch::Format::Csv) => Cohort::Csv(reader),
-        _ => {
-            eprintln!("sendband: {file}: a cohort is .jsonl, .ndjson or .csv");
+            eprintln!("sendband: {e}");
             return Outcome::Usage;
         }
     };
