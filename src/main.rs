@@ -4,6 +4,7 @@
 mod cli;
 
 use clap::{Args, Parser, Subcommand};
+use cli::out;
 use cli::policy::{self, DiffArgs};
 use sendband::{batch, explain, testing, Date, LoadError, RuleSet};
 use std::io::{Read, Write};
@@ -187,6 +188,9 @@ enum Outcome {
     Failed,
     /// Bad usage or an invalid rule set.
     Usage,
+    /// Standard output was closed by its reader (`| head`): the command stopped writing, and
+    /// ends quietly with success.
+    Closed,
 }
 
 fn main() -> ExitCode {
@@ -216,7 +220,7 @@ fn main() -> ExitCode {
         Command::Schema { out_dir, .. } => schema(out_dir.as_deref()),
     };
     match outcome {
-        Outcome::Ok => ExitCode::SUCCESS,
+        Outcome::Ok | Outcome::Closed => ExitCode::SUCCESS,
         Outcome::Failed => ExitCode::from(1),
         Outcome::Usage => ExitCode::from(2),
     }
@@ -272,9 +276,13 @@ fn case(args: &CaseArgs, in_words: bool) -> Outcome {
         }
     };
     if in_words {
-        print!("{}", explain::explain(&decision, &rules));
+        if let Err(ended) = out::print(&explain::explain(&decision, &rules)) {
+            return ended;
+        }
     } else {
-        println!("{}", decision.to_json_pretty());
+        if let Err(ended) = out::print(&format!("{}\n", decision.to_json_pretty())) {
+            return ended;
+        }
         // The JSON is for machines; the person running the command is told here.
         if let Some(w) = explain::provenance_warning(rules.manifest()) {
             eprintln!("sendband: {w}");
@@ -316,6 +324,13 @@ fn batch(args: &BatchArgs) -> Outcome {
     };
     let summary = match batch::run(&rules, on, &options) {
         Ok(s) => s,
+        // `-o -` read by `head`: no output is lost that anyone was reading.
+        Err(batch::BatchError::Write {
+            ref file,
+            ref source,
+        }) if args.output == Path::new("-") && *file == "-" && out::closed(source) => {
+            return Outcome::Closed;
+        }
         Err(e) => {
             eprintln!("sendband: batch stopped: {e}");
             if args.output != Path::new("-") {
@@ -356,17 +371,20 @@ fn synth(args: &SynthArgs) -> Outcome {
     generator.keep_errors = args.allow_errors;
     let written = match &args.output {
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            sendband::synth::write_profiles(&mut generator, args.n, &mut out)
-                .and_then(|undecided| out.flush().map(|()| undecided))
-                .map_err(|e| format!("cannot write to standard output: {e}"))
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            sendband::synth::write_profiles(&mut generator, args.n, &mut stdout)
+                .and_then(|undecided| stdout.flush().map(|()| undecided))
+                .map_err(|e| out::failed(&e))
         }
         Some(path) => batch::write_whole(path, |out| {
             let mut out = std::io::BufWriter::new(out);
             let undecided = sendband::synth::write_profiles(&mut generator, args.n, &mut out)?;
             out.flush().map(|()| undecided)
         })
-        .map_err(|e| e.to_string()),
+        .map_err(|e| {
+            eprintln!("sendband: {e}");
+            Outcome::Usage
+        }),
     };
     match written {
         Ok(0) => Outcome::Ok,
@@ -379,10 +397,8 @@ fn synth(args: &SynthArgs) -> Outcome {
             );
             Outcome::Ok
         }
-        Err(e) => {
-            eprintln!("sendband: {e}");
-            Outcome::Usage
-        }
+        // Already said, if there was anything to say (a closed pipe is not).
+        Err(outcome) => outcome,
     }
 }
 
@@ -433,11 +449,15 @@ fn test(paths: &[PathBuf]) -> Outcome {
             Err(e) => return load_error(&e),
         }
     }
+    use std::fmt::Write as _;
     let (mut passed, mut failed) = (0, 0);
     for rules in &sets {
         let m = rules.manifest();
         let report = testing::run(rules);
-        println!(
+        // Writing to a String cannot fail.
+        let mut text = String::new();
+        let _ = writeln!(
+            text,
             "{} {}: {} passed, {} failed",
             m.id,
             m.version,
@@ -445,15 +465,21 @@ fn test(paths: &[PathBuf]) -> Outcome {
             report.failures.len()
         );
         for f in &report.failures {
-            println!("  FAILED {:?} ({})", f.name, f.at);
+            let _ = writeln!(text, "  FAILED {:?} ({})", f.name, f.at);
             for p in &f.problems {
-                println!("    {p}");
+                let _ = writeln!(text, "    {p}");
             }
+        }
+        // Each rule set's result is shown as soon as it is known.
+        if let Err(ended) = out::print(&text) {
+            return ended;
         }
         passed += report.passed;
         failed += report.failures.len();
     }
-    println!("{passed} passed, {failed} failed");
+    if let Err(ended) = out::print(&format!("{passed} passed, {failed} failed\n")) {
+        return ended;
+    }
     if failed > 0 {
         Outcome::Failed
     } else {
@@ -475,7 +501,11 @@ fn bundle(path: &Path, on: Option<Date>, output: Option<&Path>) -> Outcome {
     };
     text.push('\n');
     match output {
-        None => print!("{text}"),
+        None => {
+            if let Err(ended) = out::print(&text) {
+                return ended;
+            }
+        }
         Some(out) => {
             if let Err(e) = std::fs::write(out, text) {
                 eprintln!("sendband: {}: {e}", out.display());
@@ -495,10 +525,10 @@ fn schema(out_dir: Option<&Path>) -> Outcome {
                 .into_iter()
                 .map(|(name, s)| (name.to_string(), s))
                 .collect();
-            print!(
-                "{}",
-                sendband::schema::to_file_text(&serde_json::Value::Object(all))
-            );
+            let text = sendband::schema::to_file_text(&serde_json::Value::Object(all));
+            if let Err(ended) = out::print(&text) {
+                return ended;
+            }
         }
         Some(dir) => {
             for (name, s) in schemas {

@@ -222,3 +222,125 @@ fn bundle_writes_a_rule_set_with_the_folders_digest() {
             .expect("digest")
     )));
 }
+
+/// Run the binary with its standard output a pipe whose reading end is already closed, as in
+/// `sendband schema | head -0`: every write to it fails with a broken pipe from the first byte.
+#[cfg(unix)]
+fn with_stdout_closed(args: &[&str], stdin: &str) -> (i32, String) {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::process::{Command, Stdio};
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe(2) writes.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0, "pipe");
+    // SAFETY: both descriptors were just opened by pipe(2) and are owned by nobody else.
+    let (read_end, write_end) =
+        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(read_end);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sendband"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::from(write_end))
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sendband runs");
+    if let Some(mut input) = child.stdin.take() {
+        let _ = std::io::Write::write_all(&mut input, stdin.as_bytes());
+    }
+    let out = child.wait_with_output().expect("sendband finishes");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Run the binary, read one line of its standard output, then close it (`| head -1`).
+#[cfg(unix)]
+fn reading_one_line(args: &[&str]) -> (i32, String, String) {
+    use std::io::{BufRead, Read};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sendband"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sendband runs");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("one line");
+    // The reader (and so the pipe) is dropped here, with most of the output unread.
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr is piped")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let status = child.wait().expect("sendband finishes");
+    (status.code().unwrap_or(-1), line, stderr)
+}
+
+#[cfg(unix)]
+#[test]
+fn every_verb_exits_quietly_when_its_output_is_closed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cohort = dir.path().join("cohort.jsonl");
+    let profile = r#"{"case_id": "EX-B", "setting": "mainstream_school", "needs": {"communication": 3, "learning": 1}}"#;
+    std::fs::write(&cohort, format!("{profile}\n{profile}\n")).expect("write");
+    let cohort = cohort.to_str().expect("utf-8");
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "case_id,setting,needs.communication,needs.learning\nA,mainstream_school,3,1\n",
+    )
+    .expect("write");
+    let input = input.to_str().expect("utf-8");
+    let on = ["--on", "2024-10-01"];
+    let rules = ["--rules", FIXTURE];
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["schema"],
+        vec!["schema", "--profile", FIXTURE, "--on", "2024-10-01"],
+        [&["evaluate"][..], &rules, &on, &["-"]].concat(),
+        [&["explain"][..], &rules, &on, &["-"]].concat(),
+        vec!["lint", FIXTURE, "--cases", "100"],
+        vec!["lint", FIXTURE, "--cases", "100", "--format", "json"],
+        vec!["test", FIXTURE],
+        vec!["bundle", FIXTURE],
+        [&["synth"][..], &rules, &on, &["--n", "10"]].concat(),
+        [&["batch"][..], &rules, &on, &["-q", "-i", input, "-o", "-"]].concat(),
+        [
+            &[
+                "diff",
+                "--base",
+                FIXTURE,
+                "--proposed",
+                FIXTURE,
+                "--cohort",
+                cohort,
+            ][..],
+            &on,
+        ]
+        .concat(),
+    ];
+    for args in &runs {
+        let (code, stderr) = with_stdout_closed(args, profile);
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        assert!(
+            !stderr.to_lowercase().contains("pipe"),
+            "{args:?} complained: {stderr}"
+        );
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+    }
+    // Reading a line first, then closing: the output is well past a pipe's buffer.
+    for args in [
+        vec!["schema"],
+        vec!["synth", "--on", "2024-10-01", "--n", "100000"],
+    ] {
+        let (code, line, stderr) = reading_one_line(&args);
+        assert!(!line.is_empty(), "{args:?} wrote nothing");
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        assert_eq!((code, stderr.as_str()), (0, ""), "{args:?}");
+    }
+}

@@ -2,6 +2,7 @@
 //! sums of the per-case changes, the changes file agrees with the summary, and a CSV cohort
 //! gives what the same profiles give as JSON Lines.
 
+mod batch_cohort;
 mod common;
 
 use common::{sendband, Run};
@@ -194,4 +195,127 @@ fn the_report_escapes_what_a_cohort_says() {
     assert!(html.contains("against base &lt;b&gt;;"));
     // The one change, +270.00, is the difference shown.
     assert!(html.contains(r#"data-figure="cost-difference" data-value="270.00">+£270.00<"#));
+}
+
+#[test]
+fn a_bad_row_of_a_cohort_is_refused_and_the_diff_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let long = "x".repeat(sendband::batch::MAX_ROW_BYTES + 1);
+    // Rows 1, 2 and 5 are good; row 3 is a short record, row 4 is over the row limit.
+    let csv = format!(
+        "case_id,date_of_birth,setting,ehcp,needs.communication_interaction,needs.semh,\
+sen_support.apdr_cycles,sen_support.specialist_advice,sen_support.notional_spend
+A,2016-03-01,special_school,issued,,4,,,
+B,2016-03-01,mainstream_school,,3,2,1,true,6000.00
+C,2016-03-01
+D,2016-03-01,special_school,issued,,4,,,{long}
+E,2016-03-01,special_school,issued,,4,,,
+"
+    );
+    let cohort = dir.path().join("cohort.csv");
+    std::fs::write(&cohort, csv).expect("write");
+    let changes = dir.path().join("changes.csv");
+    let report = dir.path().join("report.html");
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = sendband(
+        &[
+            "diff",
+            "--base",
+            "rules/haringey",
+            "--proposed",
+            "rules/haringey/2025-26-draft",
+            "--cohort",
+            cohort.to_str().expect("path"),
+            "--on",
+            "2025-01-15",
+            "--changes",
+            changes.to_str().expect("path"),
+            "--report",
+            report.to_str().expect("path"),
+        ],
+        "",
+    );
+    // Refused rows make the exit code 1, but the comparison is complete.
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[1],
+        "Cohort: 5 profiles, 3 compared, 2 refused (unreadable, or invalid under either rule \
+         set); 3 cases changed"
+    );
+    assert_eq!(
+        lines[2],
+        "  refused: row 3 (C): (row): has 2 fields, but the header has 9"
+    );
+    assert_eq!(
+        lines[3],
+        "  refused: row 4 (D): (row): the row is longer than 1048576 bytes (1 MiB), the most a \
+         row may be"
+    );
+    // A and E: band D with a plan, 9000.00 -> 9270.00 each; B: band B (0.00) -> C (3090.00).
+    assert!(
+        stdout.contains("\n  cost: 18000.00 -> 21630.00 (+3630.00, +20.2%)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n  cases: 3 gain (+3630.00), 0 lose (0.00), 0 stay\n"),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(&changes).expect("changes written");
+    let rows: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap_or_default())
+        .collect();
+    assert_eq!(rows, ["1", "2", "5"]);
+    let html = std::fs::read_to_string(&report).expect("report written");
+    assert!(html.contains(r#"data-figure="refused">2<"#), "{html}");
+    assert!(html.contains("<td>4</td><td>D</td>"), "{html}");
+}
+
+#[test]
+fn csv_jsonl_and_xlsx_cohorts_are_read_as_a_batch_reads_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let people = batch_cohort::cohort(300);
+    std::fs::write(dir.path().join("c.csv"), batch_cohort::csv(&people)).expect("write");
+    std::fs::write(dir.path().join("c.jsonl"), batch_cohort::jsonl(&people)).expect("write");
+    batch_cohort::write_xlsx(&people, &dir.path().join("c.xlsx"), None);
+    let on: Date = common::ON.parse().expect("date");
+    let mut seen = Vec::new();
+    for name in ["c.csv", "c.jsonl", "c.xlsx"] {
+        let cohort = Cohort::open(&dir.path().join(name)).expect("opens");
+        let mut changes = Vec::new();
+        let impact = compare(
+            &rules("rules/haringey/2024-25"),
+            &rules("rules/haringey/2025-26-draft"),
+            on,
+            cohort,
+            name,
+            &mut |c| {
+                changes.push(c.clone());
+                Ok(())
+            },
+        )
+        .expect("compares");
+        assert_eq!(impact.rows, 300, "{name}");
+        let refused: Vec<u64> = impact.rejected.iter().map(|r| r.0).collect();
+        seen.push((name, impact.compared, refused, changes));
+    }
+    assert!(seen[0].1 > 250, "{} compared", seen[0].1);
+    for other in &seen[1..] {
+        assert_eq!(seen[0].1, other.1, "compared in {}", other.0);
+        assert_eq!(seen[0].2, other.2, "refused rows of {}", other.0);
+        assert_eq!(seen[0].3, other.3, "changes of {}", other.0);
+    }
+    // A file that is no cohort format is refused before anything is read.
+    match Cohort::open(Path::new("cohort.txt")) {
+        Err(e) => assert_eq!(
+            e.to_string(),
+            "cohort.txt: a cohort is a .csv, .jsonl, .ndjson or .xlsx file"
+        ),
+        Ok(_) => panic!("a .txt cohort opened"),
+    }
 }

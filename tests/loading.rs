@@ -295,3 +295,76 @@ fn overlapping_versions_are_a_load_error() {
         )
     );
 }
+
+/// The Herefordshire copy with one more family, `name`, listed in the manifest and written at
+/// `families/<name>.json` (wherever that path leads): a copy of `tariff` under that name.
+fn with_family(dir: &Path, name: &str) -> PathBuf {
+    let root = edited_copy(dir, "set", "ruleset.json", |t| {
+        t.replace(
+            "\"families\": [\"tariff\"]",
+            &format!("\"families\": [\"tariff\", {name:?}]"),
+        )
+    });
+    let tariff = fs::read_to_string(root.join("families/tariff.json")).expect("read");
+    let file = root.join(format!("families/{name}.json"));
+    fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+    fs::write(
+        &file,
+        tariff.replacen("\"name\": \"tariff\"", &format!("\"name\": {name:?}"), 1),
+    )
+    .expect("write");
+    root
+}
+
+#[test]
+fn a_family_name_must_be_an_identifier_so_no_file_outside_the_folder_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // x/set/families/../../other/f.json is x/other/f.json: outside the rule-set folder x/set.
+    let root = with_family(&dir.path().join("x"), "../../other/f");
+    assert!(dir.path().join("x/other/f.json").is_file());
+    let manifest = root.join("ruleset.json").display().to_string();
+    let error = load_error(&root);
+    assert_eq!(
+        error,
+        format!(
+            "{manifest}: at $.families[1]: \"../../other/f\" is not a valid family name (a \
+             family name is an identifier: an ASCII letter, then letters, digits or _; the \
+             family is the file families/<name>.json)"
+        )
+    );
+    let root = with_family(&dir.path().join("y"), "a/b");
+    let error = load_error(&root);
+    assert!(
+        error.starts_with(&format!(
+            "{}: at $.families[1]: \"a/b\" is not a valid family name",
+            root.join("ruleset.json").display()
+        )),
+        "{error}"
+    );
+    for name in ["2nd", "_f", "early-years", "tariff.v2", ""] {
+        let root = with_family(&dir.path().join(format!("z{name}")), name);
+        assert!(
+            load_error(&root).contains("is not a valid family name"),
+            "{name:?} loaded"
+        );
+    }
+    // A bundle holds its families itself, but their names are held to the same rule.
+    let good = RuleSet::from_folder(Path::new(HEREFORDSHIRE)).expect("loads");
+    let text = serde_json::to_string(good.bundle())
+        .expect("bundle")
+        .replace("\"tariff\"", "\"a/b\"");
+    match RuleSet::from_bundle("b.json", &text) {
+        Ok(_) => panic!("a bundle with a family a/b loaded"),
+        Err(e) => assert!(
+            e.to_string().starts_with(
+                "b.json: at $.manifest.families[0]: \"a/b\" is not a valid family name"
+            ),
+            "{e}"
+        ),
+    }
+    // An ordinary name still loads, as every shipped one does.
+    let root = with_family(&dir.path().join("ok"), "Tariff_2");
+    let rules = RuleSet::from_folder(&root).expect("an identifier loads");
+    let names: Vec<&str> = rules.families().iter().map(|f| &*f.name).collect();
+    assert_eq!(names, ["tariff", "Tariff_2"]);
+}

@@ -9,12 +9,13 @@
 
 mod encode;
 mod memory;
-mod read;
-mod row;
+// The row reader and row checking are also how `impact` reads a cohort.
+pub(crate) mod read;
+pub(crate) mod row;
 mod summary;
 mod table;
 mod write;
-mod xlsx;
+pub(crate) mod xlsx;
 
 pub(crate) use encode::csv_field;
 pub use memory::{run_in_memory, InMemory};
@@ -229,11 +230,7 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
             pipeline(&mut src, &ctx, &pool, outputs, &progress, chunk)
         }
         Format::Xlsx => {
-            let mut book: calamine::Xlsx<_> =
-                calamine::open_workbook(&options.input).map_err(|e| match e {
-                    calamine::XlsxError::Io(e) => read_error(e),
-                    other => BatchError::Xlsx(format!("{file}: {other}")),
-                })?;
+            let mut book = xlsx::open(&options.input, &file)?;
             let cells = xlsx::first_sheet(&mut book, &file)?;
             let mut src = xlsx::XlsxRows::new(rules, cells, &file)?;
             ctx.columns = Some(Column::of(&src.columns(), rules.names()));

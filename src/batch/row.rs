@@ -95,31 +95,40 @@ impl<'a> Context<'a> {
         decoder: &'d mut Decoder<'_>,
         row: &Row,
     ) -> Result<&'d Facts, ProfileErrors> {
-        match &row.raw {
-            RawRow::Json { line, complete } => json(decoder, line, *complete),
-            RawRow::Cells { cells, problems } => {
-                let columns = self.columns.as_deref().unwrap_or(&[]);
-                // A problem found reading a cell (xlsx) is its column's one error; one in a
-                // column with no header is the row's.
-                let stray = problems
-                    .iter()
-                    .filter(|p| !columns.iter().any(|c| *c.name == *p.field));
-                let cells = columns.iter().zip(cells.iter()).map(|(column, cell)| {
-                    match problems.iter().find(|p| *p.field == *column.name) {
-                        Some(problem) => Err(problem.clone()),
-                        None => std::str::from_utf8(cell).map_err(|_| FieldError {
-                            field: column.name.to_string(),
-                            message: "not valid UTF-8 text".to_string(),
-                        }),
-                    }
-                });
-                decoder.cells(stray.cloned(), columns, cells)
-            }
-            RawRow::Broken { case_id, errors } => Err(ProfileErrors {
-                case_id: case_id.clone(),
-                errors: errors.clone(),
-            }),
+        decode(decoder, self.columns.as_deref().unwrap_or(&[]), &row.raw)
+    }
+}
+
+/// Check a raw row into facts with `decoder`; `columns` are the header's (CSV or xlsx) for the
+/// decoder's rule set. A batch and a diff both read their rows so.
+pub(crate) fn decode<'d>(
+    decoder: &'d mut Decoder<'_>,
+    columns: &[Column],
+    raw: &RawRow,
+) -> Result<&'d Facts, ProfileErrors> {
+    match raw {
+        RawRow::Json { line, complete } => json(decoder, line, *complete),
+        RawRow::Cells { cells, problems } => {
+            // A problem found reading a cell (xlsx) is its column's one error; one in a
+            // column with no header is the row's.
+            let stray = problems
+                .iter()
+                .filter(|p| !columns.iter().any(|c| *c.name == *p.field));
+            let cells = columns.iter().zip(cells.iter()).map(|(column, cell)| {
+                match problems.iter().find(|p| *p.field == *column.name) {
+                    Some(problem) => Err(problem.clone()),
+                    None => std::str::from_utf8(cell).map_err(|_| FieldError {
+                        field: column.name.to_string(),
+                        message: "not valid UTF-8 text".to_string(),
+                    }),
+                }
+            });
+            decoder.cells(stray.cloned(), columns, cells)
         }
+        RawRow::Broken { case_id, errors } => Err(ProfileErrors {
+            case_id: case_id.clone(),
+            errors: errors.clone(),
+        }),
     }
 }
 

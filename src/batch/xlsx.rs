@@ -9,6 +9,20 @@ use calamine::{DataRef, Reader, Xlsx};
 use std::io::{Read, Seek};
 use std::sync::Arc;
 
+/// Open the workbook at `path`, named `file` in messages.
+pub(crate) fn open(
+    path: &std::path::Path,
+    file: &str,
+) -> Result<Xlsx<std::io::BufReader<std::fs::File>>, BatchError> {
+    calamine::open_workbook(path).map_err(|e| match e {
+        calamine::XlsxError::Io(source) => BatchError::Read {
+            file: file.to_string(),
+            source,
+        },
+        other => BatchError::Xlsx(format!("{file}: {other}")),
+    })
+}
+
 /// A cell with a value as read from a sheet: row, column, text, and a problem with it.
 type SheetCell = (u32, u32, String, Option<String>);
 

@@ -1,3 +1,5 @@
-//! The command line's commands, grouped by who uses them (the rest are in `main.rs`).
+//! The command line's commands, grouped by who uses them (the rest are in `main.rs`), and how
+//! they write their results.
 
+pub mod out;
 pub mod policy;

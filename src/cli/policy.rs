@@ -1,6 +1,7 @@
 //! The policy officers' commands: `diff` (the impact of a rule change on a cohort), `lint`
 //! (what loads but is probably a mistake) and `schema --profile` (a profile's JSON Schema).
 
+use crate::cli::out;
 use crate::{load_error, Outcome, RulesOn};
 use clap::Args;
 use sendband::{batch, Date};
@@ -15,8 +16,9 @@ pub struct DiffArgs {
     /// The proposed rule set, usually a draft version folder; it need not be in force on --on.
     #[arg(long)]
     pub proposed: PathBuf,
-    /// The profiles: .jsonl/.ndjson (one JSON profile per line) or .csv (a header row of input
-    /// names).
+    /// The profiles: .jsonl/.ndjson (one JSON profile per line), or .csv or .xlsx (a header row
+    /// of input names), read as `batch` reads its input: a row it cannot read is refused and
+    /// counted, and the rest are compared.
     #[arg(long)]
     pub cohort: PathBuf,
     /// The date both rule sets evaluate every case on, so only the rules differ (default: today).
@@ -40,14 +42,17 @@ pub fn lint(path: &Path, options: sendband::lint::Options, format: &str) -> Outc
             [one] => serde_json::to_value(one),
             many => serde_json::to_value(many),
         };
-        println!(
-            "{}",
-            json.and_then(|j| serde_json::to_string_pretty(&j))
-                .unwrap_or_default()
-        );
+        let text = json
+            .and_then(|j| serde_json::to_string_pretty(&j))
+            .unwrap_or_default();
+        if let Err(ended) = out::print(&format!("{text}\n")) {
+            return ended;
+        }
     } else {
         for r in &reports {
-            print!("{}", sendband::lint::to_text(r));
+            if let Err(ended) = out::print(&sendband::lint::to_text(r)) {
+                return ended;
+            }
         }
     }
     let failed = reports
@@ -73,23 +78,17 @@ pub fn diff(args: &DiffArgs) -> Outcome {
         Err(e) => return load_error(&e),
     };
     let (b, p) = (base.manifest(), proposed.manifest());
-    println!(
-        "Impact of {} {} ({}) against {} {} ({}), every case evaluated on {on}",
+    // A closed standard output does not stop the comparison: the changes file and the report
+    // are still written, and the exit code is still the comparison's.
+    let mut shown = out::print(&format!(
+        "Impact of {} {} ({}) against {} {} ({}), every case evaluated on {on}\n",
         p.id, p.version, p.provenance, b.id, b.version, b.provenance
-    );
+    ));
     let file = args.cohort.display().to_string();
-    let reader = match std::fs::File::open(&args.cohort) {
-        Ok(f) => std::io::BufReader::new(f),
+    let cohort = match Cohort::open(&args.cohort) {
+        Ok(c) => c,
         Err(e) => {
-            eprintln!("sendband: {file}: {e}");
-            return Outcome::Usage;
-        }
-    };
-    let cohort = match batch::Format::of(&args.cohort) {
-        Ok(batch::Format::Jsonl) => Cohort::Jsonl(reader),
-        Ok(batch::Format::Csv) => Cohort::Csv(reader),
-        _ => {
-            eprintln!("sendband: {file}: a cohort is .jsonl, .ndjson or .csv");
+            eprintln!("sendband: {e}");
             return Outcome::Usage;
         }
     };
@@ -97,7 +96,9 @@ pub fn diff(args: &DiffArgs) -> Outcome {
         impact::compare_with_changes(&base, &proposed, on, cohort, &file, args.changes.as_deref());
     match result {
         Ok(impact) => {
-            print!("{}", impact.to_text());
+            if shown.is_ok() {
+                shown = out::print(&impact.to_text());
+            }
             if let Some(path) = &args.report {
                 let title = impact::ReportTitle {
                     base: format!("{} {} ({})", b.id, b.version, b.provenance),
@@ -110,6 +111,10 @@ pub fn diff(args: &DiffArgs) -> Outcome {
                     eprintln!("sendband: {e}");
                     return Outcome::Usage;
                 }
+            }
+            match shown {
+                Err(Outcome::Closed) | Ok(()) => {}
+                Err(outcome) => return outcome,
             }
             if impact.rejected.is_empty() {
                 Outcome::Ok
@@ -130,9 +135,9 @@ pub fn profile_schema(rules: RulesOn) -> Outcome {
         Ok(r) => r,
         Err(e) => return load_error(&e),
     };
-    print!(
-        "{}",
-        sendband::schema::to_file_text(&sendband::schema::profile_schema(&rules))
-    );
-    Outcome::Ok
+    let text = sendband::schema::to_file_text(&sendband::schema::profile_schema(&rules));
+    match out::print(&text) {
+        Ok(()) => Outcome::Ok,
+        Err(ended) => ended,
+    }
 }

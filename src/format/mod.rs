@@ -95,6 +95,9 @@ pub struct Manifest {
     #[serde(default)]
     pub sources: Vec<Source>,
     /// The families, in the order they are evaluated and shown; each is `families/<name>.json`.
+    /// A name is an identifier: an ASCII letter, then letters, digits or `_` (`early_years`).
+    // The pattern is what `ruleset::source::is_family_name` checks at load.
+    #[schemars(inner(regex(pattern = r"^[A-Za-z][A-Za-z0-9_]*$")))]
     pub families: Vec<String>,
     /// Named numbers any expression can use, e.g. `{"school_days": 190}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

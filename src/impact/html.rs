@@ -96,6 +96,7 @@ th:first-child, td:first-child {{ text-align: left; }} figure {{ margin: 1rem 0;
         changed = impact.changed,
         refused = impact.rejected.len(),
     );
+    refusals(&mut h, impact);
     for fam in &impact.families {
         family(&mut h, fam);
     }
@@ -337,6 +338,29 @@ fn by_band_setting(h: &mut String, fam: &FamilyImpact) {
             money(*b),
             money(*p),
             signed(*p - *b)
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+/// The first refused rows, so a reader sees why the cohort's figures leave them out.
+fn refusals(h: &mut String, impact: &Impact) {
+    if impact.rejected.is_empty() {
+        return;
+    }
+    let shown = impact.rejected.len().min(super::REFUSALS_SHOWN);
+    let _ = writeln!(
+        h,
+        "<table><caption>Rows refused (the first {shown} of {}), in no figure</caption>\n\
+         <tr><th>Row</th><th>Case</th><th>Why</th></tr>",
+        impact.rejected.len()
+    );
+    for (row, case_id, why) in impact.rejected.iter().take(shown) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{row}</td><td>{}</td><td>{}</td></tr>",
+            esc(case_id.as_deref().unwrap_or("-")),
+            esc(why)
         );
     }
     h.push_str("</table>\n");

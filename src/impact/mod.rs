@@ -3,27 +3,35 @@
 //!
 //! Totals are exact (`rust_decimal`) and are the sums of the per-case changes, so a report and
 //! its list of changes always agree.
+//!
+//! A cohort is read as a batch reads its input (`crate::batch::read`): the same formats, the
+//! same row limit and row numbers, and a row that cannot be read is refused and counted, never
+//! a stop.
 
 mod html;
-mod read;
 mod text;
 
 pub use html::{report, ReportTitle};
 pub use text::{change_row, CHANGES_HEADER};
 
+use crate::batch::read::{check_header, CsvRows, JsonlRows, RawRow, Row, RowSource};
+use crate::batch::{row::decode, xlsx, BatchError, Format};
 use crate::decision::Status;
 use crate::fast::LeanBuf;
 use crate::format::OutputFormat;
-use crate::profile::ProfileErrors;
+use crate::profile::{Column, Decoder, ProfileErrors};
 use crate::{Date, RuleSet};
 use rayon::prelude::*;
-use read::{Profile, ProfileReader};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 
 /// How many of the largest movers each family keeps.
 pub const MOVERS: usize = 10;
+/// How many refused rows the text and the HTML report show, with row number and reason (all
+/// are counted).
+pub const REFUSALS_SHOWN: usize = 5;
 /// Rows evaluated per parallel chunk.
 const CHUNK: usize = 8192;
 
@@ -84,27 +92,37 @@ pub struct FamilyImpact {
 /// The impact on a cohort.
 #[derive(Debug, Clone, Default)]
 pub struct Impact {
-    /// Profiles read.
+    /// Rows read (numbered as a batch numbers them: data rows from 1).
     pub rows: u64,
     /// Profiles valid under both rule sets, and so compared.
     pub compared: u64,
     /// Cases with at least one family changed.
     pub changed: u64,
-    /// (row, case id, why) for each profile refused by either rule set.
+    /// (row, case id, why) for each row refused, in cohort order: a row that is no profile (a
+    /// CSV record with the wrong number of fields, a row over
+    /// [`MAX_ROW_BYTES`](crate::batch::MAX_ROW_BYTES), an empty line, text that is not UTF-8),
+    /// or a profile either rule set finds invalid. None is in any other figure.
     pub rejected: Vec<(u64, Option<String>, String)>,
     pub families: Vec<FamilyImpact>,
 }
 
-/// What can stop a comparison.
+/// What can stop a comparison. A bad row never does: it is refused and counted.
 #[derive(Debug, thiserror::Error)]
 pub enum ImpactError {
+    /// The changes file could not be written.
     #[error("{file}: {source}")]
     Io {
         file: String,
         source: std::io::Error,
     },
+    /// The cohort is not a file of a format a cohort can have, or its header does not fit the
+    /// proposed rule set.
     #[error("{file}: {message}")]
     Cohort { file: String, message: String },
+    /// The cohort could not be opened or read, or its header does not fit the base rule set
+    /// (the same errors as a batch's input).
+    #[error("{0}")]
+    Read(#[from] BatchError),
     #[error("the two rule sets have no family in common")]
     NoCommonFamily,
     #[error("amounts too large to add up")]
@@ -113,11 +131,41 @@ pub enum ImpactError {
     Write(String),
 }
 
-/// A cohort's profiles: JSON Lines (one JSON object per line) or CSV (a header row of input
-/// names such as `needs.semh`).
+/// A cohort's profiles, in any format a batch reads.
 pub enum Cohort<R> {
+    /// JSON Lines: one JSON profile per line.
     Jsonl(R),
+    /// CSV with a header row of input names such as `needs.semh`.
     Csv(R),
+    /// The first worksheet of this xlsx workbook, with a header row as CSV has.
+    Xlsx(PathBuf),
+}
+
+impl Cohort<BufReader<std::fs::File>> {
+    /// The cohort file at `path`, its format by extension as for a batch's input: `.csv`,
+    /// `.jsonl` or `.ndjson`, or `.xlsx`.
+    pub fn open(path: &Path) -> Result<Self, ImpactError> {
+        let file = path.display().to_string();
+        let format = match Format::of(path) {
+            // `-` is standard input to a batch; a cohort is a file.
+            Ok(f) if path != Path::new("-") => f,
+            _ => {
+                return Err(ImpactError::Cohort {
+                    file,
+                    message: "a cohort is a .csv, .jsonl, .ndjson or .xlsx file".to_string(),
+                })
+            }
+        };
+        if format == Format::Xlsx {
+            return Ok(Cohort::Xlsx(path.to_path_buf()));
+        }
+        let f = std::fs::File::open(path).map_err(|source| BatchError::Read { file, source })?;
+        let reader = BufReader::with_capacity(1 << 16, f);
+        Ok(match format {
+            Format::Jsonl => Cohort::Jsonl(reader),
+            _ => Cohort::Csv(reader),
+        })
+    }
 }
 
 /// Where a family's band and amount are among its outputs, and the family's place.
@@ -186,7 +234,7 @@ type Refusal = (Option<String>, String);
 
 /// Compare a cohort under `base` and `proposed`, both evaluated on `on` (so that everything but
 /// the rules is equal). `each` sees every change in cohort order (for a list of changes).
-pub fn compare<R: BufRead + Send>(
+pub fn compare<R: BufRead>(
     base: &RuleSet,
     proposed: &RuleSet,
     on: Date,
@@ -224,37 +272,31 @@ pub fn compare<R: BufRead + Send>(
             .collect(),
         ..Impact::default()
     };
-    let setting = base.inputs().iter().position(|i| &*i.name == "setting");
-    let same_inputs = base.bundle().inputs == proposed.bundle().inputs;
-    let cx = CaseCx {
+    let mut cx = CaseCx {
         base,
         proposed,
         on,
         common: &common,
-        setting,
-        same_inputs,
+        setting: base.inputs().iter().position(|i| &*i.name == "setting"),
+        same_inputs: base.bundle().inputs == proposed.bundle().inputs,
+        columns: (Vec::new(), Vec::new()),
     };
-    let mut profiles = ProfileReader::new(cohort, file)?;
-    let mut chunk = Vec::with_capacity(CHUNK);
-    loop {
-        chunk.clear();
-        profiles.fill(&mut chunk, CHUNK)?;
-        if chunk.is_empty() {
-            break;
+    match cohort {
+        Cohort::Jsonl(reader) => {
+            let mut rows = JsonlRows::new(reader, file);
+            cx.run(&mut rows, &mut impact, each)?;
         }
-        let results: Vec<(u64, Result<Compared, Refusal>)> = chunk
-            .par_iter()
-            .map_init(
-                || (LeanBuf::default(), LeanBuf::default()),
-                |bufs, (row, p)| (*row, cx.one_case(p, bufs)),
-            )
-            .collect();
-        for (row, result) in results {
-            impact.rows += 1;
-            match result {
-                Ok(case) => add(&mut impact, row, case, each)?,
-                Err((case_id, why)) => impact.rejected.push((row, case_id, why)),
-            }
+        Cohort::Csv(reader) => {
+            let mut rows = CsvRows::new(base, reader, file)?;
+            cx.columns = cx.header(&rows.columns(), file)?;
+            cx.run(&mut rows, &mut impact, each)?;
+        }
+        Cohort::Xlsx(path) => {
+            let mut book = xlsx::open(&path, file)?;
+            let cells = xlsx::first_sheet(&mut book, file)?;
+            let mut rows = xlsx::XlsxRows::new(base, cells, file)?;
+            cx.columns = cx.header(&rows.columns(), file)?;
+            cx.run(&mut rows, &mut impact, each)?;
         }
     }
     Ok(impact)
@@ -262,7 +304,7 @@ pub fn compare<R: BufRead + Send>(
 
 /// [`compare`], with every change written to a CSV file at `changes` when given. The file
 /// appears only when the comparison completes (it is written aside and renamed).
-pub fn compare_with_changes<R: BufRead + Send>(
+pub fn compare_with_changes<R: BufRead>(
     base: &RuleSet,
     proposed: &RuleSet,
     on: Date,
@@ -309,10 +351,76 @@ struct CaseCx<'a> {
     setting: Option<usize>,
     /// The two rule sets declare the very same inputs, so a profile is read and checked once.
     same_inputs: bool,
+    /// The header's columns (CSV, xlsx) with each rule set's inputs: base, proposed.
+    columns: (Vec<Column>, Vec<Column>),
 }
 
-impl CaseCx<'_> {
-    fn one_case(&self, p: &Profile, bufs: &mut (LeanBuf, LeanBuf)) -> Result<Compared, Refusal> {
+/// One worker's reusable buffers: a result and a profile decoder for each rule set.
+type Bufs<'r> = (LeanBuf, LeanBuf, Decoder<'r>, Decoder<'r>);
+
+impl<'a> CaseCx<'a> {
+    /// The columns of a header (already checked against the base rule set by its reader) for
+    /// each rule set. A column the proposed rule set does not know would be dropped unseen, so
+    /// it stops the comparison as it stops a batch.
+    fn header(
+        &self,
+        columns: &[String],
+        file: &str,
+    ) -> Result<(Vec<Column>, Vec<Column>), ImpactError> {
+        if !self.same_inputs {
+            check_header(self.proposed, columns, file).map_err(|e| match e {
+                BatchError::Header { file, message } => ImpactError::Cohort {
+                    file,
+                    message: format!("for the proposed rule set, {message}"),
+                },
+                other => ImpactError::Read(other),
+            })?;
+        }
+        Ok((
+            Column::of(columns, self.base.names()),
+            Column::of(columns, self.proposed.names()),
+        ))
+    }
+
+    /// Compare every row of `src`, a chunk at a time, each chunk's cases in parallel.
+    fn run(
+        &self,
+        src: &mut dyn RowSource,
+        impact: &mut Impact,
+        each: &mut dyn FnMut(&Change) -> Result<(), ImpactError>,
+    ) -> Result<(), ImpactError> {
+        let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK);
+        loop {
+            chunk.clear();
+            src.read_chunk(&mut chunk, CHUNK)?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            let results: Vec<(u64, Result<Compared, Refusal>)> = chunk
+                .par_iter()
+                .map_init(
+                    || -> Bufs<'a> {
+                        (
+                            LeanBuf::default(),
+                            LeanBuf::default(),
+                            self.base.decoder(),
+                            self.proposed.decoder(),
+                        )
+                    },
+                    |bufs, row| (row.number, self.one_case(&row.raw, bufs)),
+                )
+                .collect();
+            for (row, result) in results {
+                impact.rows += 1;
+                match result {
+                    Ok(case) => add(impact, row, case, each)?,
+                    Err((case_id, why)) => impact.rejected.push((row, case_id, why)),
+                }
+            }
+        }
+    }
+
+    fn one_case(&self, raw: &RawRow, bufs: &mut Bufs<'_>) -> Result<Compared, Refusal> {
         let refused = |which: &str, e: ProfileErrors| {
             let why = e
                 .errors
@@ -320,15 +428,20 @@ impl CaseCx<'_> {
                 .map(|f| format!("{}: {}", f.field, f.message))
                 .collect::<Vec<_>>()
                 .join("; ");
-            (e.case_id.clone(), format!("{which} rule set: {why}"))
+            // A row that is no profile at all (too long, too few fields, empty) is so for
+            // either rule set: neither is named.
+            if e.errors.iter().all(|f| f.field == "(row)") {
+                (e.case_id, why)
+            } else {
+                (e.case_id, format!("{which} rule set: {why}"))
+            }
         };
-        let facts_b = p.facts(self.base).map_err(|e| refused("base", e))?;
-        let own;
+        let (buf_b, buf_p, decoder_b, decoder_p) = bufs;
+        let facts_b = decode(decoder_b, &self.columns.0, raw).map_err(|e| refused("base", e))?;
         let facts_p = if self.same_inputs {
-            &facts_b
+            facts_b
         } else {
-            own = p.facts(self.proposed).map_err(|e| refused("proposed", e))?;
-            &own
+            decode(decoder_p, &self.columns.1, raw).map_err(|e| refused("proposed", e))?
         };
         let place = self
             .setting
@@ -336,8 +449,7 @@ impl CaseCx<'_> {
             .and_then(|v| v.as_text())
             .unwrap_or_default()
             .to_string();
-        let (buf_b, buf_p) = bufs;
-        let lean_b = self.base.evaluate_into(&facts_b, self.on, buf_b);
+        let lean_b = self.base.evaluate_into(facts_b, self.on, buf_b);
         let lean_p = self.proposed.evaluate_into(facts_p, self.on, buf_p);
         let sides = self
             .common

@@ -58,15 +58,23 @@ impl Impact {
         let mut t = String::new();
         let _ = writeln!(
             t,
-            "Cohort: {} profiles, {} compared, {} refused by either rule set; {} cases changed",
+            "Cohort: {} profiles, {} compared, {} refused (unreadable, or invalid under either \
+             rule set); {} cases changed",
             self.rows,
             self.compared,
             self.rejected.len(),
             self.changed
         );
-        for (row, case_id, why) in self.rejected.iter().take(5) {
+        for (row, case_id, why) in self.rejected.iter().take(super::REFUSALS_SHOWN) {
             let id = case_id.as_deref().unwrap_or("-");
             let _ = writeln!(t, "  refused: row {row} ({id}): {why}");
+        }
+        if self.rejected.len() > super::REFUSALS_SHOWN {
+            let _ = writeln!(
+                t,
+                "  and {} more refused",
+                self.rejected.len() - super::REFUSALS_SHOWN
+            );
         }
         for f in &self.families {
             let _ = writeln!(t, "\n{}", f.family);

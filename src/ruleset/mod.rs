@@ -119,6 +119,8 @@ impl RuleSet {
             }
             constants.push(Value::Number(value.0));
         }
+        // Read from a folder they were checked before any file was read; a bundle's are here.
+        source::check_family_names(&b.manifest, &o.manifest)?;
         if b.manifest.families.is_empty() {
             return Err(o
                 .manifest

@@ -23,6 +23,32 @@ pub(crate) fn check_size(file: &str, bytes: u64, max: u64, what: &str) -> Result
     )))
 }
 
+/// Whether `name` may name a family: an ASCII letter, then ASCII letters, digits or `_`
+/// (`topup`, `early_years`). A family is read from `families/<name>.json`, so a name must never
+/// be a path (`../../other/f`, `a/b`) that leads to a file outside the rule-set folder.
+pub fn is_family_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// An error at the first family name of `manifest` (written at `at`) that is not an identifier.
+pub(crate) fn check_family_names(manifest: &Manifest, at: &At) -> Result<(), LoadError> {
+    for (i, name) in manifest.families.iter().enumerate() {
+        if !is_family_name(name) {
+            return Err(at.join(&format!(".families[{i}]")).invalid_with(
+                format!("{name:?} is not a valid family name"),
+                Some(
+                    "a family name is an identifier: an ASCII letter, then letters, digits or _; \
+                     the family is the file families/<name>.json"
+                        .to_string(),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The parsed files of one rule set, and where each part came from (for error messages).
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -206,6 +232,8 @@ pub fn read_folder(files: &dyn Files) -> Result<Source, LoadError> {
     };
     let (manifest_file, text) = required("ruleset.json")?;
     let manifest: Manifest = parse_json(&manifest_file, &text)?;
+    // Before any family file is read: a name is joined to the folder's path.
+    check_family_names(&manifest, &At::new(&manifest_file, "$"))?;
     let (inputs_file, text) = required("inputs.json")?;
     let inputs: Vec<InputSpec> = parse_json(&inputs_file, &text)?;
 
