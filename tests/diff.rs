@@ -319,3 +319,43 @@ fn csv_jsonl_and_xlsx_cohorts_are_read_as_a_batch_reads_them() {
         Ok(_) => panic!("a .txt cohort opened"),
     }
 }
+
+#[test]
+fn a_rate_is_never_a_cost() {
+    // The first money output is an hourly rate; the amount paid comes second. The draft raises
+    // the rate but pays the same: the cost must not move, and the rate is reported as such.
+    let inputs = r#"[{"name": "paid", "type": "money", "label": "Amount paid"}]"#;
+    let family = |rate: &str| {
+        format!(
+            r#"{{"name": "pay", "title": "Pay", "steps": [], "outputs": [
+              {{"name": "hourly_rate", "value": "{rate}", "format": "money", "kind": "rate"}},
+              {{"name": "amount", "value": "paid", "format": "money"}}]}}"#
+        )
+    };
+    let base = common::load(inputs, &[&family("10.00")]);
+    let proposed = common::load(inputs, &[&family("12.00")]);
+    let cohort = "{\"paid\": \"100.00\"}\n{\"paid\": \"200.00\"}\n";
+    let impact = compare(
+        &base,
+        &proposed,
+        on(),
+        Cohort::Jsonl(cohort.as_bytes()),
+        "cohort",
+        &mut |_| Ok(()),
+    )
+    .expect("compares");
+    let pay = &impact.families[0];
+    assert_eq!(
+        (pay.cost_base, pay.cost_proposed),
+        (Decimal::new(30000, 2), Decimal::new(30000, 2))
+    );
+    assert_eq!((pay.gain, pay.lose, pay.stay), (0, 0, 2));
+    let text = impact.to_text();
+    assert!(
+        text.contains(
+            "pay\n  not added up (not amounts paid): hourly_rate (rate)\n  \
+             cost: 300.00 -> 300.00 (0.00, +0%)\n"
+        ),
+        "{text}"
+    );
+}

@@ -84,6 +84,9 @@ pub struct FamilyImpact {
     pub by_band_setting: BTreeMap<(String, String), (Decimal, Decimal)>,
     /// The largest changes of amount, largest first (ties in cohort order).
     pub movers: Vec<Change>,
+    /// Money outputs that are not amounts paid (rates, caps, counts), as `name (kind)`: never
+    /// a cost, so never added up.
+    pub not_added: Vec<String>,
     /// How many cases changed by each amount (no change left out): the distribution of gains
     /// and losses.
     pub deltas: BTreeMap<Decimal, u64>,
@@ -177,6 +180,26 @@ struct Reading {
     amount: Option<usize>,
 }
 
+/// The money outputs of family `name` under either rule set that are not amounts paid.
+fn not_added(name: &str, base: &RuleSet, proposed: &RuleSet) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for rules in [base, proposed] {
+        let Some(f) = rules.families().iter().find(|f| &*f.name == name) else {
+            continue;
+        };
+        for (output, kind) in f.output_names().zip(f.output_kinds()) {
+            let Some(kind) = kind.filter(|k| *k != crate::format::OutputKind::Amount) else {
+                continue;
+            };
+            let line = format!("{output} ({})", kind.as_str());
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+    }
+    out
+}
+
 impl Reading {
     /// Found once per family: a result holds every declared output, in declared order.
     fn of(family: usize, f: &crate::family::Family) -> Reading {
@@ -184,10 +207,10 @@ impl Reading {
             let i = f.outputs.iter().position(|o| &*o.name == *n)?;
             Some((i, f.outputs.get(i)?.format))
         });
+        // The first amount paid: a rate, cap or count is never a cost.
         let amount = f
-            .outputs
-            .iter()
-            .position(|o| o.format == OutputFormat::Money);
+            .output_kinds()
+            .position(|k| k == Some(crate::format::OutputKind::Amount));
         Reading {
             family,
             band,
@@ -267,6 +290,7 @@ pub fn compare<R: BufRead>(
             .iter()
             .map(|f| FamilyImpact {
                 family: f.name.clone(),
+                not_added: not_added(&f.name, base, proposed),
                 ..FamilyImpact::default()
             })
             .collect(),

@@ -78,6 +78,13 @@ impl Impact {
         }
         for f in &self.families {
             let _ = writeln!(t, "\n{}", f.family);
+            if !f.not_added.is_empty() {
+                let _ = writeln!(
+                    t,
+                    "  not added up (not amounts paid): {}",
+                    f.not_added.join(", ")
+                );
+            }
             if f.has_amount {
                 let diff = f.cost_proposed - f.cost_base;
                 let pct = if f.cost_base.is_zero() {
