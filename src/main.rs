@@ -155,7 +155,14 @@ struct BatchArgs {
     /// summary JSON and table. Repeat it to total by each combination of several inputs.
     #[arg(long = "group-by", value_name = "INPUT")]
     group_by: Vec<String>,
-    /// No progress bar and no summary table on standard error.
+    /// Progress on standard error: auto (a bar on a terminal, else a line every
+    /// --progress-every seconds for a log), always (lines even on a terminal), or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    progress: batch::ShowProgress,
+    /// Seconds between lines of progress in a log.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    progress_every: f64,
+    /// No progress and no summary table on standard error (unless --progress always).
     #[arg(long, short)]
     quiet: bool,
 }
@@ -317,7 +324,17 @@ fn batch(args: &BatchArgs) -> Outcome {
         rejects: args.rejects.clone(),
         summary: args.summary.clone(),
         threads: args.threads.map(usize::from),
-        progress: !args.quiet,
+        progress: match (args.quiet, args.progress) {
+            (true, batch::ShowProgress::Auto) => batch::ShowProgress::Never,
+            (_, show) => show,
+        },
+        progress_every: match std::time::Duration::try_from_secs_f64(args.progress_every) {
+            Ok(d) => d,
+            Err(_) => {
+                eprintln!("sendband: --progress-every takes a number of seconds, 0 or more");
+                return Outcome::Usage;
+            }
+        },
         reasons: args.reasons,
         group_by: args.group_by.clone(),
         ..batch::Options::new(&args.input, &args.output)

@@ -357,3 +357,84 @@ fn a_total_too_large_to_add_up_is_reported_and_every_row_is_still_written() {
                            "count": 1, "total": "1.00"})
     );
 }
+
+#[test]
+fn a_log_sees_progress_lines_as_the_run_goes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("in.jsonl"), jsonl(&cohort(20_000))).expect("write");
+    // Standard error is a pipe here, as in a scheduled job: lines, not a bar.
+    let Run { code, stderr, .. } = common::sendband(
+        &[
+            "batch",
+            "--on",
+            common::ON,
+            "-i",
+            &p(dir.path(), "in.jsonl"),
+            "-o",
+            &p(dir.path(), "out.csv"),
+            "--progress",
+            "always",
+            "--progress-every",
+            "0",
+        ],
+        "",
+    );
+    // The cohort has rows a family cannot decide (exit 1); progress is the same either way.
+    assert_eq!(code, 1, "{stderr}");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("sendband: ") && l.contains(" rows done"))
+        .collect();
+    // One line per chunk of 8,192 rows done, then the last.
+    assert_eq!(lines.len(), 4, "{stderr}");
+    let read: Vec<&str> = lines[..3]
+        .iter()
+        .map(|l| l.split(" rows done").next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        read,
+        ["sendband: 8,192", "sendband: 16,384", "sendband: 20,000"]
+    );
+    for l in &lines[..2] {
+        assert!(
+            l.contains(" rows a second, ")
+                && l.contains("% of the input, about ")
+                && l.ends_with(" left"),
+            "{l}"
+        );
+    }
+    assert!(
+        lines[2].contains(", 100% of the input, about 0 s left"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].starts_with("sendband: 20,000 rows done in ")
+            && lines[3].ends_with(" rows a second)"),
+        "{}",
+        lines[3]
+    );
+    // Without --progress (or with never) a log sees no progress from so short a run.
+    for extra in [
+        &[][..],
+        &["--progress", "never", "--progress-every", "0"][..],
+    ] {
+        let mut args = vec![
+            "batch",
+            "--on",
+            common::ON,
+            "-i",
+            "in.jsonl",
+            "-o",
+            "out2.csv",
+        ];
+        args.extend_from_slice(extra);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sendband"))
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("rows done"), "{extra:?}: {stderr}");
+    }
+}

@@ -9,6 +9,7 @@
 
 mod encode;
 mod memory;
+mod progress;
 // The row reader and row checking are also how `impact` reads a cohort.
 pub(crate) mod read;
 pub(crate) mod row;
@@ -19,14 +20,16 @@ pub(crate) mod xlsx;
 
 pub(crate) use encode::csv_field;
 pub use memory::{run_in_memory, InMemory};
+pub use progress::ShowProgress;
 pub use summary::{GroupLine, RangeLine, Summary, Total, TotalLine};
 pub use write::write_whole;
 
 use crate::profile::Column;
 use crate::{Date, RuleSet};
 use encode::{Layout, Piece};
+use progress::Progress;
 use read::{Row, RowSource};
-use std::io::{BufReader, IsTerminal};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use write::{OutFile, RejectSink, Sink};
@@ -95,8 +98,10 @@ pub struct Options {
     pub threads: Option<usize>,
     /// Rows per chunk read (at least 1).
     pub chunk_rows: usize,
-    /// Show a progress bar on standard error (only drawn when it is a terminal).
-    pub progress: bool,
+    /// Progress on standard error: a bar on a terminal, lines for a log, or nothing.
+    pub progress: ShowProgress,
+    /// How often a line of progress is written for a log (not the bar).
+    pub progress_every: std::time::Duration,
     /// Every family's `reason` column gives every reason of the decision (as `explain` does),
     /// joined by "; ", applied families included. Without it, only why a family is `error`,
     /// `ineligible` or `not_applicable`, and why an applied family raised its flags.
@@ -108,7 +113,7 @@ pub struct Options {
 
 impl Options {
     /// Options for `input` to `output` with the defaults: rejects on standard error, no
-    /// summary file, every core, no progress bar.
+    /// summary file, every core, no progress shown.
     pub fn new(input: impl Into<PathBuf>, output: impl Into<PathBuf>) -> Options {
         Options {
             input: input.into(),
@@ -117,7 +122,8 @@ impl Options {
             summary: None,
             threads: None,
             chunk_rows: DEFAULT_CHUNK_ROWS,
-            progress: false,
+            progress: ShowProgress::Never,
+            progress_every: std::time::Duration::from_secs(5),
             reasons: false,
             group_by: Vec::new(),
         }
@@ -210,7 +216,11 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
     } else {
         std::fs::metadata(&options.input).ok().map(|m| m.len())
     };
-    let progress = Progress::new(options.progress, size.filter(|_| in_format != Format::Xlsx));
+    let progress = Progress::new(
+        options.progress,
+        options.progress_every,
+        size.filter(|_| in_format != Format::Xlsx),
+    );
     let chunk = options.chunk_rows.max(1);
     let (summary, outputs) = match in_format {
         Format::Csv if stdin => {
@@ -237,7 +247,7 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
             pipeline(&mut src, &ctx, &pool, outputs, &progress, chunk)
         }
     }?;
-    progress.bar.finish_and_clear();
+    progress.finish(summary.rows_in);
     let summary = summary.into_summary(rules, on, &layout, &options.group_by);
     summary.check()?;
     // Only a complete run gives files under their real names: all are written in full first,
@@ -364,43 +374,6 @@ impl Tally {
     }
 }
 
-/// A progress bar on standard error, drawn only when that is a terminal.
-struct Progress {
-    bar: indicatif::ProgressBar,
-}
-
-impl Progress {
-    fn hidden() -> Progress {
-        Progress {
-            bar: indicatif::ProgressBar::hidden(),
-        }
-    }
-
-    fn new(wanted: bool, bytes: Option<u64>) -> Progress {
-        if !wanted || !std::io::stderr().is_terminal() {
-            return Progress::hidden();
-        }
-        let bar = match bytes {
-            Some(len) => indicatif::ProgressBar::new(len).with_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {bytes}/{total_bytes} {msg} ({eta} left)",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            ),
-            None => indicatif::ProgressBar::new_spinner(),
-        };
-        Progress { bar }
-    }
-
-    fn update(&self, rows: u64, bytes: Option<u64>) {
-        if let Some(b) = bytes {
-            self.bar.set_position(b);
-        }
-        self.bar.set_message(format!("{rows} rows read"));
-        self.bar.tick();
-    }
-}
-
 /// Read, evaluate and write every row. The reader runs here; evaluation and writing run on
 /// two scoped threads joined by bounded channels, so at most a few chunks are held at once.
 fn pipeline(
@@ -412,23 +385,25 @@ fn pipeline(
     chunk: usize,
 ) -> Result<(Tally, Outputs), BatchError> {
     std::thread::scope(|s| {
-        let (rows_tx, rows_rx) = sync_channel::<Vec<Row>>(1);
-        let (pieces_tx, pieces_rx) = sync_channel::<Vec<Piece>>(1);
+        // Each chunk travels with how far into the input it ends, for progress.
+        let (rows_tx, rows_rx) = sync_channel::<(Vec<Row>, Option<u64>)>(1);
+        let (pieces_tx, pieces_rx) = sync_channel::<(Vec<Piece>, Option<u64>)>(1);
         let evaluator = s.spawn(move || {
-            for rows in rows_rx {
-                if pieces_tx.send(ctx.pieces(&rows, pool)).is_err() {
+            for (rows, at) in rows_rx {
+                if pieces_tx.send((ctx.pieces(&rows, pool), at)).is_err() {
                     break;
                 }
             }
         });
-        let bar = &progress.bar;
         let writer = s.spawn(move || -> Result<(Tally, Outputs), BatchError> {
             let mut tally = Tally::default();
-            let show = |line: &str| bar.suspend(|| eprintln!("{line}"));
-            for pieces in pieces_rx {
+            let show = |line: &str| progress.bar.suspend(|| eprintln!("{line}"));
+            for (pieces, at) in pieces_rx {
                 for piece in pieces {
                     outputs.write(piece, ctx, &mut tally, &show)?;
                 }
+                // Rows written, not read: the reader runs a few chunks ahead.
+                progress.update(tally.rows_out + tally.rows_rejected, at);
             }
             Ok((tally, outputs))
         });
@@ -444,9 +419,8 @@ fn pipeline(
                 break;
             }
             rows_in += rows.len() as u64;
-            progress.update(rows_in, src.position());
             // A send fails only when the writer has stopped on an error, reported below.
-            if rows_tx.send(rows).is_err() {
+            if rows_tx.send((rows, src.position())).is_err() {
                 break;
             }
         }
