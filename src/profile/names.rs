@@ -84,22 +84,33 @@ impl Level {
     #[inline]
     pub fn find(&self, key: &str) -> Option<&Node> {
         let mut level = self;
-        let mut parts = key.split('.');
-        let mut part = parts.next()?;
+        let mut rest = key.as_bytes();
         loop {
-            let node = level
-                .parts
-                .iter()
-                .find(|(p, _)| p.len() == part.len() && **p == *part)
-                .map(|(_, n)| n)?;
-            match parts.next() {
+            // The next part, up to a dot (a plain loop: keys are short, most have no dot).
+            let end = rest.iter().position(|&b| b == b'.');
+            let part = &rest[..end.unwrap_or(rest.len())];
+            let node = level.part(part)?;
+            match end {
                 None => return Some(node),
-                Some(next) => {
+                Some(dot) => {
                     level = node.level.as_ref()?;
-                    part = next;
+                    rest = &rest[dot + 1..];
                 }
             }
         }
+    }
+
+    /// The node of one part at this level.
+    #[inline]
+    fn part(&self, part: &[u8]) -> Option<&Node> {
+        self.parts
+            .iter()
+            .find(|(p, _)| {
+                let p = p.as_bytes();
+                // Compared byte by byte: a call to memcmp costs more than these few bytes.
+                p.len() == part.len() && p.iter().zip(part).all(|(a, b)| a == b)
+            })
+            .map(|(_, n)| n)
     }
 
     /// The dotted name of `key` below this level.
