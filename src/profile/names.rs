@@ -26,6 +26,9 @@ pub(crate) struct Names {
     pub top: Level,
     /// How many levels there are, the top included.
     pub levels: usize,
+    /// The inputs that require others (by slot), each with the names it requires and their
+    /// slots (`None`: no input is so named).
+    pub requires: Vec<(usize, Box<[(std::sync::Arc<str>, Option<usize>)]>)>,
 }
 
 impl Names {
@@ -34,6 +37,7 @@ impl Names {
         let mut names = Names {
             top: Level::default(),
             levels: 1,
+            requires: Vec::new(),
         };
         for (i, input) in inputs.iter().enumerate() {
             let mut level = &mut names.top;
@@ -68,6 +72,12 @@ impl Names {
                     break;
                 };
                 level = next;
+            }
+        }
+        for (i, input) in inputs.iter().enumerate() {
+            if !input.requires.is_empty() {
+                let needs = input.requires.iter().map(|r| (r.clone(), names.slot(r)));
+                names.requires.push((i, needs.collect()));
             }
         }
         names
