@@ -10,7 +10,53 @@ pub(crate) struct Level {
     pub prefix: Box<str>,
     /// Which level this is, to tell an object given twice.
     pub id: usize,
-    parts: Vec<(Box<str>, Node)>,
+    parts: Vec<Part>,
+}
+
+/// One part's name and what it names, with the name's first eight bytes as a number (and the
+/// mask of those of them it has), so that most keys are told apart by one comparison.
+#[derive(Debug, Clone)]
+struct Part {
+    name: Box<str>,
+    head: u64,
+    mask: u64,
+    node: Node,
+}
+
+impl Part {
+    fn new(name: &str) -> Part {
+        let b = name.as_bytes();
+        let n = b.len().min(8);
+        Part {
+            name: name.into(),
+            head: head(b),
+            mask: if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 },
+            node: Node::default(),
+        }
+    }
+
+    /// True when `key`'s first part (up to a dot, or the whole) is this one's name. A part's
+    /// name holds no dot and no zero byte, so its head never matches a key's padding.
+    #[inline]
+    fn starts(&self, key: &[u8], key_head: u64) -> bool {
+        let p = self.name.as_bytes();
+        key_head & self.mask == self.head
+            && key.len() >= p.len()
+            && p.iter().zip(key).skip(8).all(|(a, b)| a == b)
+            && key.get(p.len()).is_none_or(|&b| b == b'.')
+    }
+}
+
+/// The first (up to) eight bytes of `b`, little-endian, zeros past its end.
+#[inline]
+fn head(b: &[u8]) -> u64 {
+    match b.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None => b
+            .iter()
+            .rev()
+            .fold(0u64, |h, &byte| (h << 8) | u64::from(byte)),
+    }
 }
 
 /// What a part names: an input, a level of further parts, or (rarely) both.
@@ -43,10 +89,10 @@ impl Names {
             let mut level = &mut names.top;
             let mut parts = input.name.split('.').peekable();
             while let Some(part) = parts.next() {
-                let k = match level.parts.iter().position(|(p, _)| &**p == part) {
+                let k = match level.parts.iter().position(|p| &*p.name == part) {
                     Some(k) => k,
                     None => {
-                        level.parts.push((part.into(), Node::default()));
+                        level.parts.push(Part::new(part));
                         level.parts.len() - 1
                     }
                 };
@@ -55,7 +101,7 @@ impl Names {
                 } else {
                     format!("{}.{part}", level.prefix)
                 };
-                let node = &mut level.parts[k].1;
+                let node = &mut level.parts[k].node;
                 if parts.peek().is_none() {
                     node.input = Some(i);
                     break;
@@ -96,31 +142,15 @@ impl Level {
         let mut level = self;
         let mut rest = key.as_bytes();
         loop {
-            // The next part, up to a dot (a plain loop: keys are short, most have no dot).
-            let end = rest.iter().position(|&b| b == b'.');
-            let part = &rest[..end.unwrap_or(rest.len())];
-            let node = level.part(part)?;
-            match end {
-                None => return Some(node),
-                Some(dot) => {
-                    level = node.level.as_ref()?;
-                    rest = &rest[dot + 1..];
-                }
+            let key_head = head(rest);
+            let part = level.parts.iter().find(|p| p.starts(rest, key_head))?;
+            let len = part.name.len();
+            if rest.len() == len {
+                return Some(&part.node);
             }
+            level = part.node.level.as_ref()?;
+            rest = rest.get(len + 1..)?;
         }
-    }
-
-    /// The node of one part at this level.
-    #[inline]
-    fn part(&self, part: &[u8]) -> Option<&Node> {
-        self.parts
-            .iter()
-            .find(|(p, _)| {
-                let p = p.as_bytes();
-                // Compared byte by byte: a call to memcmp costs more than these few bytes.
-                p.len() == part.len() && p.iter().zip(part).all(|(a, b)| a == b)
-            })
-            .map(|(_, n)| n)
     }
 
     /// The dotted name of `key` below this level.
@@ -138,7 +168,7 @@ impl Level {
             .parts
             .iter()
             .take(3)
-            .map(|(p, _)| self.full_name(p))
+            .map(|p| self.full_name(&p.name))
             .collect();
         let more = if self.parts.len() > 3 { ", ..." } else { "" };
         format!("{}{more}", names.join(", "))
