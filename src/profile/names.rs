@@ -30,7 +30,11 @@ impl Part {
         Part {
             name: name.into(),
             head: head(b),
-            mask: if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 },
+            mask: if n == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            },
             node: Node::default(),
         }
     }
@@ -74,8 +78,11 @@ pub(crate) struct Names {
     pub levels: usize,
     /// The inputs that require others (by slot), each with the names it requires and their
     /// slots (`None`: no input is so named).
-    pub requires: Vec<(usize, Box<[(std::sync::Arc<str>, Option<usize>)]>)>,
+    pub requires: Vec<(usize, Box<[Needed]>)>,
 }
+
+/// A name an input requires, and its slot (`None`: no input is so named).
+pub(crate) type Needed = (std::sync::Arc<str>, Option<usize>);
 
 impl Names {
     /// The tree of `inputs`' names (each already checked to be parts joined by dots).
