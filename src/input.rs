@@ -50,6 +50,15 @@ pub enum Raw<'a> {
 }
 
 impl Raw<'_> {
+    /// Null, or a cell of nothing but spaces: the input is not given a value.
+    pub(crate) fn is_blank(&self) -> bool {
+        match self {
+            Raw::Null => true,
+            Raw::Cell(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
     fn describe(&self) -> String {
         match self {
             Raw::Null => "null".to_string(),
@@ -229,7 +238,7 @@ impl Input {
     /// Validate one raw value. `Null` (an absent field) gives the default, or an error when
     /// the input is required. The error is in words, without the field name.
     pub fn validate(&self, raw: Raw<'_>) -> Result<Value, String> {
-        if matches!(raw, Raw::Null) || matches!(raw, Raw::Cell(s) if s.trim().is_empty()) {
+        if raw.is_blank() {
             return if self.required {
                 Err("is required".to_string())
             } else {
@@ -256,7 +265,8 @@ impl Input {
                     }
                     e => format!("{text} {e}"),
                 })?;
-                if self.kind == InputKind::Integer && !n.fract().is_zero() {
+                // A number written without places is whole (fract is the dear test).
+                if self.kind == InputKind::Integer && n.scale() > 0 && !n.fract().is_zero() {
                     return Err(format!("expected a whole number, found {text}"));
                 }
                 if let Some(places) = self.places {
@@ -311,7 +321,8 @@ impl Input {
             InputKind::String => {
                 let text = self.text_of(raw)?;
                 if let Some(max) = self.max_length {
-                    if text.chars().count() > max as usize {
+                    // No more bytes than allowed: no more characters either.
+                    if text.len() > max as usize && text.chars().count() > max as usize {
                         return Err(format!("is longer than {max} characters"));
                     }
                 }

@@ -47,6 +47,12 @@ const MAX_SCALE: i64 = 28;
 /// ```
 pub fn exact_decimal(text: &str) -> Result<Decimal, NumberError> {
     let b = text.as_bytes();
+    // Most numbers in a profile are a few plain digits: their value is the number they
+    // spell, with no places (what the general reading below gives them too).
+    if !b.is_empty() && b.len() <= 18 && b.iter().all(u8::is_ascii_digit) {
+        let whole = b.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+        return Ok(Decimal::from(whole));
+    }
     let (negative, mut i) = match b.first() {
         Some(b'-') => (true, 1),
         Some(b'+') => (false, 1),
@@ -182,6 +188,10 @@ mod tests {
     fn exact_numbers_keep_every_digit_and_their_places() {
         for (text, want) in [
             ("0", "0"),
+            ("000", "0"),
+            ("0042", "42"),
+            ("999999999999999999", "999999999999999999"),
+            ("9999999999999999999", "9999999999999999999"),
             ("-3", "-3"),
             ("+7", "7"),
             ("6200.00", "6200.00"),

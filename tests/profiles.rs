@@ -310,3 +310,38 @@ fn money_takes_whole_pence_unless_the_input_declares_more_places() {
         "{err}"
     );
 }
+
+#[test]
+fn a_key_names_an_input_only_part_for_whole_part() {
+    // Keys are matched part by part: a prefix, an extension or an empty part of a name is
+    // no input's name.
+    let unknown = |key: &str| {
+        let profile = format!(r#"{{"case_id": "P-8", "setting": "special_school", "{key}": 1}}"#);
+        errors(&profile)
+            .iter()
+            .any(|e| e.starts_with(&format!("case \"P-8\": {key}: unknown field")))
+    };
+    for key in [
+        "needs.communicatio",
+        "needs.communicationx",
+        "needs..communication",
+        "needs.communication.",
+        ".needs.communication",
+        "needs.",
+        "",
+        "settin",
+        "settingx",
+        "attendance.days_on_rol",
+        "attendance.days_on_roll_",
+    ] {
+        assert!(unknown(key), "{key:?} should be an unknown field");
+    }
+    let rules = fixture();
+    for profile in [
+        r#"{"case_id": "P-9", "setting": "special_school", "needs.communication": 1}"#,
+        r#"{"case_id": "P-9", "setting": "special_school", "attendance.days_on_roll": 1}"#,
+        r#"{"case_id": "P-9", "setting": "special_school", "attendance": {"days_on_roll": 1}}"#,
+    ] {
+        assert!(rules.facts_from_json(profile).is_ok(), "{profile}");
+    }
+}

@@ -91,6 +91,8 @@ pub(crate) struct JsonlRows<R> {
     file: String,
     number: u64,
     bytes: u64,
+    /// The line being read, reused: each row keeps a copy of just its own bytes.
+    line: Vec<u8>,
 }
 
 impl<R: BufRead> JsonlRows<R> {
@@ -100,6 +102,7 @@ impl<R: BufRead> JsonlRows<R> {
             file: file.to_string(),
             number: 0,
             bytes: 0,
+            line: Vec::new(),
         }
     }
 }
@@ -127,19 +130,20 @@ fn read_error(file: &str, source: std::io::Error) -> BatchError {
 impl<R: BufRead> RowSource for JsonlRows<R> {
     fn read_chunk(&mut self, out: &mut Vec<Row>, max: usize) -> Result<(), BatchError> {
         for _ in 0..max {
-            let mut line = Vec::new();
+            let line = &mut self.line;
+            line.clear();
             // At most one byte past the limit (and the newline) is read into the line.
             let cap = (MAX_ROW_BYTES + 2) as u64;
             let n = (&mut self.reader)
                 .take(cap)
-                .read_until(b'\n', &mut line)
+                .read_until(b'\n', line)
                 .map_err(|e| read_error(&self.file, e))?;
             if n == 0 {
                 break;
             }
             self.bytes += n as u64;
             self.number += 1;
-            let body = line.strip_suffix(b"\n").unwrap_or(&line);
+            let body = line.strip_suffix(b"\n").unwrap_or(line);
             let body = body.strip_suffix(b"\r").unwrap_or(body).len();
             if body > MAX_ROW_BYTES {
                 // Skip the rest of the line without keeping it.
@@ -164,7 +168,10 @@ impl<R: BufRead> RowSource for JsonlRows<R> {
             }
             out.push(Row {
                 number: self.number,
-                raw: RawRow::Json { line, complete },
+                raw: RawRow::Json {
+                    line: line.to_vec(),
+                    complete,
+                },
             });
         }
         Ok(())

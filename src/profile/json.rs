@@ -191,7 +191,8 @@ pub(super) fn with_raw<T>(
     Ok(match text.as_bytes().first() {
         Some(b'"') => {
             let inner = &text[1..text.len() - 1];
-            if inner.contains('\\') {
+            // A plain loop: these strings are short, and a call to memchr costs more.
+            if inner.bytes().any(|b| b == b'\\') {
                 let s: String = serde_json::from_str(text)?;
                 f(Raw::Str(&s))
             } else {

@@ -99,6 +99,15 @@ pub(crate) struct Decoder<'r> {
     errors: Vec<FieldError>,
     /// Problems checking values, by input slot, reported in input order.
     invalid: Vec<(usize, String)>,
+    /// What each input is when a profile leaves it out (`validate(Raw::Null)`: its default, or
+    /// why it cannot be left out), worked out once rather than per profile.
+    absent: Vec<Result<Value, String>>,
+    /// True where `facts.values` holds that input's `absent` value still: a value only
+    /// changes when a profile gives the input, so an input left out profile after profile
+    /// has its default written once.
+    settled: Vec<bool>,
+    /// The last case id's text, kept for the next (a case id is copied, not allocated).
+    spare: String,
 }
 
 impl<'r> Decoder<'r> {
@@ -109,13 +118,16 @@ impl<'r> Decoder<'r> {
             names,
             facts: Facts {
                 case_id: None,
-                values: Vec::with_capacity(inputs.len()),
+                values: vec![Value::Null; inputs.len()],
             },
             given: vec![Given::No; inputs.len()],
             objects: vec![false; names.levels],
             case_id_given: false,
             errors: Vec::new(),
             invalid: Vec::new(),
+            absent: inputs.iter().map(|i| i.validate(Raw::Null)).collect(),
+            settled: vec![false; inputs.len()],
+            spare: String::new(),
         }
     }
 
@@ -189,10 +201,12 @@ impl<'r> Decoder<'r> {
         self.end()
     }
 
+    /// Ready for the next profile. Values stay as the last left them: each is written when
+    /// its input is given, or by `end` when it is not (see `settled`).
     fn begin(&mut self) {
-        self.facts.values.clear();
-        self.facts.values.resize(self.inputs.len(), Value::Null);
-        self.facts.case_id = None;
+        if let Some(id) = self.facts.case_id.take() {
+            self.spare = id;
+        }
         self.given.fill(Given::No);
         self.objects.fill(false);
         self.case_id_given = false;
@@ -212,10 +226,20 @@ impl<'r> Decoder<'r> {
             });
             return;
         }
-        let empty = matches!(raw, Raw::Null) || matches!(raw, Raw::Cell(s) if s.trim().is_empty());
-        *given = if empty { Given::Empty } else { Given::Yes };
+        *given = if raw.is_blank() {
+            Given::Empty
+        } else {
+            Given::Yes
+        };
+        if let Some(settled) = self.settled.get_mut(slot) {
+            *settled = false;
+        }
         match input.validate(raw) {
-            Ok(v) => self.facts.values[slot] = v,
+            Ok(v) => {
+                if let Some(place) = self.facts.values.get_mut(slot) {
+                    *place = v;
+                }
+            }
             Err(message) => self.invalid.push((slot, message)),
         }
     }
@@ -236,12 +260,21 @@ impl<'r> Decoder<'r> {
             }
             self.case_id_given = true;
         }
-        self.facts.case_id = match raw {
-            Raw::Str(s) | Raw::Cell(s) | Raw::Number(s) if !s.trim().is_empty() => {
-                Some(s.trim().to_string())
+        let id = match raw {
+            Raw::Str(s) | Raw::Cell(s) | Raw::Number(s) if !s.trim().is_empty() => s.trim(),
+            _ => {
+                self.facts.case_id = None;
+                return;
             }
-            _ => None,
         };
+        let mut text = self
+            .facts
+            .case_id
+            .take()
+            .unwrap_or_else(|| std::mem::take(&mut self.spare));
+        text.clear();
+        text.push_str(id);
+        self.facts.case_id = Some(text);
     }
 
     /// A field no input has.
@@ -272,29 +305,34 @@ impl<'r> Decoder<'r> {
 
     /// Defaults for inputs not given, then every problem, or the facts.
     fn end(&mut self) -> Result<&Facts, ProfileErrors> {
-        for (input, given) in self.inputs.iter().zip(&self.given) {
-            if *given != Given::Yes {
+        for &(slot, ref needs) in &self.names.requires {
+            if self.given.get(slot) != Some(&Given::Yes) {
                 continue;
             }
-            for needed in &input.requires {
-                let needed_given = self
-                    .names
-                    .slot(needed)
-                    .is_some_and(|k| self.given.get(k) == Some(&Given::Yes));
+            for (needed, k) in needs.iter() {
+                let needed_given = k.is_some_and(|k| self.given.get(k) == Some(&Given::Yes));
                 if !needed_given {
+                    let name = self.inputs.get(slot).map_or("", |i| &*i.name);
                     self.errors.push(FieldError {
                         field: needed.to_string(),
-                        message: format!("is required when {} is given", input.name),
+                        message: format!("is required when {name} is given"),
                     });
                 }
             }
         }
-        for (slot, input) in self.inputs.iter().enumerate() {
-            if self.given[slot] == Given::No {
-                match input.validate(Raw::Null) {
-                    Ok(v) => self.facts.values[slot] = v,
-                    Err(message) => self.invalid.push((slot, message)),
+        let slots = self.given.iter().zip(&self.absent).zip(&mut self.settled);
+        for (slot, ((given, absent), settled)) in slots.enumerate() {
+            if *given != Given::No || *settled {
+                continue;
+            }
+            match absent {
+                Ok(v) => {
+                    if let Some(place) = self.facts.values.get_mut(slot) {
+                        *place = v.clone();
+                        *settled = true;
+                    }
                 }
+                Err(message) => self.invalid.push((slot, message.clone())),
             }
         }
         if self.errors.is_empty() && self.invalid.is_empty() {

@@ -10,7 +10,57 @@ pub(crate) struct Level {
     pub prefix: Box<str>,
     /// Which level this is, to tell an object given twice.
     pub id: usize,
-    parts: Vec<(Box<str>, Node)>,
+    parts: Vec<Part>,
+}
+
+/// One part's name and what it names, with the name's first eight bytes as a number (and the
+/// mask of those of them it has), so that most keys are told apart by one comparison.
+#[derive(Debug, Clone)]
+struct Part {
+    name: Box<str>,
+    head: u64,
+    mask: u64,
+    node: Node,
+}
+
+impl Part {
+    fn new(name: &str) -> Part {
+        let b = name.as_bytes();
+        let n = b.len().min(8);
+        Part {
+            name: name.into(),
+            head: head(b),
+            mask: if n == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            },
+            node: Node::default(),
+        }
+    }
+
+    /// True when `key`'s first part (up to a dot, or the whole) is this one's name. A part's
+    /// name holds no dot and no zero byte, so its head never matches a key's padding.
+    #[inline]
+    fn starts(&self, key: &[u8], key_head: u64) -> bool {
+        let p = self.name.as_bytes();
+        key_head & self.mask == self.head
+            && key.len() >= p.len()
+            && p.iter().zip(key).skip(8).all(|(a, b)| a == b)
+            && key.get(p.len()).is_none_or(|&b| b == b'.')
+    }
+}
+
+/// The first (up to) eight bytes of `b`, little-endian, zeros past its end.
+#[inline]
+fn head(b: &[u8]) -> u64 {
+    match b.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None => b
+            .iter()
+            .rev()
+            .fold(0u64, |h, &byte| (h << 8) | u64::from(byte)),
+    }
 }
 
 /// What a part names: an input, a level of further parts, or (rarely) both.
@@ -26,7 +76,13 @@ pub(crate) struct Names {
     pub top: Level,
     /// How many levels there are, the top included.
     pub levels: usize,
+    /// The inputs that require others (by slot), each with the names it requires and their
+    /// slots (`None`: no input is so named).
+    pub requires: Vec<(usize, Box<[Needed]>)>,
 }
+
+/// A name an input requires, and its slot (`None`: no input is so named).
+pub(crate) type Needed = (std::sync::Arc<str>, Option<usize>);
 
 impl Names {
     /// The tree of `inputs`' names (each already checked to be parts joined by dots).
@@ -34,15 +90,16 @@ impl Names {
         let mut names = Names {
             top: Level::default(),
             levels: 1,
+            requires: Vec::new(),
         };
         for (i, input) in inputs.iter().enumerate() {
             let mut level = &mut names.top;
             let mut parts = input.name.split('.').peekable();
             while let Some(part) = parts.next() {
-                let k = match level.parts.iter().position(|(p, _)| &**p == part) {
+                let k = match level.parts.iter().position(|p| &*p.name == part) {
                     Some(k) => k,
                     None => {
-                        level.parts.push((part.into(), Node::default()));
+                        level.parts.push(Part::new(part));
                         level.parts.len() - 1
                     }
                 };
@@ -51,7 +108,7 @@ impl Names {
                 } else {
                     format!("{}.{part}", level.prefix)
                 };
-                let node = &mut level.parts[k].1;
+                let node = &mut level.parts[k].node;
                 if parts.peek().is_none() {
                     node.input = Some(i);
                     break;
@@ -70,6 +127,12 @@ impl Names {
                 level = next;
             }
         }
+        for (i, input) in inputs.iter().enumerate() {
+            if !input.requires.is_empty() {
+                let needs = input.requires.iter().map(|r| (r.clone(), names.slot(r)));
+                names.requires.push((i, needs.collect()));
+            }
+        }
         names
     }
 
@@ -84,21 +147,16 @@ impl Level {
     #[inline]
     pub fn find(&self, key: &str) -> Option<&Node> {
         let mut level = self;
-        let mut parts = key.split('.');
-        let mut part = parts.next()?;
+        let mut rest = key.as_bytes();
         loop {
-            let node = level
-                .parts
-                .iter()
-                .find(|(p, _)| p.len() == part.len() && **p == *part)
-                .map(|(_, n)| n)?;
-            match parts.next() {
-                None => return Some(node),
-                Some(next) => {
-                    level = node.level.as_ref()?;
-                    part = next;
-                }
+            let key_head = head(rest);
+            let part = level.parts.iter().find(|p| p.starts(rest, key_head))?;
+            let len = part.name.len();
+            if rest.len() == len {
+                return Some(&part.node);
             }
+            level = part.node.level.as_ref()?;
+            rest = rest.get(len + 1..)?;
         }
     }
 
@@ -117,7 +175,7 @@ impl Level {
             .parts
             .iter()
             .take(3)
-            .map(|(p, _)| self.full_name(p))
+            .map(|p| self.full_name(&p.name))
             .collect();
         let more = if self.parts.len() > 3 { ", ..." } else { "" };
         format!("{}{more}", names.join(", "))
