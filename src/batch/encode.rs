@@ -1,7 +1,7 @@
 //! Encoding a batch's output: the columns, and each decided row as CSV or JSON Lines text or
 //! xlsx cells, done by the workers in parallel; money outputs are added to the totals here.
 
-use super::summary::{TotalKey, Totals};
+use super::summary::Totals;
 use super::Format;
 use crate::decision::{output_json, output_text, Decision, Status};
 use crate::expr::Value;
@@ -32,6 +32,9 @@ pub(crate) struct Layout {
     json_keys: Vec<String>,
     pub families: Vec<FamilyLayout>,
     stamp: [String; 3],
+    /// The stamp's three cells as CSV or JSON Lines text, with the separators before them
+    /// and the row's end: the same on every row, so encoded once.
+    stamp_text: Vec<u8>,
 }
 
 impl Layout {
@@ -66,17 +69,35 @@ impl Layout {
             });
         }
         header.extend(["ruleset_id", "ruleset_version", "ruleset_digest"].map(String::from));
-        let json_keys = header
+        let json_keys: Vec<String> = header
             .iter()
             .map(|h| format!("{}:", serde_json::Value::String(h.clone())))
             .collect();
         let m = rules.manifest();
+        let stamp = [m.id.clone(), m.version.clone(), rules.digest().to_string()];
+        let mut stamp_text = Vec::new();
+        let first = header.len() - stamp.len();
+        for (i, cell) in stamp.iter().enumerate() {
+            match format {
+                Format::Csv => {
+                    stamp_text.push(b',');
+                    csv_field(&mut stamp_text, cell);
+                }
+                Format::Jsonl => {
+                    stamp_text.push(b',');
+                    stamp_text.extend_from_slice(json_keys[first + i].as_bytes());
+                    json_string(&mut stamp_text, cell);
+                }
+                Format::Xlsx => {}
+            }
+        }
         Layout {
             format,
             header,
             json_keys,
             families,
-            stamp: [m.id.clone(), m.version.clone(), rules.digest().to_string()],
+            stamp,
+            stamp_text,
         }
     }
 
@@ -99,10 +120,8 @@ impl Layout {
             }
             row.flags(d.flags(i));
             row.text(d.reason(i).as_deref());
-            let band = fam
-                .band
-                .and_then(|b| Some(ref_text(d.output(i, b), fam.outputs.get(b)?.1)))
-                .unwrap_or_default();
+            // The band is read only for a row with money to count.
+            let mut band: Option<Cow<str>> = None;
             for &(m, kind) in &fam.money {
                 let amount = match d.output(i, m) {
                     OutRef::Value(Value::Number(n)) => Some(*n),
@@ -110,23 +129,19 @@ impl Layout {
                     _ => None,
                 };
                 if let Some(amount) = amount {
-                    let key = TotalKey {
-                        family: i,
-                        output: m,
-                        band: band.clone(),
-                        setting: setting.to_string(),
-                    };
-                    row.piece.totals.add(key, amount);
+                    let band = band.get_or_insert_with(|| {
+                        fam.band
+                            .and_then(|b| Some(ref_text(d.output(i, b), fam.outputs.get(b)?.1)))
+                            .unwrap_or_default()
+                    });
+                    row.piece.totals.add(i, m, band, setting, amount);
                     if let Some(values) = group.filter(|_| kind == OutputKind::Amount) {
                         row.piece.totals.add_to_group(i, m, values, amount);
                     }
                 }
             }
         }
-        for s in &self.stamp {
-            row.text(Some(s));
-        }
-        row.end();
+        row.stamp();
         piece.rows_out += 1;
         if d.has_error() {
             piece.rows_with_error += 1;
@@ -194,11 +209,11 @@ impl Decided for Lean<'_> {
 }
 
 /// An output's text in its format, for grouping totals by band.
-fn ref_text(r: OutRef, format: OutputFormat) -> String {
+fn ref_text(r: OutRef<'_>, format: OutputFormat) -> Cow<'_, str> {
     match r {
-        OutRef::Text(t) => t.to_string(),
-        OutRef::Value(v) => output_text(v, format),
-        OutRef::Owned(v) => output_text(&v, format),
+        OutRef::Text(t) => Cow::Borrowed(t),
+        OutRef::Value(v) => Cow::Owned(output_text(v, format)),
+        OutRef::Owned(v) => Cow::Owned(output_text(&v, format)),
     }
 }
 
@@ -350,6 +365,18 @@ impl<'a> RowWriter<'a> {
         }
     }
 
+    /// The rule set's id, version and digest, and the row's end.
+    fn stamp(mut self) {
+        if self.layout.format == Format::Xlsx {
+            for s in &self.layout.stamp {
+                self.text(Some(s));
+            }
+        } else {
+            self.piece.out.extend_from_slice(&self.layout.stamp_text);
+        }
+        self.end();
+    }
+
     fn end(self) {
         match self.layout.format {
             Format::Csv => self.piece.out.push(b'\n'),
@@ -361,18 +388,26 @@ impl<'a> RowWriter<'a> {
 
 /// A CSV field, quoted only when it holds a comma, a quote or a line break.
 pub(crate) fn csv_field(out: &mut Vec<u8>, text: &str) {
-    if text.contains([',', '"', '\n', '\r']) {
-        out.push(b'"');
-        for b in text.bytes() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(text.as_bytes());
+    // All four are ASCII, so a byte test finds them in UTF-8 text.
+    let bytes = text.as_bytes();
+    if !bytes
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.extend_from_slice(bytes);
+        return;
     }
+    out.push(b'"');
+    // Runs between quotes are copied whole; each quote is doubled.
+    let mut runs = bytes.split(|&b| b == b'"');
+    if let Some(first) = runs.next() {
+        out.extend_from_slice(first);
+    }
+    for run in runs {
+        out.extend_from_slice(b"\"\"");
+        out.extend_from_slice(run);
+    }
+    out.push(b'"');
 }
 
 fn json_string(out: &mut Vec<u8>, text: &str) {

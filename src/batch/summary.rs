@@ -78,7 +78,9 @@ impl Total {
 /// is kept as such and reported; it never stops the run.
 #[derive(Debug, Default)]
 pub(crate) struct Totals {
-    by_band: BTreeMap<TotalKey, Total>,
+    /// Few keys (families' money outputs by band and setting), found by their borrowed parts
+    /// so that a row allocates nothing; sorted only for the lines.
+    by_band: Vec<(TotalKey, Total)>,
     by_group: BTreeMap<GroupKey, Total>,
 }
 
@@ -92,9 +94,25 @@ pub(crate) struct Names {
 }
 
 impl Totals {
-    /// Count one value of a money output.
-    pub fn add(&mut self, key: TotalKey, value: Decimal) {
-        self.by_band.entry(key).or_default().add(value);
+    /// Count one value of money output `output` of family `family`.
+    pub fn add(&mut self, family: usize, output: usize, band: &str, setting: &str, value: Decimal) {
+        let found = self.by_band.iter_mut().find(|(k, _)| {
+            k.family == family && k.output == output && k.band == band && k.setting == setting
+        });
+        match found {
+            Some((_, total)) => total.add(value),
+            None => {
+                let key = TotalKey {
+                    family,
+                    output,
+                    band: band.to_string(),
+                    setting: setting.to_string(),
+                };
+                let mut total = Total::default();
+                total.add(value);
+                self.by_band.push((key, total));
+            }
+        }
     }
 
     /// Count one amount for its row's values of the `--group-by` inputs.
@@ -116,7 +134,10 @@ impl Totals {
     /// Add another worker's totals into these.
     pub fn merge(&mut self, other: Totals) {
         for (key, t) in other.by_band {
-            self.by_band.entry(key).or_default().merge(t);
+            match self.by_band.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, total)) => total.merge(t),
+                None => self.by_band.push((key, t)),
+            }
         }
         for (key, t) in other.by_group {
             self.by_group.entry(key).or_default().merge(t);
@@ -127,6 +148,8 @@ impl Totals {
     /// amounts, the ranges of other money outputs, and the totals by group.
     pub fn lines(self, names: &Names) -> (Vec<TotalLine>, Vec<RangeLine>, Vec<GroupLine>) {
         let (mut totals, mut ranges) = (Vec::new(), Vec::new());
+        let mut by_band = self.by_band;
+        by_band.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let output = |f: usize, o: usize| {
             let (family, outputs) = &names.families[f];
             let (output, kind) = &outputs[o];
@@ -136,7 +159,7 @@ impl Totals {
                 kind.unwrap_or(OutputKind::Amount),
             )
         };
-        for (k, t) in self.by_band {
+        for (k, t) in by_band {
             let (family, output, kind) = output(k.family, k.output);
             if kind == OutputKind::Amount {
                 totals.push(TotalLine {
