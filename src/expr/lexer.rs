@@ -73,7 +73,7 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
                 }
             }
             let text = &src[start..i];
-            let n = Decimal::from_str_exact(text).map_err(|_| {
+            let n = crate::number::exact_decimal(text).map_err(|_| {
                 err_at(
                     src,
                     start,

@@ -338,10 +338,12 @@ impl<'r> Decoder<'r> {
         if self.errors.is_empty() && self.invalid.is_empty() {
             return Ok(&self.facts);
         }
-        // Checking problems in the inputs' order, as the rule set lists them.
-        self.invalid.sort_by_key(|(slot, _)| *slot);
+        // Checking problems in the inputs' order, as the rule set lists them: at most one per
+        // input and seldom many, so each is picked in turn rather than sorted (a sort would
+        // be another few kilobytes of WebAssembly for the form).
         let mut errors = std::mem::take(&mut self.errors);
-        for (slot, message) in self.invalid.drain(..) {
+        while let Some(first) = (0..self.invalid.len()).min_by_key(|&i| self.invalid[i].0) {
+            let (slot, message) = self.invalid.swap_remove(first);
             errors.push(FieldError {
                 field: self.inputs[slot].name.to_string(),
                 message,

@@ -6,7 +6,6 @@ use crate::error::{At, LoadError};
 use crate::expr::{Expr, Type, Value};
 use crate::format::LookupSpec;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 use std::sync::Arc;
 
 /// A compiled lookup table.
@@ -132,9 +131,13 @@ fn leaf(v: &serde_json::Value, at: &At) -> Result<Option<Decimal>, LoadError> {
         serde_json::Value::Number(n) if n.is_f64() => Err(at.invalid(format!(
             "write the number {n} as a string (\"{n}\") so that it stays exact"
         ))),
-        serde_json::Value::Number(n) => Decimal::from_str(&n.to_string())
+        // A whole number: serde_json holds it as an i64 or a u64, both exact in a decimal.
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map(Decimal::from)
+            .or_else(|| n.as_u64().map(Decimal::from))
             .map(Some)
-            .map_err(|_| at.invalid("number out of range")),
+            .ok_or_else(|| at.invalid("number out of range")),
         serde_json::Value::String(s) => crate::number::rule_decimal(s)
             .map(Some)
             .map_err(|e| at.invalid(e)),
