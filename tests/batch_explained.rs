@@ -363,20 +363,11 @@ fn a_log_sees_progress_lines_as_the_run_goes() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("in.jsonl"), jsonl(&cohort(20_000))).expect("write");
     // Standard error is a pipe here, as in a scheduled job: lines, not a bar.
-    let Run { code, stderr, .. } = common::sendband(
-        &[
-            "batch",
-            "--on",
-            common::ON,
-            "-i",
-            &p(dir.path(), "in.jsonl"),
-            "-o",
-            &p(dir.path(), "out.csv"),
-            "--progress",
-            "always",
-            "--progress-every",
-            "0",
-        ],
+    // `--progress always` holds even with -q, which only quiets the summary table.
+    let (input, output) = (p(dir.path(), "in.jsonl"), p(dir.path(), "out.csv"));
+    let progress = ["--progress", "always", "--progress-every", "0"];
+    let Run { code, stderr, .. } = batch_run(
+        &[&["-i", &input, "-o", &output][..], &progress[..]].concat(),
         "",
     );
     // The cohort has rows a family cannot decide (exit 1); progress is the same either way.

@@ -26,6 +26,26 @@ fn cohort(n: u64) -> String {
     String::from_utf8(out).expect("utf-8")
 }
 
+/// `sendband diff` of Haringey's 2025-26 draft against 2024-25 on `cohort` on 2025-01-15,
+/// writing `changes`, with more arguments.
+fn diff_cli(cohort: &Path, changes: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "diff",
+        "--base",
+        "rules/haringey",
+        "--proposed",
+        "rules/haringey/2025-26-draft",
+        "--cohort",
+        cohort.to_str().expect("path"),
+        "--on",
+        "2025-01-15",
+        "--changes",
+        changes.to_str().expect("path"),
+    ];
+    args.extend_from_slice(extra);
+    sendband(&args, "")
+}
+
 fn impact_of(text: &str) -> (Impact, Vec<Change>) {
     impact_of_cohort(Cohort::Jsonl(text.as_bytes()))
 }
@@ -100,22 +120,7 @@ fn the_changes_file_agrees_with_the_summary() {
     let input = dir.path().join("cohort.jsonl");
     std::fs::write(&input, cohort(3000)).expect("write");
     let changes = dir.path().join("changes.csv");
-    let Run { code, stdout, .. } = sendband(
-        &[
-            "diff",
-            "--base",
-            "rules/haringey",
-            "--proposed",
-            "rules/haringey/2025-26-draft",
-            "--cohort",
-            input.to_str().expect("path"),
-            "--on",
-            "2025-01-15",
-            "--changes",
-            changes.to_str().expect("path"),
-        ],
-        "",
-    );
+    let Run { code, stdout, .. } = diff_cli(&input, &changes, &[]);
     assert_eq!(code, 0, "{stdout}");
     let text = std::fs::read_to_string(&changes).expect("changes written");
     let mut lines = text.lines();
@@ -220,23 +225,10 @@ E,2016-03-01,special_school,issued,,4,,,
         code,
         stdout,
         stderr,
-    } = sendband(
-        &[
-            "diff",
-            "--base",
-            "rules/haringey",
-            "--proposed",
-            "rules/haringey/2025-26-draft",
-            "--cohort",
-            cohort.to_str().expect("path"),
-            "--on",
-            "2025-01-15",
-            "--changes",
-            changes.to_str().expect("path"),
-            "--report",
-            report.to_str().expect("path"),
-        ],
-        "",
+    } = diff_cli(
+        &cohort,
+        &changes,
+        &["--report", report.to_str().expect("path")],
     );
     // Refused rows make the exit code 1, but the comparison is complete.
     assert_eq!(code, 1, "{stdout}\n{stderr}");
