@@ -28,6 +28,20 @@ fn there_is_no_hidden_flag_that_skips_evaluation() {
     assert!(!dir.path().join("out.csv").exists());
 }
 
+/// Run `sendband` with `args` in `dir`, so that file names are relative to it.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sendband"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("sendband runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// Run a batch of `lines` (JSON Lines) with `rules` on `on`, returning the output rows.
 fn batch_rows(
     dir: &std::path::Path,
@@ -41,16 +55,8 @@ fn batch_rows(
         "batch", "-q", "--rules", rules, "--on", on, "-i", "in.jsonl", "-o", "out.csv",
     ];
     args.extend_from_slice(extra);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sendband"))
-        .args(&args)
-        .current_dir(dir)
-        .output()
-        .expect("sendband runs");
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let run = run_in(dir, &args);
+    assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
     records(&read(dir, "out.csv"))
 }
 
@@ -88,22 +94,19 @@ fn a_panel_case_names_its_flag_and_why_the_amounts_are_blank() {
 
 /// A Haringey cohort with family errors, as `sendband synth --allow-errors` writes it.
 fn cohort_with_errors(dir: &std::path::Path, n: &str) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sendband"))
-        .args([
-            "synth",
-            "--on",
-            "2025-01-15",
-            "--n",
-            n,
-            "--seed",
-            "11",
-            "--allow-errors",
-        ])
-        .current_dir(dir)
-        .output()
-        .expect("sendband runs");
-    assert_eq!(out.status.code(), Some(0));
-    String::from_utf8(out.stdout).expect("UTF-8")
+    let args = [
+        "synth",
+        "--on",
+        "2025-01-15",
+        "--n",
+        n,
+        "--seed",
+        "11",
+        "--allow-errors",
+    ];
+    let run = run_in(dir, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
 }
 
 #[test]
@@ -210,16 +213,7 @@ fn pay_batch(dir: &std::path::Path, lines: &str, extra: &[&str]) -> (Run, serde_
         "sum.json",
     ];
     args.extend_from_slice(extra);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sendband"))
-        .args(&args)
-        .current_dir(dir)
-        .output()
-        .expect("sendband runs");
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let run = run_in(dir, &args);
     let summary = std::fs::read_to_string(dir.join("sum.json"))
         .map(|t| serde_json::from_str(&t).expect("summary JSON"))
         .unwrap_or(serde_json::Value::Null);
@@ -420,12 +414,11 @@ fn a_log_sees_progress_lines_as_the_run_goes() {
             "out2.csv",
         ];
         args.extend_from_slice(extra);
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sendband"))
-            .args(&args)
-            .current_dir(dir.path())
-            .output()
-            .expect("runs");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!stderr.contains("rows done"), "{extra:?}: {stderr}");
+        let run = run_in(dir.path(), &args);
+        assert!(
+            !run.stderr.contains("rows done"),
+            "{extra:?}: {}",
+            run.stderr
+        );
     }
 }
