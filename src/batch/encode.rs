@@ -390,10 +390,7 @@ impl<'a> RowWriter<'a> {
 pub(crate) fn csv_field(out: &mut Vec<u8>, text: &str) {
     // All four are ASCII, so a byte test finds them in UTF-8 text.
     let bytes = text.as_bytes();
-    if !bytes
-        .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-    {
+    if !needs_quotes(bytes) {
         out.extend_from_slice(bytes);
         return;
     }
@@ -408,6 +405,30 @@ pub(crate) fn csv_field(out: &mut Vec<u8>, text: &str) {
         out.extend_from_slice(run);
     }
     out.push(b'"');
+}
+
+/// Whether `bytes` hold a comma, a quote or a line break: eight bytes at a time (most cells
+/// are long reasons that hold none).
+fn needs_quotes(mut bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    // The high bit of each byte that is zero after the xor (any flag is a true one here: a
+    // borrow starts only at a byte that is zero).
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    while let Some(chunk) = bytes.first_chunk::<8>() {
+        let w = u64::from_le_bytes(*chunk);
+        let hits = zero(w ^ (ONES * u64::from(b',')))
+            | zero(w ^ (ONES * u64::from(b'"')))
+            | zero(w ^ (ONES * u64::from(b'\n')))
+            | zero(w ^ (ONES * u64::from(b'\r')));
+        if hits != 0 {
+            return true;
+        }
+        bytes = bytes.get(8..).unwrap_or_default();
+    }
+    bytes
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
 }
 
 fn json_string(out: &mut Vec<u8>, text: &str) {
@@ -431,6 +452,18 @@ mod tests {
             }
             csv_field(&mut out, text);
         }
+        for len in 0..24 {
+            for at in 0..len {
+                for stop in [b',', b'"', b'\n', b'\r'] {
+                    let mut text = vec![b'a'; len];
+                    text[at] = stop;
+                    assert!(super::needs_quotes(&text));
+                    text[at] = b'-';
+                    assert!(!super::needs_quotes(&text));
+                }
+            }
+        }
+        assert!(!super::needs_quotes("é€😀+-./\t\x0b\x0c\x7f".as_bytes()));
         assert_eq!(
             String::from_utf8(out).expect("UTF-8"),
             "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|"
