@@ -145,10 +145,21 @@ pub fn output_json(value: &Value, format: OutputFormat) -> serde_json::Value {
 
 /// An output's value as text in its format: money with two decimals, null as empty.
 pub fn output_text(value: &Value, format: OutputFormat) -> String {
+    let mut text = String::new();
+    write_output_text(value, format, &mut text);
+    text
+}
+
+/// [`output_text`], appended to `out` (a buffer kept from cell to cell).
+pub(crate) fn write_output_text(value: &Value, format: OutputFormat, out: &mut String) {
+    use std::fmt::Write;
     match output_json(value, format) {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
+        serde_json::Value::Null => {}
+        serde_json::Value::String(s) => out.push_str(&s),
+        // Writing into a String cannot fail.
+        other => {
+            let _ = write!(out, "{other}");
+        }
     }
 }
 

@@ -83,12 +83,17 @@ impl RoundingMode {
 /// assert_eq!(to_pence_string("1.005".parse().unwrap()), None);
 /// ```
 pub fn to_pence_string(amount: Decimal) -> Option<String> {
+    pence(amount).map(|pence| pence.to_string())
+}
+
+/// The amount with exactly two decimals, whose text is [`to_pence_string`]'s.
+pub(crate) fn pence(amount: Decimal) -> Option<Decimal> {
     let mut pence = amount.normalize();
     if pence.scale() > 2 {
         return None;
     }
     pence.rescale(2);
-    Some(pence.to_string())
+    Some(pence)
 }
 
 /// An amount for people: thousands separators and two decimals (`4,000.00`), rounded half away

@@ -3,7 +3,7 @@
 
 use super::summary::Totals;
 use super::Format;
-use crate::decision::{output_json, output_text, Decision, Status};
+use crate::decision::{output_json, output_text, write_output_text, Decision, Status};
 use crate::expr::Value;
 use crate::fast::{Lean, OutRef};
 use crate::format::OutputFormat;
@@ -247,6 +247,8 @@ pub(crate) struct Piece {
     pub rows_rejected: u64,
     pub rows_with_error: u64,
     pub totals: Totals,
+    /// A cell's text, as it is written (kept from cell to cell).
+    text: String,
 }
 
 /// Writes the cells of one row in the layout's format.
@@ -323,13 +325,21 @@ impl<'a> RowWriter<'a> {
             Format::Csv => match (value, format) {
                 (Value::Null, _) => {}
                 (Value::Text(t), _) => csv_field(&mut self.piece.out, t),
-                (Value::Number(n), OutputFormat::Money) => {
-                    match crate::money::to_pence_string(*n) {
-                        Some(pence) => self.piece.out.extend_from_slice(pence.as_bytes()),
-                        None => csv_field(&mut self.piece.out, &output_text(value, format)),
+                (Value::Number(n), OutputFormat::Money) => match crate::money::pence(*n) {
+                    // Written as to_pence_string writes it, with no string between.
+                    Some(pence) => {
+                        use std::io::Write;
+                        // Writing into a Vec cannot fail.
+                        let _ = write!(self.piece.out, "{pence}");
                     }
+                    None => csv_field(&mut self.piece.out, &output_text(value, format)),
+                },
+                _ => {
+                    let text = &mut self.piece.text;
+                    text.clear();
+                    write_output_text(value, format, text);
+                    csv_field(&mut self.piece.out, text);
                 }
-                _ => csv_field(&mut self.piece.out, &output_text(value, format)),
             },
             Format::Jsonl => {
                 // Writing a JSON value into a Vec cannot fail.
