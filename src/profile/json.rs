@@ -71,8 +71,9 @@ impl<'de> Visitor<'de> for Group<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let Group { d, level, top } = self;
+        let mut next = 0;
         while let Some(key) = map.next_key_seed(Key)? {
-            let node = level.find(&key);
+            let node = level.find_next(&key, &mut next);
             if let Some(sub) = node.and_then(|n| n.level.as_ref().filter(|_| n.input.is_none())) {
                 if d.object_given(sub) {
                     map.next_value::<IgnoredAny>()?;

@@ -46,7 +46,7 @@ impl Part {
         let p = self.name.as_bytes();
         key_head & self.mask == self.head
             && key.len() >= p.len()
-            && p.iter().zip(key).skip(8).all(|(a, b)| a == b)
+            && key.get(8..p.len()).is_none_or(|k| Some(k) == p.get(8..))
             && key.get(p.len()).is_none_or(|&b| b == b'.')
     }
 }
@@ -157,6 +157,30 @@ impl Level {
             }
             level = part.node.level.as_ref()?;
             rest = rest.get(len + 1..)?;
+        }
+    }
+
+    /// `find`, trying first the part at `*next`, then leaving `*next` after the part found: a
+    /// profile's keys mostly come in the order the inputs are declared. A key equal to that
+    /// part's name is found there and nowhere else (no part's name holds a dot, and no two at a
+    /// level are the same).
+    #[inline]
+    pub fn find_next(&self, key: &str, next: &mut usize) -> Option<&Node> {
+        if let Some(part) = self.parts.get(*next) {
+            if *part.name == *key {
+                *next += 1;
+                return Some(&part.node);
+            }
+        }
+        let rest = key.as_bytes();
+        let key_head = head(rest);
+        let k = self.parts.iter().position(|p| p.starts(rest, key_head))?;
+        *next = k + 1;
+        let part = self.parts.get(k)?;
+        // Past the part's name: nothing, or a dot and the rest of a dotted key.
+        match key.get(part.name.len() + 1..) {
+            None => Some(&part.node),
+            Some(rest) => part.node.level.as_ref()?.find(rest),
         }
     }
 
