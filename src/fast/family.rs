@@ -9,6 +9,7 @@ use crate::decision::Status;
 use crate::family::Family;
 use crate::format::OutputFormat;
 use crate::steps::Kind;
+use std::fmt::Write as _;
 
 /// A compiled family.
 #[derive(Debug)]
@@ -279,33 +280,21 @@ impl FastFamily {
         })
     }
 
-    /// Why a stop gave `error`, in its own words (or why those could not be worked out); the
-    /// registers as the run that stopped left them.
-    pub fn stop_reason(&self, r: &Regs, v: Verdict) -> Option<String> {
-        let k = v.stopped.filter(|_| v.status == Status::Error)?;
-        let (_, reason) = self.stops.iter().find(|(at, _)| *at == k)?;
-        Some(
-            reason
-                .render(r)
-                .unwrap_or_else(|e| format!("{e} ({})", self.place(Part::Step(k)))),
-        )
-    }
-
     /// Why a family that decided is as it is, in its own words, into `out` (cleared first):
-    /// the reason of the stop that made it `ineligible` or `not_applicable`, or the reasons
-    /// of the flags an applied family raised, joined by "; ". Nothing for an applied family
-    /// with no flag, nor for `error` (see [`FastFamily::stop_reason`]).
+    /// the reason of the stop that made it `error`, `ineligible` or `not_applicable`, or the
+    /// reasons of the flags an applied family raised, joined by "; ". Nothing for an applied
+    /// family with no flag. The registers are as the run left them.
     pub fn say_why(&self, r: &Regs, v: Verdict, out: &mut String) {
         out.clear();
         let write = |out: &mut String, t: &FastTemplate, at: Part| {
             let start = out.len();
             if let Err(e) = t.render_into(r, out) {
                 out.truncate(start);
-                out.push_str(&format!("{e} ({})", self.place(at)));
+                // Writing into a String cannot fail.
+                let _ = write!(out, "{e} ({})", self.place(at));
             }
         };
         match v.stopped {
-            Some(_) if v.status == Status::Error => {}
             Some(k) => {
                 if let Some((_, t)) = self.stops.iter().find(|(at, _)| *at == k) {
                     write(out, t, Part::Step(k));

@@ -26,7 +26,7 @@ pub(super) struct FamilyOut {
     pub(super) verdict: Option<Verdict>,
     pub(super) values: Vec<V>,
     /// The error's reason, `… (step band)`, when the family failed, or the reason of the
-    /// stop that gave `error`.
+    /// stop that gave `error` (then also in `said`).
     pub(super) error: Option<String>,
     /// Why the family decided as it did, when it says (see [`FastFamily::say_why`](super::family::FastFamily::say_why)).
     pub(super) said: String,
@@ -93,10 +93,8 @@ impl<'a> Lean<'a> {
     pub fn reason(&self, k: usize) -> Option<&'a str> {
         let out = self.buf.families.get(k)?;
         match out.verdict {
-            Some(v) if v.status != Status::Error => {
-                Some(out.said.as_str()).filter(|s| !s.is_empty())
-            }
-            _ => out.error.as_deref(),
+            Some(_) => Some(out.said.as_str()).filter(|s| !s.is_empty()),
+            None => out.error.as_deref(),
         }
     }
 

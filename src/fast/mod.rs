@@ -253,8 +253,9 @@ impl Program {
             match ff.run(&mut r, &mut slot.values) {
                 Ok(v) => {
                     slot.verdict = Some(v);
-                    slot.error = ff.stop_reason(&r, v);
                     ff.say_why(&r, v, &mut slot.said);
+                    // A stop that gives `error` says why even in a lean decision's reasons.
+                    slot.error = (v.status == Status::Error).then(|| slot.said.clone());
                 }
                 Err(failure) => {
                     slot.verdict = None;
