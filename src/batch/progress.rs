@@ -139,17 +139,9 @@ fn rate(rows: u64, secs: f64) -> u64 {
     }
 }
 
-/// `1234567` as `1,234,567`.
+/// `1234567` as `1,234,567`, as amounts are grouped.
 fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::money::thousands(&n.to_string())
 }
 
 /// Seconds as a person reads them: `40 s`, `3 min 5 s`, `2 h 10 min`.
