@@ -3,6 +3,7 @@
 
 mod json;
 mod names;
+mod reader;
 
 pub(crate) use names::Names;
 
@@ -10,7 +11,6 @@ use crate::expr::Value;
 use crate::input::Input;
 use crate::input::Raw;
 use crate::suggest::did_you_mean;
-use json::with_raw as json_raw;
 use std::fmt;
 
 /// A validated profile: one value per declared input (defaults filled in), in input order.
@@ -242,11 +242,6 @@ impl<'r> Decoder<'r> {
             }
             Err(message) => self.invalid.push((slot, message)),
         }
-    }
-
-    /// The case id, from a JSON value's text.
-    fn case_id(&mut self, text: &str) {
-        let _ = json_raw(text, |raw| self.case_id_raw(raw));
     }
 
     fn case_id_raw(&mut self, raw: Raw<'_>) {

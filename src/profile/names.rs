@@ -184,6 +184,20 @@ impl Level {
         }
     }
 
+    /// The name of the part at `next` (where `find_next` looks first), or `""` past the last.
+    #[inline]
+    pub fn next_name(&self, next: usize) -> &str {
+        self.parts.get(next).map_or("", |p| &p.name)
+    }
+
+    /// The part at `next`, leaving `next` after it: what a key equal to `next_name(next)` names.
+    #[inline]
+    pub fn take_next(&self, next: &mut usize) -> Option<&Node> {
+        let part = self.parts.get(*next)?;
+        *next += 1;
+        Some(&part.node)
+    }
+
     /// The dotted name of `key` below this level.
     pub fn full_name(&self, key: &str) -> String {
         if self.prefix.is_empty() {
