@@ -89,11 +89,11 @@ impl ApiError {
 /// The file name that errors in a host-supplied bundle are reported against.
 pub const BUNDLE_NAME: &str = "bundle";
 
-/// Compiled rule sets kept between calls: the built-in one, and the last bundle given (a form
-/// passes the same bundle on every call, and compiling it each time would be wasted work).
+/// Compiled rule sets kept between calls: the built-in versions, and the last bundle given (a
+/// form passes the same bundle on every call, and compiling it each time would be wasted work).
 #[derive(Default)]
 pub struct Engine {
-    builtin: Option<Arc<RuleSet>>,
+    builtin: Option<Vec<Arc<RuleSet>>>,
     last: Option<(String, Arc<RuleSet>)>,
 }
 
@@ -104,16 +104,39 @@ impl Engine {
     }
 
     /// The rule set a call names: the bundle when given (an empty text counts as not given),
-    /// otherwise the built-in one.
-    pub fn rules(&mut self, bundle: Option<&str>) -> Result<Arc<RuleSet>, ApiError> {
+    /// otherwise the built-in version in force on `on`, or the newest built-in version for a
+    /// call without a date.
+    pub fn rules(
+        &mut self,
+        bundle: Option<&str>,
+        on: Option<Date>,
+    ) -> Result<Arc<RuleSet>, ApiError> {
         match bundle.filter(|b| !b.trim().is_empty()) {
             None => {
-                if let Some(r) = &self.builtin {
-                    return Ok(r.clone());
-                }
-                let r = Arc::new(RuleSet::embedded().map_err(|e| ApiError::rules(&e))?);
-                self.builtin = Some(r.clone());
-                Ok(r)
+                let versions = match &self.builtin {
+                    Some(v) => v,
+                    None => {
+                        let compiled = RuleSet::embedded_versions()
+                            .map_err(|e| ApiError::rules(&e))?
+                            .into_iter()
+                            .map(Arc::new)
+                            .collect();
+                        self.builtin.insert(compiled)
+                    }
+                };
+                let chosen = match on {
+                    Some(on) => {
+                        let manifests: Vec<_> = versions.iter().map(|r| r.manifest()).collect();
+                        // The error an authority folder gives, listing the versions.
+                        let i = RuleSet::embedded_in_force(&manifests, on)
+                            .map_err(|e| ApiError::plain("not_in_force", e.to_string()))?;
+                        versions.get(i)
+                    }
+                    None => versions.last(),
+                };
+                chosen.cloned().ok_or_else(|| {
+                    ApiError::plain("invalid_rules", "no rule set is built in".to_string())
+                })
             }
             Some(text) => {
                 if let Some((last, r)) = &self.last {
@@ -156,7 +179,7 @@ impl Engine {
             case_id: Option<String>,
             errors: Vec<FieldMessage>,
         }
-        let rules = match self.rules(bundle) {
+        let rules = match self.rules(bundle, None) {
             Ok(r) => r,
             Err(e) => return e.to_json(),
         };
@@ -180,9 +203,17 @@ impl Engine {
 
     /// What a form is built from: the rule set's manifest and digest, its declared inputs as
     /// written (labels, help, descriptor texts, sections, `ask_when`), and each family's outputs.
+    /// For the built-in rule sets, the newest version's, with `period` spanning them all.
     pub fn inputs(&mut self, bundle: Option<&str>) -> String {
-        match self.rules(bundle) {
-            Ok(rules) => json(&FormSpec::of(&rules)),
+        match self.rules(bundle, None) {
+            Ok(rules) => {
+                let built_in = bundle.is_none_or(|b| b.trim().is_empty());
+                let versions = match (&self.builtin, built_in) {
+                    (Some(versions), true) => versions.as_slice(),
+                    _ => &[],
+                };
+                json(&FormSpec::of(&rules, versions))
+            }
             Err(e) => e.to_json(),
         }
     }
@@ -197,7 +228,7 @@ impl Engine {
         }
         json(&Version {
             engine: ENGINE_VERSION,
-            ruleset: self.rules(None).ok().map(|r| r.stamp()),
+            ruleset: self.rules(None, None).ok().map(|r| r.stamp()),
         })
     }
 
@@ -211,7 +242,7 @@ impl Engine {
             .trim()
             .parse()
             .map_err(|e| ApiError::plain("invalid_date", format!("the evaluation date {e}")))?;
-        let rules = self.rules(bundle)?;
+        let rules = self.rules(bundle, Some(on))?;
         rules.check_in_force(on).map_err(|e| ApiError::rules(&e))?;
         let decision = rules
             .evaluate_json(profile, on)
@@ -227,9 +258,31 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 #[derive(Serialize)]
 struct FormSpec<'a> {
     ruleset: &'a crate::format::Manifest,
+    /// The versions a decision picks from by date, oldest first: the built-in ones, or the
+    /// bundle's one.
+    versions: Vec<VersionInfo<'a>>,
     digest: &'a str,
     inputs: &'a [crate::format::InputSpec],
     families: Vec<FamilyOutputs<'a>>,
+}
+
+#[derive(Serialize)]
+struct VersionInfo<'a> {
+    version: &'a str,
+    title: &'a str,
+    effective_from: Date,
+    effective_to: Option<Date>,
+}
+
+impl<'a> VersionInfo<'a> {
+    fn of(m: &'a crate::format::Manifest) -> VersionInfo<'a> {
+        VersionInfo {
+            version: &m.version,
+            title: &m.title,
+            effective_from: m.effective_from,
+            effective_to: m.effective_to,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -247,9 +300,19 @@ struct OutputInfo<'a> {
 }
 
 impl<'a> FormSpec<'a> {
-    fn of(rules: &'a RuleSet) -> FormSpec<'a> {
+    /// The form of `rules`, deciding by date among `versions` (`rules` among them).
+    fn of(rules: &'a RuleSet, versions: &'a [Arc<RuleSet>]) -> FormSpec<'a> {
+        let m = rules.manifest();
         FormSpec {
-            ruleset: rules.manifest(),
+            ruleset: m,
+            versions: if versions.is_empty() {
+                vec![VersionInfo::of(m)]
+            } else {
+                versions
+                    .iter()
+                    .map(|r| VersionInfo::of(r.manifest()))
+                    .collect()
+            },
             digest: rules.digest(),
             inputs: &rules.bundle().inputs,
             families: rules

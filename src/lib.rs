@@ -3,8 +3,8 @@
 //!
 //! ```
 //! use sendband::{Date, RuleSet};
-//! let rules = RuleSet::embedded().unwrap();
 //! let on: Date = "2024-09-01".parse().unwrap();
+//! let rules = RuleSet::embedded(on).unwrap();
 //! let profile = r#"{"case_id": "HG-1", "date_of_birth": "2015-03-01", "setting": "special_school",
 //!                   "ehcp": "issued", "needs": {"cognition_learning": 4, "sensory_physical": 4,
 //!                   "medical_personal_care": 3}, "attendance": {"days_on_roll": 95}}"#;

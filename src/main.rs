@@ -88,7 +88,7 @@ enum Command {
 #[derive(Args)]
 struct CaseArgs {
     /// A rule-set folder, an authority folder (the version in force on --on) or a bundle file.
-    /// Without it, the rule set built into sendband.
+    /// Without it, the version in force of the rule sets built into sendband (rules/haringey).
     #[arg(long)]
     rules: Option<PathBuf>,
     /// The evaluation date, YYYY-MM-DD: picks the rule-set version and is the date ages are
@@ -103,7 +103,7 @@ struct CaseArgs {
 #[derive(Args)]
 struct RulesOn {
     /// A rule-set folder, an authority folder (the version in force on --on) or a bundle file.
-    /// Without it, the rule set built into sendband.
+    /// Without it, the version in force of the rule sets built into sendband (rules/haringey).
     #[arg(long)]
     rules: Option<PathBuf>,
     /// The date, YYYY-MM-DD: picks the rule-set version, and is the date every case is
@@ -279,8 +279,8 @@ fn rule_sets_in(path: &Path) -> Result<Vec<RuleSet>, LoadError> {
 fn test(paths: &[PathBuf]) -> Outcome {
     let mut sets = Vec::new();
     if paths.is_empty() {
-        match RuleSet::embedded() {
-            Ok(r) => sets.push(r),
+        match RuleSet::embedded_versions() {
+            Ok(r) => sets.extend(r),
             Err(e) => return load_error(&e),
         }
     }

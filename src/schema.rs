@@ -28,7 +28,7 @@ pub fn to_file_text(schema: &serde_json::Value) -> String {
 /// default); unknown fields are refused, as validation refuses them.
 ///
 /// ```
-/// let rules = sendband::RuleSet::embedded().unwrap();
+/// let rules = sendband::RuleSet::embedded("2025-01-15".parse().unwrap()).unwrap();
 /// let schema = sendband::schema::profile_schema(&rules);
 /// assert_eq!(schema["properties"]["needs"]["properties"]["semh"]["maximum"], 4);
 /// assert_eq!(schema["required"], serde_json::json!(["case_id", "date_of_birth", "setting"]));

@@ -19,8 +19,8 @@ use std::fmt::Write as _;
 ///
 /// ```
 /// use sendband::{Date, RuleSet};
-/// let rules = RuleSet::embedded().unwrap();
 /// let on: Date = "2025-01-15".parse().unwrap();
+/// let rules = RuleSet::embedded(on).unwrap();
 /// let mut out = Vec::new();
 /// sendband::synth::write_jsonl(&rules, 3, 7, on, &mut out).unwrap();
 /// let text = String::from_utf8(out).unwrap();

@@ -64,13 +64,13 @@ fn every_failure_is_a_structured_error() {
         serde_json::json!({"kind": "invalid_date", "message": "the evaluation date \"2024-13-01\" \
             is not a date: no such day (expected YYYY-MM-DD, e.g. 2024-09-01)"})
     );
-    let e = parsed(&engine.evaluate(BAND_C, "2026-01-05", None));
+    let e = parsed(&engine.evaluate(BAND_C, "2028-01-05", None));
     assert_eq!(e["error"]["kind"], "not_in_force");
     assert!(
         e["error"]["message"]
             .as_str()
             .unwrap_or("")
-            .contains("2026-01-05"),
+            .contains("no version is in force on 2028-01-05 (versions: 2024-25 from 2024-09-01"),
         "{e}"
     );
     let e = parsed(&engine.inputs(Some(r#"{"manifest": 1}"#)));
@@ -156,4 +156,23 @@ fn version_names_the_engine_and_its_built_in_rules() {
     let v = parsed(&Engine::new().version());
     assert_eq!(v["engine"], env!("CARGO_PKG_VERSION"));
     assert_eq!(v["ruleset"]["id"], "haringey-illustrative");
+    // Without a date: the newest version built in.
+    assert_eq!(v["ruleset"]["version"], "2026-27");
+}
+
+#[test]
+fn the_date_picks_the_built_in_version() {
+    let mut engine = Engine::new();
+    for (on, version) in [
+        ("2024-09-01", "2024-25"),
+        ("2025-08-31", "2024-25"),
+        ("2025-09-01", "2025-26"),
+        ("2026-12-06", "2026-27"),
+        ("2027-08-31", "2026-27"),
+    ] {
+        let d = parsed(&engine.evaluate(BAND_C, on, None));
+        assert_eq!(d["ruleset"]["version"], version, "{on}: {d}");
+        // The draft covers 2025-26 too, and is never picked by date.
+        assert_eq!(d["ruleset"]["provenance"], "illustrative", "{on}");
+    }
 }

@@ -123,7 +123,7 @@ fn evaluate_warns_on_stderr_that_the_figures_are_placeholders() {
 
 #[test]
 fn a_date_outside_the_version_is_a_clear_error() {
-    for on in ["2024-08-31", "2025-09-01"] {
+    for on in ["2024-08-31", "2027-09-01"] {
         let Run {
             code,
             stdout,
@@ -136,9 +136,9 @@ fn a_date_outside_the_version_is_a_clear_error() {
         assert_eq!(
             stderr,
             format!(
-                "sendband: no rule set for that date: haringey-illustrative version 2024-25 is in force \
-                 from 2024-09-01 to 2025-08-31, not on {on}\n\
-                 hint: give --on a date in that period, or --rules a version in force on that date\n"
+                "sendband: no rule set for that date: rules/haringey (built in): no version is in \
+                 force on {on} (versions: 2024-25 from 2024-09-01 to 2025-08-31; 2025-26 from \
+                 2025-09-01 to 2026-08-31; 2026-27 from 2026-09-01 to 2027-08-31)\n"
             )
         );
         let Run { code, stderr, .. } = sendband(
@@ -239,4 +239,40 @@ fn a_value_a_weight_and_a_range_boundary_change_by_editing_the_rule_file_only() 
         topup_of(&boundary, profile),
         serde_json::json!({"band": "E", "amount": "7000.00", "score": 27})
     );
+}
+
+/// Without `--on` a command decides on today's date, with the built-in version in force today
+/// (2026-27 when this was written). Checked against the clock rather than a fixed date, so that
+/// the day no built-in version covers gives the clear error, not a broken test.
+#[test]
+fn without_on_the_version_in_force_today_decides() {
+    let today = sendband::Date::today();
+    let in_force = sendband::RuleSet::embedded_versions()
+        .expect("built-in versions")
+        .into_iter()
+        .find(|r| r.in_force_on(today));
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = sendband(&["explain", "examples/haringey-band-c.json"], "");
+    match in_force {
+        Some(rules) => {
+            assert_eq!(code, 0, "{stderr}");
+            let title = format!(
+                "Rules: {}, version {}",
+                rules.manifest().title,
+                rules.manifest().version
+            );
+            assert!(stdout.contains(&title), "{stdout}");
+            assert!(stdout.contains("  Top-up band: C\n"), "{stdout}");
+        }
+        None => {
+            assert_eq!(code, 2);
+            assert!(
+                stderr.contains(&format!("no version is in force on {today}")),
+                "{stderr}"
+            );
+        }
+    }
 }

@@ -15,17 +15,23 @@ fn load(path: &str, date: &str) -> RuleSet {
 
 #[test]
 fn the_draft_is_never_picked_by_date_but_is_used_by_name() {
-    let err = sendband::ruleset::load(Some(Path::new("rules/haringey")), on("2025-09-01"))
-        .expect_err("only a draft covers 2025-26");
+    // The draft and the version it proposes to replace cover the same days: the date picks
+    // the version, never the draft.
+    let by_date = load("rules/haringey", "2025-09-01");
+    assert_eq!(by_date.manifest().version, "2025-26");
+    assert!(!by_date.is_draft());
+    let by_date = load("rules/haringey", "2025-08-31");
+    assert_eq!(by_date.manifest().version, "2024-25");
+    let err = sendband::ruleset::load(Some(Path::new("rules/haringey")), on("2027-09-01"))
+        .expect_err("no version covers 2027-28");
     assert!(
         err.to_string().contains(
-            "no version is in force on 2025-09-01 (versions: 2024-25 from 2024-09-01 to \
-             2025-08-31; 2025-26-draft from 2025-09-01 to 2026-08-31 (draft: used only when named))"
+            "no version is in force on 2027-09-01 (versions: 2024-25 from 2024-09-01 to \
+             2025-08-31; 2025-26 from 2025-09-01 to 2026-08-31; 2025-26-draft from 2025-09-01 \
+             to 2026-08-31 (draft: used only when named); 2026-27 from 2026-09-01 to 2027-08-31)"
         ),
         "{err}"
     );
-    let by_date = load("rules/haringey", "2025-08-31");
-    assert_eq!(by_date.manifest().version, "2024-25");
     let draft = load("rules/haringey/2025-26-draft", "2025-09-01");
     assert!(draft.is_draft());
     assert_eq!(draft.manifest().version, "2025-26-draft");

@@ -575,12 +575,17 @@ fn the_rule_set_agrees_with_an_oracle_written_from_the_spec() {
 #[test]
 fn dates_outside_the_version_are_refused() {
     let folder = Path::new("rules/haringey");
-    for inside in ["2024-09-01", "2025-08-31"] {
+    for (inside, version) in [
+        ("2024-09-01", "2024-25"),
+        ("2025-08-31", "2024-25"),
+        ("2025-09-01", "2025-26"),
+        ("2027-08-31", "2026-27"),
+    ] {
         let on: Date = inside.parse().expect("date");
-        let loaded = sendband::ruleset::load(Some(folder), on);
-        assert!(loaded.is_ok(), "{inside} is in force");
+        let loaded = sendband::ruleset::load(Some(folder), on).expect("in force");
+        assert_eq!(loaded.manifest().version, version, "{inside}");
     }
-    for outside in ["2024-08-31", "2025-09-01"] {
+    for outside in ["2024-08-31", "2027-09-01"] {
         let on: Date = outside.parse().expect("date");
         let Err(err) = sendband::ruleset::load(Some(folder), on) else {
             panic!("{outside}: expected no version in force");

@@ -185,7 +185,7 @@ fn nested(depth: usize) -> String {
 #[test]
 fn a_profile_may_nest_objects_8_deep_and_deeper_is_refused_without_a_crash() {
     use sendband::profile::MAX_NESTING;
-    let rules = RuleSet::embedded().expect("rules");
+    let rules = RuleSet::embedded(sendband::Date::new(2025, 1, 15).expect("date")).expect("rules");
     // At the limit the innermost field is read, and is unknown.
     let err = rules
         .facts_from_json(&nested(MAX_NESTING))
@@ -212,7 +212,7 @@ fn a_profile_may_nest_objects_8_deep_and_deeper_is_refused_without_a_crash() {
 
 #[test]
 fn a_number_too_large_to_hold_is_an_error_for_the_case_never_a_wrong_amount() {
-    let rules = RuleSet::embedded().expect("rules");
+    let rules = RuleSet::embedded(sendband::Date::new(2025, 1, 15).expect("date")).expect("rules");
     let on = "2025-01-15".parse().expect("date");
     // The largest decimal there is, as a notional spend: read exactly, compared, not overflowed.
     let profile = r#"{"case_id": "BIG", "date_of_birth": "2016-02-14", "setting": "mainstream_school",

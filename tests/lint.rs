@@ -48,7 +48,7 @@ fn the_shipped_rule_sets_are_clean() {
     );
     assert_eq!(
         stdout.matches(": 0 errors, 0 warnings").count(),
-        3,
+        5,
         "{stdout}"
     );
 }

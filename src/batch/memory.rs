@@ -28,8 +28,8 @@ pub struct InMemory {
 /// ```
 /// use sendband::batch::{run_in_memory, Format};
 /// use sendband::{Date, RuleSet};
-/// let rules = RuleSet::embedded().unwrap();
 /// let on: Date = "2024-09-01".parse().unwrap();
+/// let rules = RuleSet::embedded(on).unwrap();
 /// let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
 /// let input = b"{\"case_id\": \"a\", \"setting\": \"mainstream_school\", \"ehcp\": \"issued\", \"date_of_birth\": \"2016-02-14\"}\nnot json\n";
 /// let run = run_in_memory(&rules, on, Format::Jsonl, input, &pool, 8192).unwrap();

@@ -66,9 +66,48 @@ impl RuleSet {
         RuleSet::from_bundle(&path.display().to_string(), &text)
     }
 
-    /// The rule set compiled into this binary (see `build.rs`).
-    pub fn embedded() -> Result<RuleSet, LoadError> {
-        RuleSet::from_files(crate::embedded::NAME, crate::embedded::FILES)
+    /// The built-in rule set in force on `on`: of the versions compiled into this binary (the
+    /// authority folder `rules/haringey`, drafts left out; see `build.rs`), the one
+    /// `--rules rules/haringey` would pick. A date no version covers is an error that lists them.
+    ///
+    /// ```
+    /// use sendband::{Date, RuleSet};
+    /// let on: Date = "2025-01-15".parse().unwrap();
+    /// assert_eq!(RuleSet::embedded(on).unwrap().manifest().version, "2024-25");
+    /// let before: Date = "2020-01-15".parse().unwrap();
+    /// let err = RuleSet::embedded(before).unwrap_err().to_string();
+    /// assert!(err.contains("no version is in force on 2020-01-15"), "{err}");
+    /// ```
+    pub fn embedded(on: Date) -> Result<RuleSet, LoadError> {
+        use crate::embedded::{built_in, VERSIONS};
+        let manifests = VERSIONS
+            .iter()
+            .map(embedded_manifest)
+            .collect::<Result<Vec<_>, LoadError>>()?;
+        let manifests: Vec<&Manifest> = manifests.iter().collect();
+        let (name, files) = VERSIONS[RuleSet::embedded_in_force(&manifests, on)?];
+        RuleSet::from_files(&built_in(name), files)
+    }
+
+    /// Which built-in version is in force on `on`, given their manifests in the order of
+    /// [`RuleSet::embedded_versions`]; or the error an authority folder gives, listing them.
+    pub(crate) fn embedded_in_force(manifests: &[&Manifest], on: Date) -> Result<usize, LoadError> {
+        use crate::embedded::{AUTHORITY, VERSIONS};
+        let named: Vec<(String, &Manifest)> = VERSIONS
+            .iter()
+            .zip(manifests)
+            .map(|((name, _), m)| (name.to_string(), *m))
+            .collect();
+        select::in_force(&format!("{AUTHORITY} (built in)"), &named, on)
+    }
+
+    /// Every built-in version, in date order: what `sendband test` checks without a path.
+    pub fn embedded_versions() -> Result<Vec<RuleSet>, LoadError> {
+        // build.rs lists them in date order.
+        crate::embedded::VERSIONS
+            .iter()
+            .map(|(name, files)| RuleSet::from_files(&crate::embedded::built_in(name), files))
+            .collect()
     }
 
     /// Check and compile parsed files.
@@ -383,7 +422,20 @@ pub fn load(path: Option<&Path>, on: Date) -> Result<RuleSet, LoadError> {
 pub fn describe(path: Option<&Path>, on: Date) -> Result<RuleSet, LoadError> {
     let rules = match path {
         Some(p) => load_path(p, on)?,
-        None => RuleSet::embedded()?,
+        None => RuleSet::embedded(on)?,
     };
     Ok(rules)
+}
+
+/// A built-in version's manifest, read without compiling the rest of it.
+fn embedded_manifest((name, files): &(&str, &[(&str, &str)])) -> Result<Manifest, LoadError> {
+    let text = files
+        .iter()
+        .find(|(rel, _)| *rel == "ruleset.json")
+        .map(|(_, text)| *text)
+        .unwrap_or_default();
+    source::parse_json(
+        &format!("{}/ruleset.json", crate::embedded::built_in(name)),
+        text,
+    )
 }

@@ -22,19 +22,35 @@ pub fn load_path(path: &Path, on: Date) -> Result<RuleSet, LoadError> {
         return RuleSet::from_folder(path);
     }
     let versions = versions_in(path)?;
-    let chosen = versions
+    let named: Vec<(String, &Manifest)> = versions
         .iter()
-        .filter(|(_, m)| m.provenance != Provenance::Draft)
-        .find(|(_, m)| on >= m.effective_from && m.effective_to.is_none_or(|to| on <= to));
+        .map(|(dir, m)| (folder_name(dir), m))
+        .collect();
+    let chosen = in_force(&path.display().to_string(), &named, on)?;
+    RuleSet::from_folder(&versions[chosen].0)
+}
+
+/// Which of `versions` (each by its folder's name, sorted by start date) is in force on `on` (a
+/// draft never, since drafts are used only by name), or an error naming `folder` that lists them.
+pub(crate) fn in_force(
+    folder: &str,
+    versions: &[(String, &Manifest)],
+    on: Date,
+) -> Result<usize, LoadError> {
+    let chosen = versions.iter().position(|(_, m)| {
+        m.provenance != Provenance::Draft
+            && on >= m.effective_from
+            && m.effective_to.is_none_or(|to| on <= to)
+    });
     match chosen {
-        Some((dir, _)) => RuleSet::from_folder(dir),
+        Some(i) => Ok(i),
         None => {
             let listed: Vec<String> = versions
                 .iter()
-                .map(|(dir, m)| format!("{} {}{}", folder_name(dir), span(m), draft_note(m)))
+                .map(|(name, m)| format!("{name} {}{}", span(m), draft_note(m)))
                 .collect();
             Err(LoadError::Versions {
-                folder: path.display().to_string(),
+                folder: folder.to_string(),
                 message: if listed.is_empty() {
                     "no rule set here: expected ruleset.json, or version folders that hold one"
                         .to_string()

@@ -6,7 +6,7 @@ import { EngineError, dateProblem, decide, engineVersion, problems, ruleSet, sta
 import { renderForm } from './form.js';
 import { collect, fillFrom, resetAll, updateVisibility } from './fields.js';
 import { flatten, parseExact, profileText } from './profile.js';
-import { defaultAssessmentDate, formatDate, period } from './dates.js';
+import { covered, defaultAssessmentDate, formatDate, period } from './dates.js';
 import { clearErrors, showErrors } from './errors.js';
 import { renderResult } from './result.js';
 import { provenanceBanner, ruleSetSummary } from './ruleset.js';
@@ -72,17 +72,20 @@ function resetErrors() {
 function useRuleSet(bundle, bundleName) {
   const spec = ruleSet(bundle);
   const ruleset = spec.ruleset ?? {};
-  const model = renderForm(spec, { onHint: `The date the band is worked out for; ages are counted on this date. This rule set covers ${period(ruleset)}.` });
+  const model = renderForm(spec, { onHint: `The date the band is worked out for; ages are counted on this date. This rule set covers ${period(covered(spec))}.` });
   model.byName = new Map(model.fields.map((f) => [f.name, f]));
   Object.assign(state, { bundle, bundleName, spec, model, last: null });
 
   $('banner-slot').replaceChildren(provenanceBanner(ruleset) ?? '');
   $('ruleset-summary').replaceChildren(ruleSetSummary(spec, { bundleName }));
   $('builtin-button').hidden = bundle === undefined;
-  $('form-lede').textContent = `Answer the questions about the child to see the indicative band and funding under ${ruleset.title ?? ruleset.id}.`;
+  const under = (spec.versions ?? []).length > 1
+    ? `the version of ${ruleset.authority ? `${ruleset.authority}'s` : 'these'} rules in force on the assessment date`
+    : ruleset.title ?? ruleset.id;
+  $('form-lede').textContent = `Answer the questions about the child to see the indicative band and funding under ${under}.`;
   $('form-slot').replaceChildren(model.form);
   $('result-view').replaceChildren();
-  model.onField.fill(defaultAssessmentDate(ruleset));
+  model.onField.fill(defaultAssessmentDate(covered(spec)));
 
   const refresh = () => updateVisibility(model);
   model.form.addEventListener('change', refresh);
@@ -106,9 +109,9 @@ function onProblems(model) {
   const error = dateProblem(answer.typed, state.bundle);
   if (!error) return [];
   // The engine's not_in_force message names ids and ISO dates; say it the way the hint does.
-  const ruleset = state.spec.ruleset ?? {};
-  if (error.kind === 'not_in_force' && ruleset.effective_from) {
-    return text(`must be in the period this rule set covers (${period(ruleset)}), not ${formatDate(answer.typed)}`);
+  const covers = covered(state.spec);
+  if (error.kind === 'not_in_force' && covers.effective_from) {
+    return text(`must be in the period this rule set covers (${period(covers)}), not ${formatDate(answer.typed)}`);
   }
   return text(error.message);
 }
@@ -165,7 +168,7 @@ function resultActions() {
     button('Change the answers', () => backToForm()),
     button('Start a new case', () => {
       resetAll(state.model);
-      state.model.onField.fill(defaultAssessmentDate(state.spec.ruleset ?? {}));
+      state.model.onField.fill(defaultAssessmentDate(covered(state.spec)));
       backToForm();
     }));
 }

@@ -26,6 +26,16 @@ export function defaultAssessmentDate(ruleset, now = today()) {
   return now;
 }
 
+/**
+ * The days a form's decisions can be asked for: from the first version's start to the last one's
+ * end (built-in rules come in dated versions, the date picking one), else the rule set's own.
+ */
+export function covered(spec) {
+  const versions = spec.versions ?? [];
+  if (versions.length === 0) return spec.ruleset ?? {};
+  return { effective_from: versions[0].effective_from, effective_to: versions[versions.length - 1].effective_to };
+}
+
 /** "1 September 2024 to 31 August 2025", or "from 1 April 2021" with no end. */
 export function period(ruleset) {
   const from = ruleset.effective_from ? formatDate(ruleset.effective_from) : null;

@@ -2,7 +2,7 @@
 // draft figures must never be mistaken for real ones) and the "Rule set" summary beside the form.
 
 import { h, summaryList, warningText } from './dom.js';
-import { period } from './dates.js';
+import { covered, period } from './dates.js';
 
 const PROVENANCE = {
   published: 'Published by the authority',
@@ -54,8 +54,11 @@ export function ruleSetSummary(spec, { bundleName } = {}) {
   const rows = [
     ['Authority', r.authority ?? ''],
     ['Rules', r.title ?? r.id ?? ''],
-    ['Version', `${r.version ?? ''} (${r.id ?? ''})`],
-    ['In force', period(r)],
+    // Built-in rules come in dated versions: the assessment date picks one.
+    ['Version', (spec.versions ?? []).length > 1
+      ? `${spec.versions.map((v) => v.version).join(', ')}: the one in force on the assessment date decides (${r.id ?? ''})`
+      : `${r.version ?? ''} (${r.id ?? ''})`],
+    ['In force', period(covered(spec))],
     ['Figures', provenanceWords(r.provenance)],
     ['From', bundleName ? `Bundle file ${bundleName}` : 'Built into this form'],
   ];

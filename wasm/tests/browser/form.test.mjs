@@ -77,7 +77,7 @@ describe('the SENDCo form', () => {
     const links = summary.getByRole('link');
     const texts = await links.allInnerTexts();
     assert.equal(texts.length, 3, texts.join('\n'));
-    assert.match(texts[0], /^Assessment date: must be in the period this rule set covers \(1 September 2024 to 31 August 2025\), not 1 January 2030/);
+    assert.match(texts[0], /^Assessment date: must be in the period this rule set covers \(1 September 2024 to 31 August 2027\), not 1 January 2030/);
     assert.match(texts[1], /^Date of birth: is required/);
     assert.match(texts[2], /^Completed assess-plan-do-review cycles: .*whole number/);
     for (const [n, id] of [[0, 'f-on-day'], [1, 'f-date_of_birth-day'], [2, 'f-sen_support-apdr_cycles']]) {

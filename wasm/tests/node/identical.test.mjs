@@ -21,7 +21,10 @@ const wasm = createRequire(import.meta.url)(pkg);
 const scratch = mkdtempSync(join(tmpdir(), 'sendband-node-'));
 
 const RULE_SETS = [
+  // The built-in versions: the date of each test picks its version, as the CLI's does.
   { folder: 'rules/haringey/2024-25', bundle: undefined },
+  { folder: 'rules/haringey/2025-26', bundle: undefined },
+  { folder: 'rules/haringey/2026-27', bundle: undefined },
   { folder: 'rules/herefordshire/2021-04', bundle: bundleOf('rules/herefordshire/2021-04') },
 ];
 
@@ -112,13 +115,18 @@ test('invalid profiles are refused with the same messages as the CLI, never thro
 });
 
 test('the built-in rule set is the one the CLI uses by default, with the same digest', () => {
+  // Without a date, the newest built-in version: the one the CLI picks in its period.
   const v = JSON.parse(wasm.version());
-  const native = spawnSync(bin, ['evaluate', '--on', '2024-09-01', join(repo, 'examples/haringey-band-c.json')], {
+  assert.equal(v.ruleset.version, '2026-27');
+  const native = spawnSync(bin, ['evaluate', '--on', '2026-12-06', join(repo, 'examples/haringey-band-c.json')], {
     encoding: 'utf8',
   });
   assert.equal(v.ruleset.digest, JSON.parse(native.stdout).ruleset.digest);
-  assert.equal(JSON.parse(wasm.inputs()).digest, v.ruleset.digest);
-  const hereford = JSON.parse(wasm.inputs(RULE_SETS[1].bundle));
+  const spec = JSON.parse(wasm.inputs());
+  assert.equal(spec.digest, v.ruleset.digest);
+  assert.deepEqual(spec.versions.map((x) => `${x.version} ${x.effective_from} ${x.effective_to}`),
+    ['2024-25 2024-09-01 2025-08-31', '2025-26 2025-09-01 2026-08-31', '2026-27 2026-09-01 2027-08-31']);
+  const hereford = JSON.parse(wasm.inputs(RULE_SETS.find((r) => r.folder.includes('herefordshire')).bundle));
   assert.equal(hereford.ruleset.provenance, 'published');
   assert.deepEqual(hereford.inputs.map((i) => i.name), ['case_id', 'assessment_points', 'funded_hours']);
 });
