@@ -48,6 +48,6 @@ fn run(args: &[String]) -> Result<(), String> {
         println!();
     }
     println!();
-    print!("{}", sendband::explain::explain(&decision, &rules));
+    print!("{}", sendband::explain::explain(&decision, &rules, None));
     Ok(())
 }

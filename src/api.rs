@@ -157,7 +157,7 @@ impl Engine {
     /// newline).
     pub fn evaluate(&mut self, profile: &str, on: &str, bundle: Option<&str>) -> String {
         match self.decide(profile, on, bundle) {
-            Ok((decision, _)) => decision.to_json_pretty(),
+            Ok((decision, ..)) => decision.to_json_pretty(),
             Err(e) => e.to_json(),
         }
     }
@@ -165,7 +165,7 @@ impl Engine {
     /// The decision in plain English, exactly what `sendband explain` prints.
     pub fn explain(&mut self, profile: &str, on: &str, bundle: Option<&str>) -> String {
         match self.decide(profile, on, bundle) {
-            Ok((decision, rules)) => explain::explain(&decision, &rules),
+            Ok((decision, rules, ..)) => explain::explain(&decision, &rules, None),
             Err(e) => e.to_json(),
         }
     }

@@ -22,8 +22,12 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// The decision as text a person would read.
-pub fn explain(decision: &Decision, rules: &RuleSet) -> String {
+/// The decision as text a person would read; with `what_if`, what would change the result.
+pub fn explain(
+    decision: &Decision,
+    rules: &RuleSet,
+    what_if: Option<&crate::what_if::WhatIf>,
+) -> String {
     let m = rules.manifest();
     let mut out = String::new();
     let on = decision.on;
@@ -47,6 +51,16 @@ pub fn explain(decision: &Decision, rules: &RuleSet) -> String {
     for result in &decision.results {
         out.push('\n');
         family(&mut out, result, rules);
+    }
+    if let Some(section) = what_if
+        .map(|w| crate::what_if::in_words(w, rules))
+        .filter(|s| !s.is_empty())
+    {
+        let _ = writeln!(
+            out,
+            "\nWhat would change the result (each line on its own, the rules run again with it):"
+        );
+        out.push_str(&section);
     }
     let _ = writeln!(
         out,
@@ -130,7 +144,8 @@ fn family(out: &mut String, result: &FamilyResult, rules: &RuleSet) {
     }
 }
 
-fn for_people(o: &Output, rules: &RuleSet) -> String {
+/// An output as a person reads it: money with its symbol and pence, codes as words.
+pub(crate) fn for_people(o: &Output, rules: &RuleSet) -> String {
     match (&o.value, o.format) {
         (Value::Null, _) => "none".to_string(),
         (Value::Number(n), OutputFormat::Money) => {

@@ -39,6 +39,7 @@ pub(crate) mod steps;
 pub(crate) mod suggest;
 pub mod synth;
 pub mod testing;
+pub mod what_if;
 
 pub use date::Date;
 pub use decision::{Decision, FamilyResult, Status};

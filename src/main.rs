@@ -97,6 +97,10 @@ struct CaseArgs {
     on: Option<Date>,
     /// The case profile, a JSON file, or - for standard input.
     case: PathBuf,
+    /// Also say what would change the result: the smallest sets of changes to the answers that
+    /// give each family another band or outcome (evaluate: a "what_if" member).
+    #[arg(long)]
+    what_if: bool,
 }
 
 /// The rule set and the date, for commands that work on many cases.
@@ -207,8 +211,8 @@ fn case(args: &CaseArgs, in_words: bool) -> Outcome {
             return Outcome::Usage;
         }
     };
-    let decision = match rules.evaluate_json(&text, on) {
-        Ok(d) => d,
+    let facts = match rules.facts_from_json(&text) {
+        Ok(f) => f,
         Err(errors) => {
             eprintln!("sendband: invalid profile:");
             for line in errors.to_string().lines() {
@@ -217,12 +221,22 @@ fn case(args: &CaseArgs, in_words: bool) -> Outcome {
             return Outcome::Failed;
         }
     };
+    let decision = rules.evaluate(&facts, on);
     if in_words {
-        if let Err(ended) = out::print(&explain::explain(&decision, &rules)) {
+        let what_if = args
+            .what_if
+            .then(|| sendband::what_if::what_if(&rules, &facts, on));
+        if let Err(ended) = out::print(&explain::explain(&decision, &rules, what_if.as_ref())) {
             return ended;
         }
     } else {
-        if let Err(ended) = out::print(&format!("{}\n", decision.to_json_pretty())) {
+        let text = if args.what_if {
+            let what_if = sendband::what_if::what_if(&rules, &facts, on);
+            sendband::what_if::decision_json(&decision, &what_if)
+        } else {
+            decision.to_json_pretty()
+        };
+        if let Err(ended) = out::print(&format!("{text}\n")) {
             return ended;
         }
         // The JSON is for machines; the person running the command is told here.

@@ -10,7 +10,7 @@ fn explained(profile: &str) -> String {
     let rules = herefordshire();
     let on: Date = "2024-09-01".parse().expect("date");
     let decision = rules.evaluate_json(profile, on).expect("valid profile");
-    let text = sendband::explain::explain(&decision, &rules);
+    let text = sendband::explain::explain(&decision, &rules, None);
     // The digest changes with every rule edit; the snapshot checks the words, not the hash.
     text.replace(rules.digest(), "sha256:<digest>")
 }
@@ -59,7 +59,7 @@ fn explained_fixture(profile: &str) -> String {
     let decision = rules
         .evaluate_json(profile, "2024-10-01".parse().expect("date"))
         .expect("valid");
-    sendband::explain::explain(&decision, &rules).replace(rules.digest(), "sha256:<digest>")
+    sendband::explain::explain(&decision, &rules, None).replace(rules.digest(), "sha256:<digest>")
 }
 
 #[test]

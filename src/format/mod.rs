@@ -200,6 +200,19 @@ pub struct InputSpec {
     /// listed values, e.g. `{"setting": ["early_years_setting"]}`. Profiles may still give it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ask_when: BTreeMap<String, Vec<serde_json::Value>>,
+    /// Whether "what would change the result" may suggest a change to this input (default
+    /// true; dates and text are never changed). `false` for a fact of the case (a setting, days
+    /// on roll) or a decision that is not the school's (a panel override).
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub what_if: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
 }
 
 /// The type of a declared input.

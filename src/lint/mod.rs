@@ -20,6 +20,7 @@ use names::{
     descriptor_texts, each_expr, family_reads, unused_constants, unused_inputs, unused_steps,
 };
 use serde::Serialize;
+pub(crate) use space::explored_values;
 use space::{Space, Turns};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -321,7 +322,7 @@ fn need_levels(rules: &RuleSet) -> BTreeSet<Arc<str>> {
 
 /// The numbers each input is compared with: in expressions, as range bounds when a ranges
 /// step places the input itself, and as lookup labels when a lookup is keyed by it.
-fn turns(rules: &RuleSet) -> Turns {
+pub(crate) fn turns(rules: &RuleSet) -> Turns {
     let mut out = Turns::new();
     for f in rules.families() {
         each_expr(f, &mut |e| {

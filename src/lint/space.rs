@@ -39,7 +39,7 @@ pub(super) struct Space<'a> {
 }
 
 /// The numbers each input is compared with anywhere in the rule set.
-pub(super) type Turns = BTreeMap<Arc<str>, BTreeSet<Decimal>>;
+pub(crate) type Turns = BTreeMap<Arc<str>, BTreeSet<Decimal>>;
 
 impl<'a> Space<'a> {
     /// The space of one family: `reads` are the names it reads, `levels` the rule set's need
@@ -211,6 +211,20 @@ fn stand_in(input: &Input, on: Date) -> Value {
     }
 }
 
+/// The values an input can turn a case's path at: every level, choice or truth value, and for
+/// other numbers its limits, its default and each number in `turns` with its neighbours.
+pub(crate) fn explored_values(input: &Input, turns: &BTreeSet<Decimal>) -> Vec<Value> {
+    match input.kind {
+        InputKind::Enum => input.labels().to_vec(),
+        InputKind::Boolean => vec![Value::Bool(false), Value::Bool(true)],
+        InputKind::Integer | InputKind::Decimal | InputKind::Money => numbers(input, turns)
+            .into_iter()
+            .map(Value::Number)
+            .collect(),
+        InputKind::String | InputKind::Date => Vec::new(),
+    }
+}
+
 /// The values an input is explored at.
 fn explored(
     input: &Input,
@@ -225,13 +239,9 @@ fn explored(
         values.push(Value::Null);
     }
     match input.kind {
-        InputKind::Enum => values.extend(input.labels().iter().cloned()),
-        InputKind::Boolean => values.extend([Value::Bool(false), Value::Bool(true)]),
         InputKind::String => values.push(Value::text("lint")),
         InputKind::Date => values.extend(dates(turns, on, anchors).into_iter().map(Value::Date)),
-        InputKind::Integer | InputKind::Decimal | InputKind::Money => {
-            values.extend(numbers(input, turns).into_iter().map(Value::Number));
-        }
+        _ => values.extend(explored_values(input, turns)),
     }
     values
 }
