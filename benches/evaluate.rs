@@ -242,6 +242,17 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // What would change the result, for the Band C worked example: a case at a time, as a
+    // SENDCo asks it (every single change and pair of changes, each evaluated).
+    let band_c = all
+        .facts_from_json(include_str!("../examples/haringey-band-c.json"))
+        .expect("valid");
+    let mut w = c.benchmark_group("what_if");
+    w.bench_function("Band C example, three families", |b| {
+        b.iter(|| black_box(sendband::what_if::what_if(&all, black_box(&band_c), on)))
+    });
+    w.finish();
 }
 
 criterion_group! {

@@ -89,18 +89,21 @@ impl FamilyResult {
     }
 }
 
+/// A family's outputs as the decision JSON writes them: an object of values by output name.
+pub(crate) struct Outputs<'a>(pub &'a [Output]);
+
+impl Serialize for Outputs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for o in self.0 {
+            m.serialize_entry(&*o.name, &o.to_json())?;
+        }
+        m.end()
+    }
+}
+
 impl Serialize for FamilyResult {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct Outputs<'a>(&'a [Output]);
-        impl Serialize for Outputs<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(self.0.len()))?;
-                for o in self.0 {
-                    m.serialize_entry(&*o.name, &o.to_json())?;
-                }
-                m.end()
-            }
-        }
         let mut st = s.serialize_struct("FamilyResult", 5)?;
         st.serialize_field("status", &self.status)?;
         st.serialize_field("outputs", &Outputs(&self.outputs))?;

@@ -10,7 +10,7 @@
 //! A move reachable by one change is reported by its single changes; one that needs two, by the
 //! pairs of which neither change alone gives it. Moves that need three or more are not searched.
 
-use crate::decision::{value_to_json, Decision, Output};
+use crate::decision::{value_to_json, Decision, Output, Outputs};
 use crate::expr::Value;
 use crate::format::{InputKind, OutputFormat, Status};
 use crate::input::Input;
@@ -351,16 +351,6 @@ impl Serialize for WhatIf {
 
 impl Serialize for Suggestion {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct Outputs<'a>(&'a [Output]);
-        impl Serialize for Outputs<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(self.0.len()))?;
-                for o in self.0 {
-                    m.serialize_entry(&*o.name, &o.to_json())?;
-                }
-                m.end()
-            }
-        }
         let mut st = s.serialize_struct("Suggestion", 3)?;
         st.serialize_field("changes", &self.changes)?;
         st.serialize_field("status", &self.status)?;

@@ -63,6 +63,17 @@ impl<'t> Reader<'t> {
         Err(Syntax { what, at: self.at })
     }
 
+    /// Past a comma between an object's fields: the next must be a key.
+    fn comma_then_key(&mut self) -> Result<(), Syntax> {
+        self.at += 1;
+        match self.peek() {
+            Some(b'"') => Ok(()),
+            Some(b'}') => self.fail("trailing comma"),
+            Some(_) => self.fail("key must be a string"),
+            None => self.fail("EOF while parsing a value"),
+        }
+    }
+
     #[inline]
     fn byte(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
@@ -110,15 +121,7 @@ impl<'t> Reader<'t> {
                 self.depth -= 1;
                 return Ok(None);
             }
-            Some(b',') if !*first => {
-                self.at += 1;
-                match self.peek() {
-                    Some(b'"') => {}
-                    Some(b'}') => return self.fail("trailing comma"),
-                    Some(_) => return self.fail("key must be a string"),
-                    None => return self.fail("EOF while parsing a value"),
-                }
-            }
+            Some(b',') if !*first => self.comma_then_key()?,
             Some(b'"') if *first => {}
             Some(_) if *first => return self.fail("key must be a string"),
             Some(_) => return self.fail("expected `,` or `}`"),
@@ -398,13 +401,7 @@ impl<'t> Reader<'t> {
                         break;
                     }
                     (Some(b','), true) => {
-                        self.at += 1;
-                        match self.peek() {
-                            Some(b'"') => {}
-                            Some(b'}') => return self.fail("trailing comma"),
-                            Some(_) => return self.fail("key must be a string"),
-                            None => return self.fail("EOF while parsing a value"),
-                        }
+                        self.comma_then_key()?;
                         self.key_to_colon()?;
                         break;
                     }
