@@ -203,7 +203,8 @@ impl Engine {
 
     /// What a form is built from: the rule set's manifest and digest, its declared inputs as
     /// written (labels, help, descriptor texts, sections, `ask_when`), and each family's outputs.
-    /// For the built-in rule sets, the newest version's, with `period` spanning them all.
+    /// For the built-in rule sets, the newest version's, with `versions` listing them all (the
+    /// date of a call picks one).
     pub fn inputs(&mut self, bundle: Option<&str>) -> String {
         match self.rules(bundle, None) {
             Ok(rules) => {
