@@ -4,6 +4,7 @@
 //   node wasm/tools/serve.mjs [SITE_FOLDER] [PORT]      (PORT 0 picks a free one)
 
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ const TYPES = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
 };
 
 // No inline script and no eval (WebAssembly compilation is allowed), and nothing may be fetched
@@ -36,6 +38,9 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+// Text and the .wasm are sent gzipped to a browser that accepts it (images are compressed already).
+const COMPRESSED = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.webmanifest']);
+
 /** Serve `root` on 127.0.0.1:`port`; resolves to the listening server. */
 export function serve(root, port = 0) {
   const base = resolve(root);
@@ -51,8 +56,16 @@ export function serve(root, port = 0) {
       let file = normalize(join(base, path));
       if (file !== base && !file.startsWith(base + sep)) throw new Error('outside the site');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      let body = await readFile(file);
+      const type = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' };
+      if (COMPRESSED.has(extname(file))) {
+        type.Vary = 'Accept-Encoding';
+        if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+          body = gzipSync(body, { level: 9 });
+          type['Content-Encoding'] = 'gzip';
+        }
+      }
+      res.writeHead(200, { ...headers, ...type, 'Content-Length': body.length });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });

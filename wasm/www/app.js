@@ -216,6 +216,11 @@ async function openCase(file) {
 
 async function boot() {
   new SkipLink(document.querySelector('.govuk-skip-link'));
+  // After this visit the form loads and works with the network off (sw.js keeps its files).
+  // Served from a file there is no worker, and the form still works while the page is open.
+  if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
+    navigator.serviceWorker.register('sw.js').catch(() => {});
+  }
   $('builtin-button').addEventListener('click', () => {
     bundlePicker.clearFile();
     useRuleSet(undefined, null);

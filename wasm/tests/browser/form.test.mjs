@@ -275,6 +275,34 @@ describe('the SENDCo form', () => {
     await context.close();
   });
 
+  test('e2. after one visit the form reloads and gives a result with the network off', async () => {
+    const { context, page } = await openForm(env);
+    // The service worker has kept every file once it controls the page.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const kept = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('sendband-form-')));
+    assert.equal(kept.length, 1, kept.join(', '));
+    await context.setOffline(true);
+    const failed = [];
+    page.on('requestfailed', (r) => failed.push(r.url()));
+    context.on('requestfailed', (r) => failed.push(`context: ${r.url()}`));
+    // Offline for certain: the server cannot be reached from this page.
+    assert.equal(await page.evaluate(() => navigator.onLine), false);
+    await page.reload();
+    await waitReady(page);
+    await fillBandC(page);
+    const panel = await submitForResult(page);
+    assert.match(panel, new RegExp(BAND_C.band));
+    assert.match(panel, new RegExp(`Top-up for the year: ${BAND_C.amount}`));
+    // Only the browser's own check for a newer sw.js failed (it needs the network); every file
+    // of the form came from what the worker kept.
+    assert.deepEqual(failed.filter((u) => !u.endsWith('/sw.js')), []);
+    const checks = failed.filter((u) => !u.startsWith('context: ')).length;
+    assert.deepEqual(page.problems, Array(checks).fill('console error: Failed to load resource: net::ERR_FAILED'));
+    await context.setOffline(false);
+    await context.close();
+  });
+
   test('f. axe-core finds no accessibility violations', async () => {
     // bypassCSP only so the test can inject axe; the page itself never needs it.
     const { context, page } = await openForm(env, { bypassCSP: true });
