@@ -111,7 +111,7 @@ impl Engine {
         bundle: Option<&str>,
         on: Option<Date>,
     ) -> Result<Arc<RuleSet>, ApiError> {
-        match bundle.filter(|b| !b.trim().is_empty()) {
+        match given(bundle) {
             None => {
                 let versions = match &self.builtin {
                     Some(v) => v,
@@ -157,7 +157,7 @@ impl Engine {
     /// newline).
     pub fn evaluate(&mut self, profile: &str, on: &str, bundle: Option<&str>) -> String {
         match self.decide(profile, on, bundle) {
-            Ok((decision, ..)) => decision.to_json_pretty(),
+            Ok((decision, _)) => decision.to_json_pretty(),
             Err(e) => e.to_json(),
         }
     }
@@ -165,7 +165,7 @@ impl Engine {
     /// The decision in plain English, exactly what `sendband explain` prints.
     pub fn explain(&mut self, profile: &str, on: &str, bundle: Option<&str>) -> String {
         match self.decide(profile, on, bundle) {
-            Ok((decision, rules, ..)) => explain::explain(&decision, &rules, None),
+            Ok((decision, rules)) => explain::explain(&decision, &rules, None),
             Err(e) => e.to_json(),
         }
     }
@@ -208,9 +208,8 @@ impl Engine {
     pub fn inputs(&mut self, bundle: Option<&str>) -> String {
         match self.rules(bundle, None) {
             Ok(rules) => {
-                let built_in = bundle.is_none_or(|b| b.trim().is_empty());
-                let versions = match (&self.builtin, built_in) {
-                    (Some(versions), true) => versions.as_slice(),
+                let versions = match (&self.builtin, given(bundle)) {
+                    (Some(versions), None) => versions.as_slice(),
                     _ => &[],
                 };
                 json(&FormSpec::of(&rules, versions))
@@ -250,6 +249,11 @@ impl Engine {
             .map_err(ApiError::profile)?;
         Ok((decision, rules))
     }
+}
+
+/// The bundle a call gives: an empty text counts as none.
+fn given(bundle: Option<&str>) -> Option<&str> {
+    bundle.filter(|b| !b.trim().is_empty())
 }
 
 /// The version of this build of the engine, e.g. `0.1.0`.

@@ -222,19 +222,17 @@ fn case(args: &CaseArgs, in_words: bool) -> Outcome {
         }
     };
     let decision = rules.evaluate(&facts, on);
+    let what_if = args
+        .what_if
+        .then(|| sendband::what_if::what_if(&rules, &facts, on));
     if in_words {
-        let what_if = args
-            .what_if
-            .then(|| sendband::what_if::what_if(&rules, &facts, on));
         if let Err(ended) = out::print(&explain::explain(&decision, &rules, what_if.as_ref())) {
             return ended;
         }
     } else {
-        let text = if args.what_if {
-            let what_if = sendband::what_if::what_if(&rules, &facts, on);
-            sendband::what_if::decision_json(&decision, &what_if)
-        } else {
-            decision.to_json_pretty()
+        let text = match &what_if {
+            Some(w) => sendband::what_if::decision_json(&decision, w),
+            None => decision.to_json_pretty(),
         };
         if let Err(ended) = out::print(&format!("{text}\n")) {
             return ended;

@@ -69,20 +69,6 @@ fn key(d: &Decision, family: usize, band: Option<usize>) -> Option<Key> {
     Some((r.status, band))
 }
 
-/// The output what-if tells a family's results apart by: the one named `band`, else the first
-/// text output (an outcome).
-fn band_of(family: Option<&crate::family::Family>) -> Option<usize> {
-    let outputs: Vec<_> = family?.outputs().collect();
-    outputs
-        .iter()
-        .position(|(n, _, _)| *n == "band")
-        .or_else(|| {
-            outputs
-                .iter()
-                .position(|(_, _, f)| *f == OutputFormat::Text)
-        })
-}
-
 /// What would change each family's result for `facts` on `on`.
 ///
 /// ```
@@ -103,7 +89,7 @@ fn band_of(family: Option<&crate::family::Family>) -> Option<usize> {
 /// ```
 pub fn what_if(rules: &RuleSet, facts: &Facts, on: Date) -> WhatIf {
     let base = rules.evaluate_lean(facts, on);
-    let bands: Vec<Option<usize>> = rules.families().iter().map(Some).map(band_of).collect();
+    let bands: Vec<Option<usize>> = rules.families().iter().map(|f| f.band_output()).collect();
     let base_keys: Vec<Option<Key>> = (0..bands.len()).map(|f| key(&base, f, bands[f])).collect();
     let candidates = candidates(rules, facts);
 
@@ -410,7 +396,8 @@ pub fn in_words(what_if: &WhatIf, rules: &RuleSet) -> String {
                     .enumerate()
                     .filter(|(k, o)| {
                         !o.value.is_null()
-                            && (Some(*k) == band_of(fam) || o.format == OutputFormat::Money)
+                            && (Some(*k) == fam.and_then(|f| f.band_output())
+                                || o.format == OutputFormat::Money)
                     })
                     .map(|(_, o)| {
                         let label = fam.and_then(|f| f.output_label(&o.name)).unwrap_or(&o.name);

@@ -52,10 +52,7 @@ impl Layout {
             }
             header.push(format!("{}.flags", f.name));
             header.push(format!("{}.reason", f.name));
-            let band = outputs
-                .iter()
-                .position(|(n, _)| n == "band")
-                .or_else(|| outputs.iter().position(|(_, f)| *f == OutputFormat::Text));
+            let band = f.band_output();
             let money = f
                 .output_kinds()
                 .enumerate()

@@ -227,6 +227,19 @@ impl Family {
             .and_then(|o| o.label.as_deref())
     }
 
+    /// Where the family's band is among its outputs: the output named `band`, else its first
+    /// text output (an outcome). Batch groups its totals by it; what-if tells results apart by it.
+    pub(crate) fn band_output(&self) -> Option<usize> {
+        self.outputs
+            .iter()
+            .position(|o| &*o.name == "band")
+            .or_else(|| {
+                self.outputs
+                    .iter()
+                    .position(|o| o.format == OutputFormat::Text)
+            })
+    }
+
     /// Each output's name, label (when the rule file gives one) and format, in order.
     pub fn outputs(&self) -> impl Iterator<Item = (&str, Option<&str>, OutputFormat)> {
         self.outputs

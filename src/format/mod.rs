@@ -107,6 +107,13 @@ pub struct Manifest {
     pub notes: Vec<String>,
 }
 
+impl Manifest {
+    /// Whether `on` falls within the version's dates (its start, and its end when it has one).
+    pub fn in_force_on(&self, on: Date) -> bool {
+        on >= self.effective_from && self.effective_to.is_none_or(|to| on <= to)
+    }
+}
+
 /// Whether values are set per financial year (April-March) or academic year (September-August).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -265,8 +265,7 @@ impl RuleSet {
 
     /// True when `on` is within the dates the rule set is in force.
     pub fn in_force_on(&self, on: Date) -> bool {
-        let m = self.manifest();
-        on >= m.effective_from && m.effective_to.is_none_or(|to| on <= to)
+        self.manifest().in_force_on(on)
     }
 
     /// An error unless the rule set is in force on `on`.

@@ -37,11 +37,9 @@ pub(crate) fn in_force(
     versions: &[(String, &Manifest)],
     on: Date,
 ) -> Result<usize, LoadError> {
-    let chosen = versions.iter().position(|(_, m)| {
-        m.provenance != Provenance::Draft
-            && on >= m.effective_from
-            && m.effective_to.is_none_or(|to| on <= to)
-    });
+    let chosen = versions
+        .iter()
+        .position(|(_, m)| m.provenance != Provenance::Draft && m.in_force_on(on));
     match chosen {
         Some(i) => Ok(i),
         None => {
