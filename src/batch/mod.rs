@@ -3,9 +3,10 @@
 //!
 //! Rows are read in chunks on the calling thread; a second thread has each chunk checked,
 //! evaluated and encoded by a rayon pool, a piece of consecutive rows per task; a third writes
-//! the pieces in order. At most a few chunks are in flight, so memory does not grow with the
-//! input (xlsx input: see [`Options::input`]). Each row is encoded on its own, so the output
-//! is byte-identical whatever the number of threads.
+//! the pieces in order. With one worker thread, all of it runs in line on the calling thread.
+//! At most a few chunks are in flight, so memory does not grow with the input (xlsx input: see
+//! [`Options::input`]). Each row is encoded on its own, so the output is byte-identical
+//! whatever the number of threads.
 
 mod encode;
 mod memory;
@@ -384,6 +385,9 @@ fn pipeline(
     progress: &Progress,
     chunk: usize,
 ) -> Result<(Tally, Outputs), BatchError> {
+    if pool.current_num_threads() == 1 {
+        return in_line(src, ctx, outputs, progress, chunk);
+    }
     std::thread::scope(|s| {
         // Each chunk travels with how far into the input it ends, for progress.
         let (rows_tx, rows_rx) = sync_channel::<(Vec<Row>, Option<u64>)>(1);
@@ -432,4 +436,31 @@ fn pipeline(
         tally.rows_in = rows_in;
         Ok((tally, outputs))
     })
+}
+
+/// [`pipeline`] on one thread: each chunk read, checked, evaluated, encoded and written on the
+/// calling thread. With one worker, handing rows between threads costs more than it overlaps.
+fn in_line(
+    src: &mut dyn RowSource,
+    ctx: &row::Context<'_>,
+    mut outputs: Outputs,
+    progress: &Progress,
+    chunk: usize,
+) -> Result<(Tally, Outputs), BatchError> {
+    let mut tally = Tally::default();
+    let show = |line: &str| progress.bar.suspend(|| eprintln!("{line}"));
+    let mut rows = Vec::with_capacity(chunk);
+    loop {
+        rows.clear();
+        src.read_chunk(&mut rows, chunk)?;
+        if rows.is_empty() {
+            break;
+        }
+        tally.rows_in += rows.len() as u64;
+        for piece in rows.chunks(PIECE_ROWS) {
+            outputs.write(ctx.piece(piece), ctx, &mut tally, &show)?;
+        }
+        progress.update(tally.rows_out + tally.rows_rejected, src.position());
+    }
+    Ok((tally, outputs))
 }
