@@ -175,8 +175,54 @@ fn too_many(scale: i64) -> NumberError {
     }
 }
 
+/// Append `n` as its `Display` writes it (sign, digits, and a point before the last `scale`
+/// digits), without the formatting machinery: a batch writes a few of these a row.
+pub(crate) fn write_decimal(out: &mut Vec<u8>, n: Decimal) {
+    // 96 bits of mantissa are at most 29 digits; a point and a leading zero make 31.
+    let mut digits = [b'0'; 40];
+    let mut at = digits.len();
+    let mut m = n.mantissa().unsigned_abs();
+    let scale = n.scale() as usize;
+    let mut written = 0;
+    while m > 0 || written <= scale {
+        if written == scale && scale > 0 {
+            at -= 1;
+            digits[at] = b'.';
+        }
+        at -= 1;
+        digits[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        written += 1;
+    }
+    if n.is_sign_negative() {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn decimals_are_written_as_display_writes_them() {
+        let mut cases: Vec<Decimal> = [
+            "0", "-0", "0.00", "-0.00", "7", "-7", "10", "0.5", "-0.05", "3818.50", "1000000",
+            "79228162514264337593543950335", "-79228162514264337593543950335",
+            "0.0000000000000000000000000001", "7.9228162514264337593543950335", "123.4560",
+        ]
+        .iter()
+        .map(|t| t.parse().expect("a decimal"))
+        .collect();
+        for scale in 0..=28 {
+            cases.push(Decimal::new(-123_456_789, scale));
+            cases.push(Decimal::new(1, scale));
+        }
+        for n in cases {
+            let mut out = Vec::new();
+            write_decimal(&mut out, n);
+            assert_eq!(String::from_utf8(out).expect("ASCII"), n.to_string(), "{n:?}");
+        }
+    }
     use super::*;
     use std::str::FromStr;
 

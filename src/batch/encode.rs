@@ -8,6 +8,7 @@ use crate::expr::Value;
 use crate::fast::{Lean, OutRef};
 use crate::format::OutputFormat;
 use crate::format::OutputKind;
+use crate::number::write_decimal;
 use crate::ruleset::RuleSet;
 use std::borrow::Cow;
 
@@ -324,13 +325,13 @@ impl<'a> RowWriter<'a> {
                 (Value::Text(t), _) => csv_field(&mut self.piece.out, t),
                 (Value::Number(n), OutputFormat::Money) => match crate::money::pence(*n) {
                     // Written as to_pence_string writes it, with no string between.
-                    Some(pence) => {
-                        use std::io::Write;
-                        // Writing into a Vec cannot fail.
-                        let _ = write!(self.piece.out, "{pence}");
-                    }
+                    Some(pence) => write_decimal(&mut self.piece.out, pence),
                     None => csv_field(&mut self.piece.out, &output_text(value, format)),
                 },
+                // A whole number as its JSON number writes it (normalized: no "-0", no "10.0").
+                (Value::Number(n), OutputFormat::Integer) if json_integer(*n) => {
+                    write_decimal(&mut self.piece.out, n.normalize())
+                }
                 _ => {
                     let text = &mut self.piece.text;
                     text.clear();
@@ -391,6 +392,12 @@ impl<'a> RowWriter<'a> {
             Format::Xlsx => {}
         }
     }
+}
+
+/// Whether `output_json` writes `n` as a JSON whole number (rather than a string).
+fn json_integer(n: rust_decimal::Decimal) -> bool {
+    let n = n.normalize();
+    n.scale() == 0 && i64::try_from(n).is_ok()
 }
 
 /// A CSV field, quoted only when it holds a comma, a quote or a line break.
