@@ -139,11 +139,11 @@ impl FromStr for Date {
             return Err(err("wrong shape"));
         }
         let digits = |r: std::ops::Range<usize>| -> Result<u32, DateError> {
-            let part = &text[r];
-            if !part.bytes().all(|c| c.is_ascii_digit()) {
+            let part = b.get(r).unwrap_or_default();
+            if !part.iter().all(u8::is_ascii_digit) {
                 return Err(err("not all digits"));
             }
-            part.parse::<u32>().map_err(|_| err("not all digits"))
+            Ok(part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
         };
         let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
         let (Ok(year), Ok(month), Ok(day)) =

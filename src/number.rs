@@ -53,6 +53,23 @@ pub fn exact_decimal(text: &str) -> Result<Decimal, NumberError> {
         let whole = b.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
         return Ok(Decimal::from(whole));
     }
+    // Amounts are mostly plain digits with a few places ("6200.00"): the same value, read
+    // straight into a 64-bit mantissa.
+    if let Some(dot) = b.iter().position(|&c| c == b'.') {
+        let (whole, fraction) = (&b[..dot], &b[dot + 1..]);
+        if !whole.is_empty()
+            && !fraction.is_empty()
+            && whole.len() + fraction.len() <= 18
+            && whole.iter().chain(fraction).all(u8::is_ascii_digit)
+        {
+            let mantissa = whole
+                .iter()
+                .chain(fraction)
+                .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+            // At most 17 places here, within the 28 a Decimal holds.
+            return Ok(Decimal::new(mantissa, fraction.len() as u32));
+        }
+    }
     let (negative, mut i) = match b.first() {
         Some(b'-') => (true, 1),
         Some(b'+') => (false, 1),
@@ -202,6 +219,18 @@ pub(crate) fn write_decimal(out: &mut Vec<u8>, n: Decimal) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn plain_amounts_read_as_rust_decimal_reads_them() {
+        for text in [
+            "6200.00", "0.000", "00.50", "0.5", "123456789012.345678", "99999999999999999.9",
+            "1.00000000000000000", "7.25",
+        ] {
+            let ours = exact_decimal(text).expect("a number");
+            let theirs = Decimal::from_str_exact(text).expect("a number");
+            assert_eq!((ours, ours.scale()), (theirs, theirs.scale()), "{text}");
+        }
+    }
 
     #[test]
     fn decimals_are_written_as_display_writes_them() {
