@@ -195,26 +195,39 @@ fn too_many(scale: i64) -> NumberError {
 /// Append `n` as its `Display` writes it (sign, digits, and a point before the last `scale`
 /// digits), without the formatting machinery: a batch writes a few of these a row.
 pub(crate) fn write_decimal(out: &mut Vec<u8>, n: Decimal) {
-    // 96 bits of mantissa are at most 29 digits; a point and a leading zero make 31.
-    let mut digits = [b'0'; 40];
-    let mut at = digits.len();
-    let mut m = n.mantissa().unsigned_abs();
-    let scale = n.scale() as usize;
-    let mut written = 0;
-    while m > 0 || written <= scale {
-        if written == scale && scale > 0 {
-            at -= 1;
-            digits[at] = b'.';
+    // 96 bits of mantissa are at most 29 digits, least significant first here.
+    let mut digits = [0u8; 32];
+    let mut len = 0;
+    let mantissa = n.mantissa().unsigned_abs();
+    // Division of 128 bits is a call, of 64 an instruction: amounts fit in 64.
+    match u64::try_from(mantissa) {
+        Ok(mut m) => {
+            while m > 0 {
+                digits[len] = b'0' + (m % 10) as u8;
+                m /= 10;
+                len += 1;
+            }
         }
-        at -= 1;
-        digits[at] = b'0' + (m % 10) as u8;
-        m /= 10;
-        written += 1;
+        Err(_) => {
+            let mut m = mantissa;
+            while m > 0 {
+                digits[len] = b'0' + (m % 10) as u8;
+                m /= 10;
+                len += 1;
+            }
+        }
     }
+    let scale = n.scale() as usize;
     if n.is_sign_negative() {
         out.push(b'-');
     }
-    out.extend_from_slice(&digits[at..]);
+    // At least one digit before the point, and `scale` after it.
+    for i in (0..len.max(scale + 1)).rev() {
+        out.push(digits.get(i).copied().filter(|_| i < len).unwrap_or(b'0'));
+        if i == scale && scale > 0 {
+            out.push(b'.');
+        }
+    }
 }
 
 #[cfg(test)]
