@@ -194,6 +194,7 @@ fn too_many(scale: i64) -> NumberError {
 
 /// Append `n` as its `Display` writes it (sign, digits, and a point before the last `scale`
 /// digits), without the formatting machinery: a batch writes a few of these a row.
+#[cfg(feature = "batch")]
 pub(crate) fn write_decimal(out: &mut Vec<u8>, n: Decimal) {
     // 96 bits of mantissa are at most 29 digits, least significant first here.
     let mut digits = [0u8; 32];
@@ -236,8 +237,14 @@ mod tests {
     #[test]
     fn plain_amounts_read_as_rust_decimal_reads_them() {
         for text in [
-            "6200.00", "0.000", "00.50", "0.5", "123456789012.345678", "99999999999999999.9",
-            "1.00000000000000000", "7.25",
+            "6200.00",
+            "0.000",
+            "00.50",
+            "0.5",
+            "123456789012.345678",
+            "99999999999999999.9",
+            "1.00000000000000000",
+            "7.25",
         ] {
             let ours = exact_decimal(text).expect("a number");
             let theirs = Decimal::from_str_exact(text).expect("a number");
@@ -246,11 +253,25 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "batch")]
     fn decimals_are_written_as_display_writes_them() {
         let mut cases: Vec<Decimal> = [
-            "0", "-0", "0.00", "-0.00", "7", "-7", "10", "0.5", "-0.05", "3818.50", "1000000",
-            "79228162514264337593543950335", "-79228162514264337593543950335",
-            "0.0000000000000000000000000001", "7.9228162514264337593543950335", "123.4560",
+            "0",
+            "-0",
+            "0.00",
+            "-0.00",
+            "7",
+            "-7",
+            "10",
+            "0.5",
+            "-0.05",
+            "3818.50",
+            "1000000",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "7.9228162514264337593543950335",
+            "123.4560",
         ]
         .iter()
         .map(|t| t.parse().expect("a decimal"))
@@ -262,7 +283,11 @@ mod tests {
         for n in cases {
             let mut out = Vec::new();
             write_decimal(&mut out, n);
-            assert_eq!(String::from_utf8(out).expect("ASCII"), n.to_string(), "{n:?}");
+            assert_eq!(
+                String::from_utf8(out).expect("ASCII"),
+                n.to_string(),
+                "{n:?}"
+            );
         }
     }
     use super::*;

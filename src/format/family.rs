@@ -168,7 +168,8 @@ pub enum NoMatch {
 }
 
 /// The output value order of a PRIORITY or OUTPUT ORDER table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+// Deserialize: by hand in `shapes.rs`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Priority {
     /// The first output's values, highest priority first.
@@ -194,7 +195,8 @@ impl Priority {
 }
 
 /// One value in a priority list: a label, a whole number, or a decimal written as a string.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+// Deserialize: by hand in `shapes.rs`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum PriorityValue {
     Whole(i64),
@@ -263,7 +265,8 @@ pub struct RowSpec {
 
 /// A row condition: one expression, or one cell per table input. A condition must be true or
 /// false (`null` is refused), and a value in a cell must be one its input can have.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+// Deserialize: by hand in `shapes.rs`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum When {
     Expr(String),

@@ -3,6 +3,7 @@
 
 mod bundle;
 mod family;
+mod shapes;
 
 pub use bundle::{Bundle, Expectation, TestFile, TestSpec};
 pub use family::*;

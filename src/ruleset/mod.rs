@@ -2,6 +2,7 @@
 //! bundle, checked and compiled once, then shared read-only by every evaluation.
 
 pub use crate::{error, format};
+mod json_path;
 mod select;
 pub mod source;
 
