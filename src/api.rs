@@ -157,15 +157,35 @@ impl Engine {
     /// newline).
     pub fn evaluate(&mut self, profile: &str, on: &str, bundle: Option<&str>) -> String {
         match self.decide(profile, on, bundle) {
-            Ok((decision, _)) => decision.to_json_pretty(),
+            Ok((decision, ..)) => decision.to_json_pretty(),
             Err(e) => e.to_json(),
         }
     }
 
-    /// The decision in plain English, exactly what `sendband explain` prints.
+    /// The decision in plain English, exactly what `sendband explain` prints: what would change
+    /// the result included.
     pub fn explain(&mut self, profile: &str, on: &str, bundle: Option<&str>) -> String {
         match self.decide(profile, on, bundle) {
-            Ok((decision, rules)) => explain::explain(&decision, &rules, None),
+            Ok((decision, facts, rules)) => {
+                let what_if = crate::what_if::what_if(&rules, &facts, decision.on);
+                explain::explain(&decision, &rules, Some(&what_if))
+            }
+            Err(e) => e.to_json(),
+        }
+    }
+
+    /// `{"what_if": {"<family>": [{"changes": [{"input", "from", "to"}], "status", "outputs",
+    /// "says"}]}}`: what would change each family's result, the member `sendband evaluate
+    /// --what-if` adds to the decision.
+    pub fn what_if(&mut self, profile: &str, on: &str, bundle: Option<&str>) -> String {
+        #[derive(Serialize)]
+        struct Answer {
+            what_if: crate::what_if::WhatIf,
+        }
+        match self.decide(profile, on, bundle) {
+            Ok((decision, facts, rules)) => json(&Answer {
+                what_if: crate::what_if::what_if(&rules, &facts, decision.on),
+            }),
             Err(e) => e.to_json(),
         }
     }
@@ -237,17 +257,16 @@ impl Engine {
         profile: &str,
         on: &str,
         bundle: Option<&str>,
-    ) -> Result<(crate::Decision, Arc<RuleSet>), ApiError> {
+    ) -> Result<(crate::Decision, crate::Facts, Arc<RuleSet>), ApiError> {
         let on: Date = on
             .trim()
             .parse()
             .map_err(|e| ApiError::plain("invalid_date", format!("the evaluation date {e}")))?;
         let rules = self.rules(bundle, Some(on))?;
         rules.check_in_force(on).map_err(|e| ApiError::rules(&e))?;
-        let decision = rules
-            .evaluate_json(profile, on)
-            .map_err(ApiError::profile)?;
-        Ok((decision, rules))
+        let facts = rules.facts_from_json(profile).map_err(ApiError::profile)?;
+        let decision = rules.evaluate(&facts, on);
+        Ok((decision, facts, rules))
     }
 }
 

@@ -97,10 +97,14 @@ struct CaseArgs {
     on: Option<Date>,
     /// The case profile, a JSON file, or - for standard input.
     case: PathBuf,
-    /// Also say what would change the result: the smallest sets of changes to the answers that
-    /// give each family another band or outcome (evaluate: a "what_if" member).
+    /// evaluate: also say what would change the result, the smallest sets of changes to the
+    /// answers that give each family another band or outcome (a "what_if" member). explain
+    /// says it anyway.
     #[arg(long)]
     what_if: bool,
+    /// explain: leave out what would change the result.
+    #[arg(long, conflicts_with = "what_if")]
+    no_what_if: bool,
 }
 
 /// The rule set and the date, for commands that work on many cases.
@@ -222,9 +226,11 @@ fn case(args: &CaseArgs, in_words: bool) -> Outcome {
         }
     };
     let decision = rules.evaluate(&facts, on);
-    let what_if = args
-        .what_if
-        .then(|| sendband::what_if::what_if(&rules, &facts, on));
+    let wanted = match in_words {
+        true => !args.no_what_if,
+        false => args.what_if,
+    };
+    let what_if = wanted.then(|| sendband::what_if::what_if(&rules, &facts, on));
     if in_words {
         if let Err(ended) = out::print(&explain::explain(&decision, &rules, what_if.as_ref())) {
             return ended;

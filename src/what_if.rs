@@ -49,6 +49,9 @@ pub struct Suggestion {
     pub status: Status,
     /// The family's outputs with the changes made, in its declared order.
     pub outputs: Vec<Output>,
+    /// The suggestion in the rule set's labels: "Assess-plan-do-review cycles: 1 -> 2 gives
+    /// Band C, Amount £3,000.00".
+    pub says: String,
 }
 
 /// The suggestions for every family of a decision, by family name in the rule set's order.
@@ -88,7 +91,7 @@ fn key(d: &Decision, family: usize, band: Option<usize>) -> Option<Key> {
 /// assert_eq!(first.outputs[0].to_text(), "C");
 /// ```
 pub fn what_if(rules: &RuleSet, facts: &Facts, on: Date) -> WhatIf {
-    let base = rules.evaluate_lean(facts, on);
+    let base = rules.evaluate(facts, on);
     let bands: Vec<Option<usize>> = rules.families().iter().map(|f| f.band_output()).collect();
     let base_keys: Vec<Option<Key>> = (0..bands.len()).map(|f| key(&base, f, bands[f])).collect();
     let candidates = candidates(rules, facts);
@@ -98,7 +101,7 @@ pub fn what_if(rules: &RuleSet, facts: &Facts, on: Date) -> WhatIf {
     let mut singles: Vec<(Change, Decision)> = Vec::new();
     for c in &candidates {
         set(&mut changed, c);
-        singles.push((c.clone(), rules.evaluate_lean(&changed, on)));
+        singles.push((c.clone(), rules.evaluate(&changed, on)));
         reset(&mut changed, facts, c);
     }
 
@@ -111,7 +114,7 @@ pub fn what_if(rules: &RuleSet, facts: &Facts, on: Date) -> WhatIf {
             }
             set(&mut changed, ca);
             set(&mut changed, cb);
-            pairs.push((a, b, rules.evaluate_lean(&changed, on)));
+            pairs.push((a, b, rules.evaluate(&changed, on)));
             reset(&mut changed, facts, ca);
             reset(&mut changed, facts, cb);
         }
@@ -165,14 +168,16 @@ pub fn what_if(rules: &RuleSet, facts: &Facts, on: Date) -> WhatIf {
                 for c in &changes {
                     set(&mut with, c);
                 }
-                let d = rules.evaluate_lean(&with, on);
+                let d = rules.evaluate(&with, on);
                 let Some(r) = d.results.into_iter().nth(f) else {
                     continue;
                 };
+                let says = says(&changes, r.status, &r.outputs, fam, rules);
                 suggestions.push(Suggestion {
                     changes,
                     status: r.status,
                     outputs: r.outputs,
+                    says,
                 });
             }
         }
@@ -337,10 +342,11 @@ impl Serialize for WhatIf {
 
 impl Serialize for Suggestion {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Suggestion", 3)?;
+        let mut st = s.serialize_struct("Suggestion", 4)?;
         st.serialize_field("changes", &self.changes)?;
         st.serialize_field("status", &self.status)?;
         st.serialize_field("outputs", &Outputs(&self.outputs))?;
+        st.serialize_field("says", &self.says)?;
         st.end()
     }
 }
@@ -371,48 +377,59 @@ pub fn in_words(what_if: &WhatIf, rules: &RuleSet) -> String {
         if suggestions.is_empty() {
             continue;
         }
-        let fam = rules.families().iter().find(|f| f.name == *name);
-        let title = fam.map_or(&**name, |f| f.title.as_str());
+        let title = rules
+            .families()
+            .iter()
+            .find(|f| f.name == *name)
+            .map_or(&**name, |f| f.title.as_str());
         let _ = writeln!(out, "  {title}:");
         for s in suggestions {
-            let changes: Vec<String> = s
-                .changes
-                .iter()
-                .map(|c| {
-                    let input = c.input(rules);
-                    let label = input.map_or(&*c.name, |i| i.label.as_str());
-                    format!(
-                        "{label}: {} -> {}",
-                        answer(input, &c.from, rules),
-                        answer(input, &c.to, rules)
-                    )
-                })
-                .collect();
-            let gives = match s.status {
-                // The band (or outcome) and the money: what a move is about.
-                Status::Applied => s
-                    .outputs
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, o)| {
-                        !o.value.is_null()
-                            && (Some(*k) == fam.and_then(|f| f.band_output())
-                                || o.format == OutputFormat::Money)
-                    })
-                    .map(|(_, o)| {
-                        let label = fam.and_then(|f| f.output_label(&o.name)).unwrap_or(&o.name);
-                        format!("{label} {}", crate::explain::for_people(o, rules))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                Status::NotApplicable => "does not apply".to_string(),
-                Status::Ineligible => "not eligible".to_string(),
-                Status::Error => "could not be decided".to_string(),
-            };
-            let _ = writeln!(out, "  - {} gives {gives}", changes.join(" and "));
+            let _ = writeln!(out, "  - {}", s.says);
         }
     }
     out
+}
+
+/// One suggestion in words: each change as "label: from -> to", and what the family gives.
+fn says(
+    changes: &[Change],
+    status: Status,
+    outputs: &[Output],
+    fam: &crate::Family,
+    rules: &RuleSet,
+) -> String {
+    let changes: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            let input = c.input(rules);
+            let label = input.map_or(&*c.name, |i| i.label.as_str());
+            format!(
+                "{label}: {} -> {}",
+                answer(input, &c.from, rules),
+                answer(input, &c.to, rules)
+            )
+        })
+        .collect();
+    let gives = match status {
+        // The band (or outcome) and the money: what a move is about.
+        Status::Applied => outputs
+            .iter()
+            .enumerate()
+            .filter(|(k, o)| {
+                !o.value.is_null()
+                    && (Some(*k) == fam.band_output() || o.format == OutputFormat::Money)
+            })
+            .map(|(_, o)| {
+                let label = fam.output_label(&o.name).unwrap_or(&o.name);
+                format!("{label} {}", crate::explain::for_people(o, rules))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Status::NotApplicable => "does not apply".to_string(),
+        Status::Ineligible => "not eligible".to_string(),
+        Status::Error => "could not be decided".to_string(),
+    };
+    format!("{} gives {gives}", changes.join(" and "))
 }
 
 /// An answer as a person would give it: a level with its name, a choice by its label.

@@ -129,7 +129,9 @@ fn one_more_review_cycle_would_give_band_c() {
         topup.contains(&serde_json::json!({
             "changes": [{"input": "sen_support.apdr_cycles", "from": 1, "to": 2}],
             "status": "applied",
-            "outputs": {"band": "C", "amount": "3000.00", "score": 19}
+            "outputs": {"band": "C", "amount": "3000.00", "score": 19},
+            "says": "Completed assess-plan-do-review cycles: 1 -> 2 gives Top-up band C, \
+                     Top-up for the year £3,000.00"
         })),
         "{topup:#?}"
     );
@@ -137,7 +139,9 @@ fn one_more_review_cycle_would_give_band_c() {
         topup.contains(&serde_json::json!({
             "changes": [{"input": "ehcp", "from": "none", "to": "issued"}],
             "status": "applied",
-            "outputs": {"band": "D", "amount": "4000.00", "score": 19}
+            "outputs": {"band": "D", "amount": "4000.00", "score": 19},
+            "says": "EHC plan: No plan and no request -> Plan issued gives Top-up band D, \
+                     Top-up for the year £4,000.00"
         })),
         "{topup:#?}"
     );
@@ -161,8 +165,7 @@ fn one_more_review_cycle_would_give_band_c() {
 
 #[test]
 fn explain_says_what_would_change_the_result_in_labels() {
-    let Run { code, stdout, .. } =
-        sendband(&["explain", "--on", "2024-09-01", "--what-if", "-"], BAND_B);
+    let Run { code, stdout, .. } = sendband(&["explain", "--on", "2024-09-01", "-"], BAND_B);
     assert_eq!(code, 0);
     let section = stdout
         .split("What would change the result")
@@ -186,8 +189,12 @@ fn explain_says_what_would_change_the_result_in_labels() {
         !section.contains("apdr_cycles") && !section.contains("topup"),
         "{section}"
     );
-    // Asked without --what-if, explain says only the decision.
-    let Run { stdout, .. } = sendband(&["explain", "--on", "2024-09-01", "-"], BAND_B);
+    // Asked --no-what-if, explain says only the decision.
+    let Run { stdout, .. } = sendband(
+        &["explain", "--on", "2024-09-01", "--no-what-if", "-"],
+        BAND_B,
+    );
+    assert!(stdout.contains("Top-up band: B"), "{stdout}");
     assert!(!stdout.contains("What would change the result"), "{stdout}");
 }
 

@@ -34,6 +34,13 @@ pub fn explain(profile_json: &str, on: &str, bundle_json: Option<String>) -> Str
     with_engine(|e| e.explain(profile_json, on, bundle_json.as_deref()))
 }
 
+/// `{"what_if": {...}}`: for each family, the smallest changes to the answers that would give
+/// another band or outcome, each with what it gives and a sentence in the rule set's labels.
+#[wasm_bindgen]
+pub fn what_if(profile_json: &str, on: &str, bundle_json: Option<String>) -> String {
+    with_engine(|e| e.what_if(profile_json, on, bundle_json.as_deref()))
+}
+
 /// The rule set's manifest, digest, declared inputs (labels, help, descriptor texts, sections,
 /// `ask_when`) and family outputs: what the form is generated from.
 #[wasm_bindgen]
