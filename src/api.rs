@@ -162,13 +162,19 @@ impl Engine {
         }
     }
 
-    /// The decision in plain English, exactly what `sendband explain` prints: what would change
-    /// the result included.
-    pub fn explain(&mut self, profile: &str, on: &str, bundle: Option<&str>) -> String {
+    /// The decision in plain English, exactly what `sendband explain` prints: with `what_if`,
+    /// what would change the result too (as `sendband explain` says it unless `--no-what-if`).
+    pub fn explain(
+        &mut self,
+        profile: &str,
+        on: &str,
+        bundle: Option<&str>,
+        what_if: bool,
+    ) -> String {
         match self.decide(profile, on, bundle) {
             Ok((decision, facts, rules)) => {
-                let what_if = crate::what_if::what_if(&rules, &facts, decision.on);
-                explain::explain(&decision, &rules, Some(&what_if))
+                let what_if = what_if.then(|| crate::what_if::what_if(&rules, &facts, decision.on));
+                explain::explain(&decision, &rules, what_if.as_ref())
             }
             Err(e) => e.to_json(),
         }

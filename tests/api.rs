@@ -29,7 +29,30 @@ fn evaluate_and_explain_give_exactly_what_the_cli_prints() {
         cli.stdout
     );
     let cli = sendband(&["explain", "--on", "2024-09-01", "-"], BAND_C);
-    assert_eq!(engine.explain(BAND_C, "2024-09-01", None), cli.stdout);
+    assert_eq!(engine.explain(BAND_C, "2024-09-01", None, true), cli.stdout);
+    assert!(cli.stdout.contains("\nWhat would change the result"));
+    // Without what-if, as `explain --no-what-if` prints it.
+    let cli = sendband(
+        &["explain", "--on", "2024-09-01", "--no-what-if", "-"],
+        BAND_C,
+    );
+    assert_eq!(
+        engine.explain(BAND_C, "2024-09-01", None, false),
+        cli.stdout
+    );
+    assert!(!cli.stdout.contains("What would change the result"));
+    // The what-if member is `evaluate --what-if`'s.
+    let cli = sendband(
+        &["evaluate", "--on", "2024-09-01", "--what-if", "-"],
+        BAND_C,
+    );
+    let full: serde_json::Value = serde_json::from_str(&cli.stdout).expect("JSON");
+    let own: serde_json::Value =
+        serde_json::from_str(&engine.what_if(BAND_C, "2024-09-01", None)).expect("JSON");
+    assert_eq!(own["what_if"], full["what_if"]);
+    assert!(own["what_if"]["topup"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty()));
 
     let bundle = herefordshire_bundle();
     let cli = sendband(
@@ -86,6 +109,7 @@ fn every_failure_is_a_structured_error() {
         r#"{"case_id": "X-1", "setting": "school", "needs": {"semh": 7}}"#,
         "2024-09-01",
         None,
+        true,
     ));
     assert_eq!(e["error"]["kind"], "invalid_profile");
     assert_eq!(e["error"]["case_id"], "X-1");

@@ -87,7 +87,7 @@ fn a_condition_with_no_value_is_an_error_in_every_verb() {
         evaluate.stdout.trim_end(),
         "the API differs from the CLI"
     );
-    let wasm_explain = engine.explain(PROFILE, "2024-09-01", Some(&bundle.stdout));
+    let wasm_explain = engine.explain(PROFILE, "2024-09-01", Some(&bundle.stdout), true);
     assert_eq!(wasm_explain.trim_end(), explain.stdout.trim_end());
 
     let test = sendband(&["test", &rules], "");

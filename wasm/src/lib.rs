@@ -28,10 +28,23 @@ pub fn evaluate(profile_json: &str, on: &str, bundle_json: Option<String>) -> St
     with_engine(|e| e.evaluate(profile_json, on, bundle_json.as_deref()))
 }
 
-/// The decision in plain English, as `sendband explain` prints it.
+/// The decision in plain English, as `sendband explain` prints it: what would change the
+/// result included unless `what_if` is false (a form that shows it from [`what_if`] already).
 #[wasm_bindgen]
-pub fn explain(profile_json: &str, on: &str, bundle_json: Option<String>) -> String {
-    with_engine(|e| e.explain(profile_json, on, bundle_json.as_deref()))
+pub fn explain(
+    profile_json: &str,
+    on: &str,
+    bundle_json: Option<String>,
+    what_if: Option<bool>,
+) -> String {
+    with_engine(|e| {
+        e.explain(
+            profile_json,
+            on,
+            bundle_json.as_deref(),
+            what_if.unwrap_or(true),
+        )
+    })
 }
 
 /// `{"what_if": {...}}`: for each family, the smallest changes to the answers that would give

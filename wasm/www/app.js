@@ -145,8 +145,8 @@ function check() {
       return;
     }
     const on = model.onField.read().typed;
-    const { decision, explanation } = decide(profile, on, bundle);
-    showResult({ spec, decision, explanation, answers, on, profile });
+    const { decision, explanation, whatIf } = decide(profile, on, bundle);
+    showResult({ spec, decision, explanation, whatIf, answers, on, profile });
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
     const onKinds = ['invalid_date', 'not_in_force'];
@@ -173,9 +173,9 @@ function resultActions() {
     }));
 }
 
-function showResult({ spec, decision, explanation, answers, on, profile }) {
+function showResult({ spec, decision, explanation, whatIf, answers, on, profile }) {
   state.last = { profile, caseId: decision.case_id };
-  $('result-view').replaceChildren(renderResult({ spec, decision, explanation, answers, on, actions: resultActions() }));
+  $('result-view').replaceChildren(renderResult({ spec, decision, explanation, whatIf, answers, on, actions: resultActions() }));
   const caseId = decision.case_id;
   setTitle('Indicative result', caseId ? { caption: `Case ${caseId}`, title: `Indicative result for case ${caseId}` } : {});
   setView('result');

@@ -1,7 +1,7 @@
 // The only module that talks to the WASM engine: it turns the engine's JSON strings into objects
 // and its {"error": ...} answers into EngineError exceptions, so callers cannot miss a failure.
 
-import init, { evaluate, explain, inputs, validate, version } from './pkg/sendband_wasm.js';
+import init, { evaluate, explain, inputs, validate, version, what_if as whatIfOf } from './pkg/sendband_wasm.js';
 import { parseExact } from './profile.js';
 
 /** A failure reported by the engine: kind is invalid_rules, not_in_force, invalid_date or invalid_profile. */
@@ -36,12 +36,20 @@ export function problems(profileText, bundle) {
   return answer.valid ? [] : answer.errors ?? [];
 }
 
-/** Evaluate and explain a profile on a date: {decision, explanation}. */
+/**
+ * Evaluate and explain a profile on a date, and say what would change the result:
+ * {decision, explanation, whatIf}, whatIf by family name, each suggestion with its sentence `says`.
+ * The time the engine takes to say what would change the result is the measure `sendband:what-if`.
+ */
 export function decide(profileText, on, bundle) {
   const decision = checked(evaluate(profileText, on, bundle));
-  const explanation = explain(profileText, on, bundle);
+  // What would change the result is shown from the what-if answer, so it is asked for once.
+  const explanation = explain(profileText, on, bundle, false);
   if (explanation.startsWith('{"error"')) checked(explanation);
-  return { decision, explanation };
+  const started = performance.now();
+  const whatIf = checked(whatIfOf(profileText, on, bundle)).what_if ?? {};
+  performance.measure('sendband:what-if', { start: started });
+  return { decision, explanation, whatIf };
 }
 
 /**

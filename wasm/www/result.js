@@ -105,17 +105,35 @@ function familySection(family, index) {
 }
 
 /**
+ * What would change the result: for each family the engine found changes for, its title and one
+ * sentence a change (the engine's own words, in the rule set's labels). Shown and printed.
+ */
+function whatIfSection(list, whatIf) {
+  const found = list.filter((f) => (whatIf?.[f.name] ?? []).length);
+  if (!found.length) return null;
+  return h('section', { class: 'sendband-what-if', 'aria-labelledby': 'what-if-heading' },
+    h('h2', { class: 'govuk-heading-m', id: 'what-if-heading', text: 'What would change the result' }),
+    h('p', { class: 'govuk-body', text: 'Each line is one change to the answers, on its own, with the rules run again. It shows how the rules work; it is not advice on what the child needs.' }),
+    found.flatMap((f) => [
+      h('h3', { class: 'govuk-heading-s', text: f.title ?? f.name }),
+      h('ul', { class: 'govuk-list govuk-list--bullet', data: { family: f.name } },
+        whatIf[f.name].map((s) => h('li', { text: s.says }))),
+    ]));
+}
+
+/**
  * The result view's content. `actions` is the button group app.js wires up; it goes after the
  * headline so Save and Print are in reach without scrolling.
  */
-export function renderResult({ spec, decision, explanation, answers, on, actions }) {
+export function renderResult({ spec, decision, explanation, whatIf, answers, on, actions }) {
   const list = families(spec, decision);
   const r = decision.ruleset ?? {};
   const ruleset = spec.ruleset ?? {};
   const caseRows = [
     ['Case reference', decision.case_id ?? 'Not given'],
     ['Assessment date', formatDate(decision.on ?? on)],
-    ['Rule set', `${ruleset.title ?? r.id} (${r.id}, version ${r.version})`],
+    // The title of the version that decided, which a date may have picked among several.
+    ['Rule set', `${(spec.versions ?? []).find((v) => v.version === r.version)?.title ?? ruleset.title ?? r.id} (${r.id}, version ${r.version})`],
     ['Figures', provenanceWords(r.provenance)],
     ['Digest', h('code', { class: 'sendband-digest', text: r.digest ?? '' })],
   ];
@@ -126,6 +144,7 @@ export function renderResult({ spec, decision, explanation, answers, on, actions
     h('h2', { class: 'govuk-heading-m', text: 'Case' }),
     summaryList(caseRows, 'sendband-case'),
     list.map(familySection),
+    whatIfSection(list, whatIf),
     h('section', { class: 'sendband-answers', 'aria-labelledby': 'answers-heading' },
       h('h2', { class: 'govuk-heading-m', id: 'answers-heading', text: 'Answers given' }),
       answers.length ? summaryList(answers) : h('p', { class: 'govuk-body', text: 'No answers were given.' }),
