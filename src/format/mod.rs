@@ -213,6 +213,10 @@ pub struct InputSpec {
     /// on roll) or a decision that is not the school's (a panel override).
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub what_if: bool,
+    /// Asked only in the local authority's form, never in a school's: a decision that is the
+    /// authority's to make, such as a panel override. Profiles may still give it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub authority_only: bool,
 }
 
 fn yes() -> bool {

@@ -2,13 +2,13 @@
 // and runs a check (validate, then evaluate and explain) when the form is submitted.
 
 import { SkipLink } from './govuk/govuk-frontend.min.js';
-import { EngineError, dateProblem, decide, engineVersion, problems, ruleSet, start } from './engine.js';
+import { EngineError, dateProblem, decide, engineVersion, problems, ruleSet, start, whatIf } from './engine.js';
 import { renderForm } from './form.js';
 import { collect, fillFrom, resetAll, updateVisibility } from './fields.js';
 import { flatten, parseExact, profileText } from './profile.js';
 import { covered, defaultAssessmentDate, formatDate, period } from './dates.js';
 import { clearErrors, showErrors } from './errors.js';
-import { renderResult } from './result.js';
+import { renderResult, renderWhatIf } from './result.js';
 import { provenanceBanner, ruleSetSummary } from './ruleset.js';
 import { filePicker, saveJson } from './files.js';
 import { h } from './dom.js';
@@ -18,7 +18,10 @@ import { h } from './dom.js';
 document.body.classList.add('js-enabled', 'govuk-frontend-supported');
 
 const $ = (id) => document.getElementById(id);
-const TITLE = "Check a child's indicative SEND band";
+// The page's configuration: a school's form by default; `?form=authority` is the local
+// authority's, which also asks the questions a rule set keeps for the authority (a panel override).
+const AUTHORITY = new URLSearchParams(location.search).get('form') === 'authority';
+const TITLE = AUTHORITY ? "Check a child's indicative SEND band: local authority form" : "Check a child's indicative SEND band";
 const SITE = 'sendband';
 
 const state = {
@@ -72,7 +75,7 @@ function resetErrors() {
 function useRuleSet(bundle, bundleName) {
   const spec = ruleSet(bundle);
   const ruleset = spec.ruleset ?? {};
-  const model = renderForm(spec, { onHint: `The date the band is worked out for; ages are counted on this date. This rule set covers ${period(covered(spec))}.` });
+  const model = renderForm(spec, { authority: AUTHORITY, onHint: `The date the band is worked out for; ages are counted on this date. This rule set covers ${period(covered(spec))}.` });
   model.byName = new Map(model.fields.map((f) => [f.name, f]));
   Object.assign(state, { bundle, bundleName, spec, model, last: null });
 
@@ -145,8 +148,15 @@ function check() {
       return;
     }
     const on = model.onField.read().typed;
-    const { decision, explanation, whatIf } = decide(profile, on, bundle);
-    showResult({ spec, decision, explanation, whatIf, answers, on, profile });
+    const { decision, explanation } = decide(profile, on, bundle);
+    showResult({ spec, decision, explanation, answers, on, profile });
+    // The result is shown first; what would change it (many evaluations) follows a moment later.
+    setTimeout(() => {
+      const slot = $('what-if');
+      if (!slot || state.last?.profile !== profile) return;
+      slot.replaceWith(renderWhatIf(spec, decision, whatIf(profile, on, bundle)));
+      performance.mark('sendband:what-if-shown');
+    });
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
     const onKinds = ['invalid_date', 'not_in_force'];
@@ -173,9 +183,9 @@ function resultActions() {
     }));
 }
 
-function showResult({ spec, decision, explanation, whatIf, answers, on, profile }) {
+function showResult({ spec, decision, explanation, answers, on, profile }) {
   state.last = { profile, caseId: decision.case_id };
-  $('result-view').replaceChildren(renderResult({ spec, decision, explanation, whatIf, answers, on, actions: resultActions() }));
+  $('result-view').replaceChildren(renderResult({ spec, decision, explanation, answers, on, actions: resultActions() }));
   const caseId = decision.case_id;
   setTitle('Indicative result', caseId ? { caption: `Case ${caseId}`, title: `Indicative result for case ${caseId}` } : {});
   setView('result');
@@ -204,11 +214,19 @@ async function openCase(file) {
   resetErrors();
   try {
     const values = flatten(parseExact(await file.text()));
-    const unused = fillFrom(state.model, values);
+    const found = fillFrom(state.model, values);
+    // Answers to the authority's own questions are not the school form's to show or send.
+    const authorityOnly = (state.spec.inputs ?? []).filter((i) => i.authority_only && !AUTHORITY && found.includes(i.name));
+    const unused = found.filter((name) => !authorityOnly.some((i) => i.name === name));
     backToForm();
-    if (unused.length) {
-      reportProblems([{ field: casePicker, text: `${casePicker.label}: could not fill in ${unused.join(', ')} (not a question of this rule set, or not one of its options); check the answers` }]);
+    const problems = [];
+    if (authorityOnly.length) {
+      problems.push({ field: casePicker, text: `${casePicker.label}: ${authorityOnly.map((i) => i.label).join(' and ')} ${authorityOnly.length > 1 ? 'are' : 'is'} for the local authority to answer, so the school form leaves ${authorityOnly.length > 1 ? 'them' : 'it'} out` });
     }
+    if (unused.length) {
+      problems.push({ field: casePicker, text: `${casePicker.label}: could not fill in ${unused.join(', ')} (not a question of this rule set, or not one of its options); check the answers` });
+    }
+    if (problems.length) reportProblems(problems);
   } catch (error) {
     reportProblems([{ field: casePicker, text: `${casePicker.label}: the file is not a saved case (${error.message})` }]);
   }

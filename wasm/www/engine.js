@@ -36,20 +36,24 @@ export function problems(profileText, bundle) {
   return answer.valid ? [] : answer.errors ?? [];
 }
 
-/**
- * Evaluate and explain a profile on a date, and say what would change the result:
- * {decision, explanation, whatIf}, whatIf by family name, each suggestion with its sentence `says`.
- * The time the engine takes to say what would change the result is the measure `sendband:what-if`.
- */
+/** Evaluate and explain a profile on a date: {decision, explanation}. */
 export function decide(profileText, on, bundle) {
   const decision = checked(evaluate(profileText, on, bundle));
-  // What would change the result is shown from the what-if answer, so it is asked for once.
+  // What would change the result is shown from whatIf(), so the explanation leaves it out.
   const explanation = explain(profileText, on, bundle, false);
   if (explanation.startsWith('{"error"')) checked(explanation);
+  return { decision, explanation };
+}
+
+/**
+ * What would change the result, by family name: suggestions, each with its sentence `says`.
+ * The time the engine takes is the measure `sendband:what-if`.
+ */
+export function whatIf(profileText, on, bundle) {
   const started = performance.now();
-  const whatIf = checked(whatIfOf(profileText, on, bundle)).what_if ?? {};
+  const answer = checked(whatIfOf(profileText, on, bundle)).what_if ?? {};
   performance.measure('sendband:what-if', { start: started });
-  return { decision, explanation, whatIf };
+  return answer;
 }
 
 /**

@@ -6,9 +6,10 @@ import { dateField, numberOf, radiosField, textField } from './controls.js';
 
 /**
  * Build the form element for a spec. Returns {form, fields, onField, submit}; `fields` are in page
- * order, `onField` is the assessment date (not part of the profile).
+ * order, `onField` is the assessment date (not part of the profile). Inputs the rule set keeps for
+ * the local authority (`authority_only`, such as a panel override) are asked only when `authority`.
  */
-export function renderForm(spec, { onHint }) {
+export function renderForm(spec, { onHint, authority = false }) {
   const ids = new Set();
   const idFor = (name) => {
     const base = `f-${name.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
@@ -28,6 +29,7 @@ export function renderForm(spec, { onHint }) {
   let sectionName;
   let index = 0;
   for (const input of spec.inputs ?? []) {
+    if (input.authority_only && !authority) continue;
     if (!section || (input.section ?? '') !== sectionName) {
       sectionName = input.section ?? '';
       index += 1;

@@ -106,14 +106,21 @@ function familySection(family, index) {
 
 /**
  * What would change the result: for each family the engine found changes for, its title and one
- * sentence a change (the engine's own words, in the rule set's labels). Shown and printed.
+ * sentence a change (the engine's own words, in the rule set's labels). Shown and printed. With
+ * `whatIf` null, the section that says it is being worked out (app.js replaces it).
  */
-function whatIfSection(list, whatIf) {
-  const found = list.filter((f) => (whatIf?.[f.name] ?? []).length);
-  if (!found.length) return null;
-  return h('section', { class: 'sendband-what-if', 'aria-labelledby': 'what-if-heading' },
-    h('h2', { class: 'govuk-heading-m', id: 'what-if-heading', text: 'What would change the result' }),
-    h('p', { class: 'govuk-body', text: 'Each line is one change to the answers, on its own, with the rules run again. It shows how the rules work; it is not advice on what the child needs.' }),
+export function renderWhatIf(spec, decision, whatIf) {
+  const heading = h('h2', { class: 'govuk-heading-m', id: 'what-if-heading', text: 'What would change the result' });
+  if (!whatIf) {
+    return h('section', { class: 'sendband-what-if', id: 'what-if', 'aria-labelledby': 'what-if-heading', 'aria-busy': 'true' },
+      heading, h('p', { class: 'govuk-body', text: 'Working this out…' }));
+  }
+  const found = families(spec, decision).filter((f) => (whatIf[f.name] ?? []).length);
+  return h('section', { class: 'sendband-what-if', id: 'what-if', 'aria-labelledby': 'what-if-heading', data: { done: 'true' } },
+    heading,
+    found.length
+      ? h('p', { class: 'govuk-body', text: 'Each line is one change to the answers, on its own, with the rules run again. It shows how the rules work; it is not advice on what the child needs.' })
+      : h('p', { class: 'govuk-body', text: 'No change to one or two of the answers would give another result.' }),
     found.flatMap((f) => [
       h('h3', { class: 'govuk-heading-s', text: f.title ?? f.name }),
       h('ul', { class: 'govuk-list govuk-list--bullet', data: { family: f.name } },
@@ -125,7 +132,7 @@ function whatIfSection(list, whatIf) {
  * The result view's content. `actions` is the button group app.js wires up; it goes after the
  * headline so Save and Print are in reach without scrolling.
  */
-export function renderResult({ spec, decision, explanation, whatIf, answers, on, actions }) {
+export function renderResult({ spec, decision, explanation, answers, on, actions }) {
   const list = families(spec, decision);
   const r = decision.ruleset ?? {};
   const ruleset = spec.ruleset ?? {};
@@ -144,7 +151,7 @@ export function renderResult({ spec, decision, explanation, whatIf, answers, on,
     h('h2', { class: 'govuk-heading-m', text: 'Case' }),
     summaryList(caseRows, 'sendband-case'),
     list.map(familySection),
-    whatIfSection(list, whatIf),
+    renderWhatIf(spec, decision, null),
     h('section', { class: 'sendband-answers', 'aria-labelledby': 'answers-heading' },
       h('h2', { class: 'govuk-heading-m', id: 'answers-heading', text: 'Answers given' }),
       answers.length ? summaryList(answers) : h('p', { class: 'govuk-body', text: 'No answers were given.' }),

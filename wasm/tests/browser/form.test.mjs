@@ -65,8 +65,8 @@ describe('the SENDCo form', () => {
     const { context, page } = await openForm(env);
     await fillBandC(page);
     await submitForResult(page);
-    const section = page.locator('.sendband-what-if');
-    assert.equal(await section.isVisible(), true);
+    const section = page.locator('.sendband-what-if[data-done="true"]');
+    await section.waitFor();
     assert.equal(await section.getByRole('heading', { level: 2 }).innerText(), 'What would change the result');
     // The engine's own sentences, in the rule set's labels, for the family they are about.
     const topup = await section.locator('ul[data-family="topup"] li').allInnerTexts();
@@ -243,6 +243,7 @@ describe('the SENDCo form', () => {
 
     await fillBandC(page);
     await submitForResult(page);
+    await page.locator('.sendband-what-if[data-done="true"]').waitFor();
     // The button must call the browser's print; the real dialog is not opened, because headless
     // Chromium 120 and later keeps a page "already being printed" and then refuses page.pdf().
     // The print layout itself is checked below through the print media type and a real PDF.
@@ -327,6 +328,38 @@ describe('the SENDCo form', () => {
     await context.close();
   });
 
+  test('d3. the panel override is asked only in the local authority form', async () => {
+    const { context, page } = await openForm(env, { bypassCSP: true });
+    // The school form: no question the rule set keeps for the authority.
+    assert.equal(await page.locator('[name^="f-override"]').count(), 0);
+    assert.doesNotMatch(await page.locator('#case-form').innerText(), /Panel override/);
+    // A saved case with an override is opened without it, and says so in the rule set's labels.
+    const saved = JSON.parse(readFileSync(join(WASM_DIR, '..', 'examples', 'haringey-band-c.json'), 'utf8'));
+    saved.override = { band: 'H', reason: 'Panel decision' };
+    await page.getByLabel('Open a saved case').setInputFiles({ name: 'case.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(saved)) });
+    const summary = page.locator('.govuk-error-summary');
+    await summary.waitFor();
+    assert.match(await summary.innerText(), /Panel override of the top-up band and Reason for the panel override are for the local authority to answer, so the school form leaves them out/);
+    assert.doesNotMatch(await summary.innerText(), /override\.band/);
+    await fillDate(page, 'Assessment date', '2024-09-01');
+    assert.match(await submitForResult(page), /Top-up band: C/, 'the school form decides without the override');
+
+    // The local authority form, chosen by the page's address, asks it; axe finds nothing there.
+    await page.goto(`${env.url}?form=authority`);
+    await waitReady(page);
+    assert.match(await page.locator('#page-heading').innerText(), /local authority form/);
+    assert.equal(await group(page, 'Panel override of the top-up band').isVisible(), true);
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => (await window.axe.run(document)).violations.map((v) => v.id));
+    assert.deepEqual(violations, []);
+    await fillBandC(page);
+    await choose(page, 'Panel override of the top-up band', 'Band D');
+    await page.getByLabel('Reason for the panel override').fill('Panel decision of 1 September 2024');
+    assert.match(await submitForResult(page), /Top-up band: D/, 'the authority form applies the override');
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
   test('f. axe-core finds no accessibility violations', async () => {
     // bypassCSP only so the test can inject axe; the page itself never needs it.
     const { context, page } = await openForm(env, { bypassCSP: true });
@@ -343,6 +376,7 @@ describe('the SENDCo form', () => {
     await page.getByRole('link', { name: /^Case reference/ }).click();
     await fillBandC(page);
     await submitForResult(page);
+    await page.locator('.sendband-what-if[data-done="true"]').waitFor();
     await check('the result');
     await context.close();
   });
@@ -476,9 +510,21 @@ describe('the SENDCo form', () => {
         const ready = performance.getEntriesByName('sendband:ready')[0].startTime;
         const result = performance.getEntriesByName('sendband:result')[0].startTime;
         const navigation = performance.getEntriesByType('navigation')[0];
+        await marked('sendband:what-if-shown');
         const whatIf = performance.getEntriesByName('sendband:what-if').at(-1);
+        // A second case on the same page (the same answers again): the engine's code has been
+        // run once, as for every case after a SENDCo's first.
+        [...document.querySelectorAll('#result-view button')].find((b) => b.textContent === 'Change the answers').click();
+        document.querySelector('#case-form button[type="submit"]').click();
+        const shown = performance.getEntriesByName('sendband:what-if-shown').length;
+        await new Promise((done) => {
+          const wait = () => (performance.getEntriesByName('sendband:what-if-shown').length > shown ? done() : setTimeout(wait, 5));
+          wait();
+        });
+        const again = performance.getEntriesByName('sendband:what-if').at(-1);
         return {
           what_if_ms: Math.round(whatIf.duration * 10) / 10,
+          what_if_again_ms: Math.round(again.duration * 10) / 10,
           load_event_ms: Math.round(navigation.loadEventEnd * 10) / 10,
           ready_ms: Math.round(ready * 10) / 10,
           first_result_ms: Math.round(result * 10) / 10,
@@ -498,14 +544,15 @@ describe('the SENDCo form', () => {
       first_result_ms: median('first_result_ms'),
       submit_to_result_ms: median('submit_to_result_ms'),
       what_if_ms: median('what_if_ms'),
-      slowest: { ready_ms: slowest('ready_ms'), first_result_ms: slowest('first_result_ms'), submit_to_result_ms: slowest('submit_to_result_ms'), what_if_ms: slowest('what_if_ms') },
+      what_if_again_ms: median('what_if_again_ms'),
+      slowest: { ready_ms: slowest('ready_ms'), first_result_ms: slowest('first_result_ms'), submit_to_result_ms: slowest('submit_to_result_ms'), what_if_ms: slowest('what_if_ms'), what_if_again_ms: slowest('what_if_again_ms') },
       runs: runs.length,
-      note: 'medians of 7 page loads: ms since navigation start (load event, form ready, first result), from the submit click to the result, and the engine saying what would change the result (Band C example); headless Chromium, 127.0.0.1',
+      note: 'medians of 7 page loads: ms since navigation start (load event, form ready, first result), from the submit click to the result, and the engine saying what would change the result (Band C example) on the first case after load and on a second; headless Chromium, 127.0.0.1',
       browser: env.browser.version(),
       measured_at: new Date().toISOString(),
     };
     writeFileSync(TIMING_FILE, `${JSON.stringify(record, null, 2)}\n`);
-    console.log(`browser timing (median of ${runs.length}): load event ${record.load_event_ms} ms, ready ${record.ready_ms} ms, first result ${record.first_result_ms} ms, submit to result ${record.submit_to_result_ms} ms, what-if ${record.what_if_ms} ms (${TIMING_FILE})`);
+    console.log(`browser timing (median of ${runs.length}): load event ${record.load_event_ms} ms, ready ${record.ready_ms} ms, first result ${record.first_result_ms} ms, submit to result ${record.submit_to_result_ms} ms, what-if ${record.what_if_ms} ms on the first case and ${record.what_if_again_ms} ms on the next (${TIMING_FILE})`);
     console.log(`screenshots: ${SCREENSHOTS}`);
     await context.close();
   });
