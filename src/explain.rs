@@ -120,10 +120,12 @@ fn family(out: &mut String, result: &FamilyResult, rules: &RuleSet) {
     }
     for entry in &result.trace {
         if let Detail::Score(parts) = &entry.detail {
+            // The step's name is the rule set's own id, not words for people: the total says
+            // which score it is.
             let _ = writeln!(
                 out,
-                "  Descriptors that counted towards {} ({}):",
-                entry.step, entry.value
+                "  Descriptors that counted ({} points in all):",
+                entry.value
             );
             for p in parts.iter().filter(|p| !p.weight.is_zero()) {
                 let input = rules.inputs().iter().find(|i| i.name == p.input);

@@ -9,6 +9,7 @@ import { flatten, parseExact, profileText } from './profile.js';
 import { covered, defaultAssessmentDate, formatDate, period } from './dates.js';
 import { clearErrors, showErrors } from './errors.js';
 import { renderResult, renderWhatIf } from './result.js';
+import { errorText } from './wording.js';
 import { provenanceBanner, ruleSetSummary } from './ruleset.js';
 import { filePicker, saveJson } from './files.js';
 import { h } from './dom.js';
@@ -128,7 +129,8 @@ function fieldProblems(model, list) {
       const target = model.byName.get(field);
       const shown = target && !target.group.hidden ? target : null;
       const label = target?.label ?? (field === '(profile)' ? 'The case' : field);
-      return { field: shown, text: `${label}: ${message}` };
+      const labelOf = (name) => model.byName.get(name)?.label ?? name;
+      return { field: shown, text: errorText(target, label, message, labelOf) };
     });
 }
 

@@ -71,7 +71,7 @@ export function radiosField(input, id, items, { hint, inline = false, other = fa
   const group = h('div', { class: 'govuk-form-group', id: `${id}-group` }, fieldset);
 
   return {
-    input, name: input.name, label: input.label, id, group,
+    input, name: input.name, label: input.label, id, group, items,
     firstControlId: id,
     describedEl: fieldset,
     errorAfter: hint_ ?? legend,

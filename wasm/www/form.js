@@ -51,7 +51,14 @@ export function renderForm(spec, { onHint, authority = false }) {
   return { form, fields, onField, submit };
 }
 
+/** The question, with `defaultShown`: what an unanswered question counts as, in its own words. */
 function fieldFor(input, id) {
+  const field = questionFor(input, id);
+  field.defaultShown = defaultShown(input, field.items);
+  return field;
+}
+
+function questionFor(input, id) {
   const type = input.type;
   if (type === 'date') return dateField(input, id, { hint: hintFor(input) });
   if (type === 'enum') {
@@ -111,15 +118,19 @@ function moneyOrNumber(input, n) {
   return input.type === 'money' ? `£${n}` : String(n);
 }
 
+/** What an unanswered question counts as: its default as the form shows it, or null for none. */
+function defaultShown(input, items) {
+  if (input.default === undefined || input.default === null) return null;
+  const item = items?.find((i) => String(i.value) === String(input.default));
+  if (item) return item.label;
+  return input.type === 'money' ? `£${input.default}` : String(input.default);
+}
+
 /** The hint: the input's help, then what an unanswered question counts as. */
 function hintFor(input, items) {
   const parts = [];
   if (input.help) parts.push(input.help);
-  if (input.default !== undefined && input.default !== null) {
-    const item = items?.find((i) => String(i.value) === String(input.default));
-    let shown = item ? item.label : String(input.default);
-    if (input.type === 'money' && !item) shown = `£${shown}`;
-    parts.push(`If not answered: ${shown}.`);
-  }
+  const shown = defaultShown(input, items);
+  if (shown !== null) parts.push(`If not answered: ${shown}.`);
   return parts.join(' ');
 }

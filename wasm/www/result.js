@@ -84,7 +84,27 @@ function headline(list) {
     h('div', { class: 'govuk-panel__body' }, body.length ? body : (main.result.status === 'applied' ? null : 'No amount')));
 }
 
-function familySection(family, index) {
+/**
+ * The descriptors that counted towards each score of a family's decision, with their points:
+ * `Communication and interaction: Level 3: Severe, 12 points`, by the rule set's labels.
+ */
+function descriptors(spec, result) {
+  const inputs = new Map((spec.inputs ?? []).map((i) => [i.name, i]));
+  return (result.trace ?? []).filter((t) => t.kind === 'score' && Array.isArray(t.parts)).flatMap((t) => {
+    const lines = t.parts.filter((p) => String(p.weight) !== '0').map((p) => {
+      const input = inputs.get(p.input);
+      const level = (input?.levels ?? []).find((l) => String(l.level) === String(p.level));
+      const levelText = level?.label ? `Level ${p.level}: ${level.label}` : `Level ${p.level}`;
+      return `${input?.label ?? p.input}: ${levelText}, ${p.weight} points${p.counted ? '' : ' (not counted)'}`;
+    });
+    return lines.length ? [
+      h('h3', { class: 'govuk-heading-s', text: `Descriptors that counted (${t.value} points in all)` }),
+      h('ul', { class: 'govuk-list govuk-list--bullet sendband-descriptors' }, lines.map((l) => h('li', { text: l }))),
+    ] : [];
+  });
+}
+
+function familySection(family, index, spec) {
   const { result } = family;
   const [statusText, statusClass] = STATUS[result.status] ?? [String(result.status), 'govuk-tag--grey'];
   const headingId = `family-${index}`;
@@ -101,7 +121,8 @@ function familySection(family, index) {
     flags.length ? h('p', { class: 'govuk-body' }, 'Flags: ',
       flags.map((f) => h('strong', { class: 'govuk-tag govuk-tag--yellow sendband-flag', text: words(String(f)) }))) : null,
     reasons.length ? h('h3', { class: 'govuk-heading-s', text: 'Why' }) : null,
-    reasons.length ? h('ul', { class: 'govuk-list govuk-list--bullet sendband-reasons' }, reasons.map((r) => h('li', { text: r }))) : null);
+    reasons.length ? h('ul', { class: 'govuk-list govuk-list--bullet sendband-reasons' }, reasons.map((r) => h('li', { text: r }))) : null,
+    result.status === 'applied' ? descriptors(spec, result) : null);
 }
 
 /**
@@ -150,12 +171,11 @@ export function renderResult({ spec, decision, explanation, answers, on, actions
     actions,
     h('h2', { class: 'govuk-heading-m', text: 'Case' }),
     summaryList(caseRows, 'sendband-case'),
-    list.map(familySection),
+    list.map((family, index) => familySection(family, index, spec)),
     renderWhatIf(spec, decision, null),
     h('section', { class: 'sendband-answers', 'aria-labelledby': 'answers-heading' },
       h('h2', { class: 'govuk-heading-m', id: 'answers-heading', text: 'Answers given' }),
-      answers.length ? summaryList(answers) : h('p', { class: 'govuk-body', text: 'No answers were given.' }),
-      h('p', { class: 'govuk-body-s', text: "Questions not answered count as the rule set's defaults." })),
+      answers.length ? summaryList(answers) : h('p', { class: 'govuk-body', text: 'No answers were given.' })),
     h('details', { class: 'govuk-details sendband-explanation-details' },
       h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text', text: 'Full explanation' })),
       h('div', { class: 'govuk-details__text' }, h('pre', { class: 'sendband-explanation', text: explanation }))));

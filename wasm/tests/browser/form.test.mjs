@@ -78,6 +78,17 @@ describe('the SENDCo form', () => {
     assert.deepEqual(topup, expected);
     const text = await section.innerText();
     assert.doesNotMatch(text, /apdr_cycles|topup|sen_support/, 'no internal names');
+    // The descriptors that counted, with their points, in the rule set's labels.
+    const counted = await page.locator('.sendband-family[data-family="topup"] .sendband-descriptors li').allInnerTexts();
+    assert.deepEqual(counted, [
+      'Communication and interaction: Level 3: Severe, 12 points',
+      'Social, emotional and mental health: Level 2: Significant, 7 points',
+    ]);
+    // Questions left unanswered are listed with what they were taken as.
+    const answers = await page.locator('.sendband-answers').innerText();
+    assert.match(answers, /Cognition and learning\s+Not answered \(taken as Level 0: Universal\)/);
+    assert.match(answers, /School days on roll\s+Not answered \(taken as 190\)/);
+    assert.match(answers, /Communication and interaction\s+Level 3: Severe/);
     await page.emulateMedia({ media: 'print' });
     assert.equal(await section.isVisible(), true, 'printed with the result');
     await page.emulateMedia({ media: 'screen' });
@@ -90,6 +101,7 @@ describe('the SENDCo form', () => {
     await page.getByLabel('Case reference').fill('HG-ERRORS');
     await choose(page, 'Setting', 'Mainstream school');
     await page.getByLabel('Completed assess-plan-do-review cycles').fill('2x');
+    await page.getByLabel('Spent from the notional SEN budget this year').fill('5999.999');
     await submit(page);
 
     const summary = page.locator('.govuk-error-summary');
@@ -99,10 +111,12 @@ describe('the SENDCo form', () => {
     assert.ok(await summary.evaluate((el) => el.contains(document.activeElement)), 'the summary has focus');
     const links = summary.getByRole('link');
     const texts = await links.allInnerTexts();
-    assert.equal(texts.length, 3, texts.join('\n'));
+    assert.equal(texts.length, 4, texts.join('\n'));
     assert.match(texts[0], /^Assessment date: must be in the period this rule set covers \(1 September 2024 to 31 August 2027\), not 1 January 2030/);
-    assert.match(texts[1], /^Date of birth: is required/);
-    assert.match(texts[2], /^Completed assess-plan-do-review cycles: .*whole number/);
+    // GOV.UK's words: what to do, about the question by its label.
+    assert.equal(texts[1], 'Enter the date of birth');
+    assert.match(texts[2], /^Completed assess-plan-do-review cycles must be a whole number/);
+    assert.equal(texts[3], 'Spent from the notional SEN budget this year must be in pounds and pence, like 6200.50: a fraction of a penny cannot be paid');
     for (const [n, id] of [[0, 'f-on-day'], [1, 'f-date_of_birth-day'], [2, 'f-sen_support-apdr_cycles']]) {
       assert.equal(await links.nth(n).getAttribute('href'), `#${id}`);
       await links.nth(n).click();
@@ -111,7 +125,7 @@ describe('the SENDCo form', () => {
     // Each question carries its message too, tied to it by aria-describedby.
     const dob = page.locator('#f-date_of_birth-group');
     assert.match(await dob.getAttribute('class'), /govuk-form-group--error/);
-    assert.match(await dob.locator('.govuk-error-message').innerText(), /Date of birth: is required/);
+    assert.match(await dob.locator('.govuk-error-message').innerText(), /Enter the date of birth/);
     assert.match(await group(page, 'Date of birth').getAttribute('aria-describedby'), /f-date_of_birth-error/);
     assert.match(await page.locator('#f-sen_support-apdr_cycles').getAttribute('class'), /govuk-input--error/);
     await screenshot(page, 'errors.png');
@@ -120,6 +134,7 @@ describe('the SENDCo form', () => {
     await fillDate(page, 'Assessment date', '2024-09-01');
     await fillDate(page, 'Date of birth', '2016-02-14');
     await page.getByLabel('Completed assess-plan-do-review cycles').fill('2');
+    await page.getByLabel('Spent from the notional SEN budget this year').fill('5999.99');
     await submitForResult(page);
     assert.equal(await page.locator('.govuk-error-summary').count(), 0);
     assert.ok(!(await page.title()).startsWith('Error: '));
@@ -373,7 +388,7 @@ describe('the SENDCo form', () => {
     await submit(page);
     await page.locator('.govuk-error-summary').waitFor();
     await check('the error state');
-    await page.getByRole('link', { name: /^Case reference/ }).click();
+    await page.getByRole('link', { name: 'Enter case reference' }).click();
     await fillBandC(page);
     await submitForResult(page);
     await page.locator('.sendband-what-if[data-done="true"]').waitFor();
