@@ -10,6 +10,7 @@ import { covered, defaultAssessmentDate, formatDate, period } from './dates.js';
 import { clearErrors, showErrors } from './errors.js';
 import { renderResult, renderWhatIf } from './result.js';
 import { errorText } from './wording.js';
+import { renderCheck } from './check.js';
 import { provenanceBanner, ruleSetSummary } from './ruleset.js';
 import { filePicker, saveJson } from './files.js';
 import { h } from './dom.js';
@@ -51,6 +52,7 @@ const casePicker = filePicker({
 function setView(view) {
   $('loading').hidden = view !== 'loading';
   $('form-view').hidden = view !== 'form';
+  $('check-view').hidden = view !== 'check';
   $('result-view').hidden = view !== 'result';
   $('print-empty').hidden = view === 'result';
 }
@@ -150,6 +152,43 @@ function check() {
       return;
     }
     const on = model.onField.read().typed;
+    showCheck({ spec, bundle, answers, on, profile });
+  } catch (error) {
+    reportEngineError(error, model);
+  }
+}
+
+/** An engine's refusal, on the form with the question it is about; anything else is thrown. */
+function reportEngineError(error, model) {
+  if (!(error instanceof EngineError)) throw error;
+  backToForm();
+  const onKinds = ['invalid_date', 'not_in_force'];
+  reportProblems(onKinds.includes(error.kind)
+    ? [{ field: model.onField, text: `Assessment date: ${error.message}` }]
+    : error.fields.length ? fieldProblems(model, error.fields) : [{ field: null, text: error.message }]);
+}
+
+/** Check your answers: each with a Change link, then the button that works out the band. */
+function showCheck({ spec, bundle, answers, on, profile }) {
+  const onRead = state.model.onField.read();
+  const rows = [['Assessment date', onRead?.display ?? on, state.model.onField], ...answers];
+  $('check-view').replaceChildren(renderCheck({
+    rows,
+    change: (field) => {
+      backToForm();
+      document.getElementById(field.firstControlId)?.focus();
+    },
+    confirm: () => result({ spec, bundle, answers, on, profile }),
+  }));
+  setTitle('Check your answers', { title: 'Check your answers' });
+  setView('check');
+  $('page-heading').focus();
+}
+
+/** Work out the result of checked answers and show it. */
+function result({ spec, bundle, answers, on, profile }) {
+  const { model } = state;
+  try {
     const { decision, explanation } = decide(profile, on, bundle);
     showResult({ spec, decision, explanation, answers, on, profile });
     // The result is shown first; what would change it (many evaluations) follows a moment later.
@@ -160,11 +199,7 @@ function check() {
       performance.mark('sendband:what-if-shown');
     });
   } catch (error) {
-    if (!(error instanceof EngineError)) throw error;
-    const onKinds = ['invalid_date', 'not_in_force'];
-    reportProblems(onKinds.includes(error.kind)
-      ? [{ field: model.onField, text: `Assessment date: ${error.message}` }]
-      : error.fields.length ? fieldProblems(model, error.fields) : [{ field: null, text: error.message }]);
+    reportEngineError(error, model);
   }
 }
 

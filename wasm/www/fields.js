@@ -41,8 +41,8 @@ export function updateVisibility(model) {
 
 /**
  * The answers of the questions on show: entries [[name, json text]] for the profile, answers
- * [[label, display text]] for the summary (a question left unanswered as "Not answered (taken
- * as ...)"), and problems [{field, message}] the form itself finds.
+ * [[label, display text, field]] for the summary (a question left unanswered as "Not answered
+ * (taken as ...)"), and problems [{field, message}] the form itself finds.
  */
 export function collect(model) {
   const entries = [];
@@ -54,11 +54,11 @@ export function collect(model) {
     if (!answer) {
       // Said, so that a result is never read without knowing what was not answered.
       answers.push([field.label, field.defaultShown === null || field.defaultShown === undefined
-        ? 'Not answered' : `Not answered (taken as ${field.defaultShown})`]);
+        ? 'Not answered' : `Not answered (taken as ${field.defaultShown})`, field]);
       continue;
     }
     entries.push([field.name, answer.json]);
-    answers.push([field.label, answer.display]);
+    answers.push([field.label, answer.display, field]);
     if (answer.problem) problems.push({ field: field.name, message: answer.problem });
   }
   return { entries, answers, problems };

@@ -46,7 +46,7 @@ export function renderForm(spec, { onHint, authority = false }) {
     fields.push(field);
   }
 
-  const submit = h('button', { type: 'submit', class: 'govuk-button', 'data-module': 'govuk-button', text: 'Check the indicative band' });
+  const submit = h('button', { type: 'submit', class: 'govuk-button', 'data-module': 'govuk-button', text: 'Continue' });
   form.append(h('div', { class: 'govuk-button-group sendband-no-print' }, submit));
   return { form, fields, onField, submit };
 }

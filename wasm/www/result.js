@@ -78,7 +78,9 @@ function headline(list) {
       : main.title;
   const body = amounts.filter((o) => outputs[o.name] != null)
     .map((o) => h('p', { class: 'sendband-panel-amount' }, `${outputLabel(o)}: `, h('strong', { text: formatOutput(outputs[o.name], 'money') })));
-  const style = main.result.status === 'applied' ? 'govuk-panel--confirmation' : 'govuk-panel--interruption';
+  // Green is for funding that applies; a band with no money, or no band, is told plainly.
+  const funded = amounts.some((o) => outputs[o.name] != null && /[1-9]/.test(String(outputs[o.name])));
+  const style = main.result.status === 'applied' && funded ? 'govuk-panel--confirmation' : 'govuk-panel--interruption';
   return h('div', { class: `govuk-panel ${style} sendband-panel`, id: 'result-panel' },
     h('h2', { class: 'govuk-panel__title', text: title }),
     h('div', { class: 'govuk-panel__body' }, body.length ? body : (main.result.status === 'applied' ? null : 'No amount')));

@@ -65,6 +65,7 @@ describe('the SENDCo form', () => {
     const { context, page } = await openForm(env);
     await fillBandC(page);
     await submitForResult(page);
+    assert.match(await page.locator('#result-panel').getAttribute('class'), /govuk-panel--confirmation/);
     const section = page.locator('.sendband-what-if[data-done="true"]');
     await section.waitFor();
     assert.equal(await section.getByRole('heading', { level: 2 }).innerText(), 'What would change the result');
@@ -92,6 +93,31 @@ describe('the SENDCo form', () => {
     await page.emulateMedia({ media: 'print' });
     assert.equal(await section.isVisible(), true, 'printed with the result');
     await page.emulateMedia({ media: 'screen' });
+    await context.close();
+  });
+
+  test('a3. check your answers lists every answer with a Change link back to its question', async () => {
+    const { context, page } = await openForm(env);
+    await fillBandC(page);
+    await submit(page);
+    assert.equal(await page.locator('#page-heading').innerText(), 'Check your answers');
+    assert.ok((await page.title()).startsWith('Check your answers'));
+    const rows = page.locator('.sendband-check .govuk-summary-list__row');
+    const texts = await rows.allInnerTexts();
+    assert.match(texts[0], /^Assessment date\s+1 September 2024\s+Change\s+assessment date$/);
+    assert.ok(texts.some((t) => /^Communication and interaction\s+Level 3: Severe\s+Change\s+communication and interaction$/.test(t)), texts.join('\n'));
+    assert.ok(texts.some((t) => /^Cognition and learning\s+Not answered \(taken as Level 0: Universal\)/.test(t)), texts.join('\n'));
+    // Change goes back to the question, answers kept; Continue comes back here.
+    await page.getByRole('link', { name: 'Change communication and interaction' }).click();
+    assert.equal(await page.locator('#form-view').isVisible(), true);
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'f-needs-communication_interaction');
+    await choose(page, 'Communication and interaction', 'Level 4: Profound or complex');
+    await submit(page);
+    assert.ok((await rows.allInnerTexts()).some((t) => /^Communication and interaction\s+Level 4: Profound or complex/.test(t)));
+    await page.getByRole('button', { name: 'Check the indicative band' }).click();
+    await page.locator('#result-panel').waitFor();
+    assert.match(await page.locator('#result-panel').innerText(), /Top-up band: C/);
+    assert.deepEqual(page.problems, []);
     await context.close();
   });
 
@@ -135,7 +161,9 @@ describe('the SENDCo form', () => {
     await fillDate(page, 'Date of birth', '2016-02-14');
     await page.getByLabel('Completed assess-plan-do-review cycles').fill('2');
     await page.getByLabel('Spent from the notional SEN budget this year').fill('5999.99');
-    await submitForResult(page);
+    assert.match(await submitForResult(page), /Top-up for the year: £0\.00/);
+    // A band at £0.00 is told in a plain panel: green is for funding that applies.
+    assert.match(await page.locator('#result-panel').getAttribute('class'), /govuk-panel--interruption/);
     assert.equal(await page.locator('.govuk-error-summary').count(), 0);
     assert.ok(!(await page.title()).startsWith('Error: '));
     assert.deepEqual(page.problems, []);
@@ -390,7 +418,11 @@ describe('the SENDCo form', () => {
     await check('the error state');
     await page.getByRole('link', { name: 'Enter case reference' }).click();
     await fillBandC(page);
-    await submitForResult(page);
+    await submit(page);
+    await page.getByRole('button', { name: 'Check the indicative band' }).waitFor();
+    await check('check your answers');
+    await page.getByRole('button', { name: 'Check the indicative band' }).click();
+    await page.locator('#result-panel').waitFor();
     await page.locator('.sendband-what-if[data-done="true"]').waitFor();
     await check('the result');
     await context.close();
@@ -521,6 +553,7 @@ describe('the SENDCo form', () => {
         pick('f-sen_support-progress', 'limited');
         const submitted = performance.now();
         document.querySelector('#case-form button[type="submit"]').click();
+        document.getElementById('confirm-button').click();
         await marked('sendband:result');
         const ready = performance.getEntriesByName('sendband:ready')[0].startTime;
         const result = performance.getEntriesByName('sendband:result')[0].startTime;
@@ -531,6 +564,7 @@ describe('the SENDCo form', () => {
         // run once, as for every case after a SENDCo's first.
         [...document.querySelectorAll('#result-view button')].find((b) => b.textContent === 'Change the answers').click();
         document.querySelector('#case-form button[type="submit"]').click();
+        document.getElementById('confirm-button').click();
         const shown = performance.getEntriesByName('sendband:what-if-shown').length;
         await new Promise((done) => {
           const wait = () => (performance.getEntriesByName('sendband:what-if-shown').length > shown ? done() : setTimeout(wait, 5));

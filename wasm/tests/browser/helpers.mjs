@@ -131,13 +131,14 @@ export async function fillEarlyYears(page) {
 }
 
 export async function submit(page) {
-  await page.getByRole('button', { name: 'Check the indicative band' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
 }
 
-/** Submit and wait for the result panel; returns its text. */
+/** Submit, confirm on "Check your answers" and wait for the result panel; returns its text. */
 export async function submitForResult(page) {
   const before = await page.evaluate(() => performance.getEntriesByName('sendband:result').length);
   await submit(page);
+  await page.getByRole('button', { name: 'Check the indicative band' }).click();
   await page.waitForFunction((n) => performance.getEntriesByName('sendband:result').length > n, before);
   return page.locator('.govuk-panel').innerText();
 }
