@@ -105,6 +105,14 @@ struct CaseArgs {
     /// explain: leave out what would change the result.
     #[arg(long, conflicts_with = "what_if")]
     no_what_if: bool,
+    /// Also try changes to this input, which the rule set keeps out of what would change the
+    /// result (a fact of the case such as the setting, or a panel override). Repeatable.
+    #[arg(
+        long = "what-if-also",
+        value_name = "INPUT",
+        conflicts_with = "no_what_if"
+    )]
+    what_if_also: Vec<String>,
 }
 
 /// The rule set and the date, for commands that work on many cases.
@@ -228,9 +236,14 @@ fn case(args: &CaseArgs, in_words: bool) -> Outcome {
     let decision = rules.evaluate(&facts, on);
     let wanted = match in_words {
         true => !args.no_what_if,
-        false => args.what_if,
+        false => args.what_if || !args.what_if_also.is_empty(),
     };
-    let what_if = wanted.then(|| sendband::what_if::what_if(&rules, &facts, on));
+    let also: Vec<&str> = args.what_if_also.iter().map(String::as_str).collect();
+    if let Err(e) = sendband::what_if::check_also(&rules, &also) {
+        eprintln!("sendband: --what-if-also: {e}");
+        return Outcome::Usage;
+    }
+    let what_if = wanted.then(|| sendband::what_if::what_if_also(&rules, &facts, on, &also));
     if in_words {
         if let Err(ended) = out::print(&explain::explain(&decision, &rules, what_if.as_ref())) {
             return ended;

@@ -4,7 +4,9 @@
 //! The answers varied are the inputs that hold levels, choices, truth values or amounts, except
 //! those the rule set declares `"what_if": false` (facts of the case such as the setting, and
 //! decisions that are not the school's such as a panel override); dates and free text never are.
-//! An input is varied only while the form would ask it (its `ask_when` holds for the case). Each input is tried at the values where the
+//! An input is varied only while the form would ask it (its `ask_when` holds for the case) and
+//! the inputs it `requires` have values; `what_if_also` varies named inputs declared
+//! `"what_if": false` too, when asked. Each input is tried at the values where the
 //! rules can turn (as lint explores them: every level or choice, each number the rules compare
 //! it with and its neighbours), and a move is reported with the value nearest the case's own.
 //! A move reachable by one change is reported by its single changes; one that needs two, by the
@@ -91,10 +93,31 @@ fn key(d: &Decision, family: usize, band: Option<usize>) -> Option<Key> {
 /// assert_eq!(first.outputs[0].to_text(), "C");
 /// ```
 pub fn what_if(rules: &RuleSet, facts: &Facts, on: Date) -> WhatIf {
+    what_if_also(rules, facts, on, &[])
+}
+
+/// An error naming the first of `also` that is no input of the rule set, with the nearest name.
+pub fn check_also(rules: &RuleSet, also: &[&str]) -> Result<(), String> {
+    let names = || rules.inputs().iter().map(|i| &*i.name);
+    match also.iter().find(|a| !names().any(|n| n == **a)) {
+        None => Ok(()),
+        Some(name) => {
+            let hint = crate::suggest::did_you_mean(name, names())
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            Err(format!("the rule set has no input {name:?}{hint}"))
+        }
+    }
+}
+
+/// [`what_if`], also varying the inputs named in `also` that the rule set keeps out of it
+/// (`"what_if": false`: a setting, a panel override), when someone asks what those would change.
+/// Dates and text are never varied; a name that is no input varies nothing.
+pub fn what_if_also(rules: &RuleSet, facts: &Facts, on: Date, also: &[&str]) -> WhatIf {
     let base = rules.evaluate(facts, on);
     let bands: Vec<Option<usize>> = rules.families().iter().map(|f| f.band_output()).collect();
     let base_keys: Vec<Option<Key>> = (0..bands.len()).map(|f| key(&base, f, bands[f])).collect();
-    let candidates = candidates(rules, facts);
+    let candidates = candidates(rules, facts, also);
 
     // Every single change, and what each family gives with it.
     let mut changed = facts.clone();
@@ -274,15 +297,16 @@ fn order_of(k: &Key) -> String {
 }
 
 /// Every value each varied input can be changed to (its own value left out).
-fn candidates(rules: &RuleSet, facts: &Facts) -> Vec<Change> {
+fn candidates(rules: &RuleSet, facts: &Facts, also: &[&str]) -> Vec<Change> {
     let inputs = rules.inputs();
     let turns = crate::lint::turns(rules);
     let specs = &rules.bundle().inputs;
     let mut out = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
-        let varied = specs.get(index).is_some_and(|s| s.what_if)
+        let varied = (specs.get(index).is_some_and(|s| s.what_if) || also.contains(&&*input.name))
             && !matches!(input.kind, InputKind::Date | InputKind::String)
-            && asked(rules, index, facts);
+            && asked(rules, index, facts)
+            && required_given(rules, index, facts);
         if !varied {
             continue;
         }
@@ -315,6 +339,22 @@ fn asked(rules: &RuleSet, index: usize, facts: &Facts) -> bool {
         };
         let value = facts.values.get(at).map(value_to_json);
         allowed.iter().any(|a| Some(a) == value.as_ref())
+    })
+}
+
+/// Whether every input this one `requires` has a value in the case (an override's reason):
+/// a profile could not give this input otherwise, and what-if never writes text.
+fn required_given(rules: &RuleSet, index: usize, facts: &Facts) -> bool {
+    let Some(spec) = rules.bundle().inputs.get(index) else {
+        return false;
+    };
+    spec.requires.iter().all(|name| {
+        rules
+            .inputs()
+            .iter()
+            .position(|i| *i.name == **name)
+            .and_then(|at| facts.values.get(at))
+            .is_some_and(|v| !v.is_null())
     })
 }
 

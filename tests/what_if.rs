@@ -215,3 +215,60 @@ fn evaluate_what_if_adds_the_suggestions_to_the_decision() {
     let d: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert!(d.get("what_if").is_none());
 }
+
+#[test]
+fn inputs_kept_out_are_varied_only_when_asked_and_with_what_they_require() {
+    let section = |args: &[&str], profile: &str| {
+        let mut all = vec!["explain", "--on", "2024-09-01"];
+        all.extend_from_slice(args);
+        all.push("-");
+        let Run { code, stdout, .. } = sendband(&all, profile);
+        assert_eq!(code, 0, "{stdout}");
+        stdout
+            .split_once("What would change the result")
+            .map(|(_, s)| s.to_string())
+            .expect("the section is there")
+    };
+    // The setting is a fact of the case: left alone unless asked.
+    assert!(!section(&[], BAND_B).contains("Setting:"));
+    let asked = section(&["--what-if-also", "setting"], BAND_B);
+    assert!(
+        asked
+            .contains("  - Setting: Mainstream school -> Resourced provision gives not eligible\n"),
+        "{asked}"
+    );
+    // A panel override requires its reason, which what-if never writes: without one in the
+    // case, no override is suggested even when asked; with one, it is.
+    let asked = section(&["--what-if-also", "override.band"], BAND_B);
+    assert!(!asked.contains("Panel override"), "{asked}");
+    let with_reason = BAND_B.replacen(
+        r#""case_id": "HG-B1","#,
+        r#""case_id": "HG-B1", "override": {"reason": "Panel of 1 September 2024"},"#,
+        1,
+    );
+    let asked = section(&["--what-if-also", "override.band"], &with_reason);
+    assert!(
+        asked.contains(
+            "  - Panel override of the top-up band: not answered -> Band D gives Top-up band D, \
+             Top-up for the year £4,000.00\n"
+        ),
+        "{asked}"
+    );
+    // A name that is no input is bad usage, with the nearest name.
+    let Run { code, stderr, .. } = sendband(
+        &[
+            "explain",
+            "--on",
+            "2024-09-01",
+            "--what-if-also",
+            "seting",
+            "-",
+        ],
+        BAND_B,
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim_end(),
+        "sendband: --what-if-also: the rule set has no input \"seting\" (did you mean \"setting\"?)"
+    );
+}
