@@ -2,7 +2,7 @@
 // and runs a check (validate, then evaluate and explain) when the form is submitted.
 
 import { SkipLink } from './govuk/govuk-frontend.min.js';
-import { EngineError, dateProblem, decide, engineVersion, problems, ruleSet, start, whatIf } from './engine.js';
+import { EngineError, dateProblem, decide, engineVersion, problems, ruleSet, start, warmUp, whatIf } from './engine.js';
 import { renderForm } from './form.js';
 import { collect, fillFrom, resetAll, updateVisibility } from './fields.js';
 import { flatten, parseExact, profileText } from './profile.js';
@@ -91,7 +91,11 @@ function useRuleSet(bundle, bundleName) {
   $('form-lede').textContent = `Answer the questions about the child to see the indicative band and funding under ${under}.`;
   $('form-slot').replaceChildren(model.form);
   $('result-view').replaceChildren();
-  model.onField.fill(defaultAssessmentDate(covered(spec)));
+  const on = defaultAssessmentDate(covered(spec));
+  model.onField.fill(on);
+  // While the SENDCo answers, the engine's code gets compiled fully (see warmUp).
+  const idle = window.requestIdleCallback ?? ((run) => setTimeout(run, 50));
+  idle(() => warmUp(spec, on, bundle), { timeout: 2000 });
 
   const refresh = () => updateVisibility(model);
   model.form.addEventListener('change', refresh);

@@ -71,6 +71,35 @@ export function dateProblem(on, bundle) {
   }
 }
 
+/**
+ * Run the what-if search once on a made-up case of the rule set (its required answers only), so
+ * that the browser has compiled the engine's code fully before a SENDCo's first real case: the
+ * first run of the module's code is in the browser's baseline compiler, several times slower.
+ * Nothing of it is kept or shown; a case the rules refuse warms less, and is no error.
+ */
+export function warmUp(spec, on, bundle) {
+  const year = Number(on.slice(0, 4)) - 8;
+  const profile = {};
+  for (const input of spec.inputs ?? []) {
+    if (!input.required) continue;
+    let value;
+    if (input.type === 'string') value = 'warm-up';
+    else if (input.type === 'date') value = `${year}${on.slice(4)}`;
+    else if (input.type === 'enum') value = input.values?.[0]?.value;
+    else if (input.type === 'boolean') value = false;
+    else value = input.min ?? 0;
+    const path = input.name.split('.');
+    let at = profile;
+    for (const key of path.slice(0, -1)) at = at[key] ??= {};
+    at[path[path.length - 1]] = value;
+  }
+  try {
+    whatIfOf(JSON.stringify(profile), on, bundle);
+  } catch {
+    // A warm-up only: whatever the rules say of the made-up case is of no use.
+  }
+}
+
 /** The engine's version, e.g. "0.1.0". */
 export function engineVersion() {
   return JSON.parse(version()).engine;

@@ -518,10 +518,14 @@ describe('the SENDCo form', () => {
     // The first load of a new browser is slower than any later one; the median of several loads
     // is what a SENDCo opening the page sees, and the slowest is reported too.
     const runs = [];
-    for (let run = 0; run < 7; run++) {
+    // Seven loads filled at once by script, then three where the form is first left open for a
+    // second, as a person takes longer than that to answer (the engine warms up meanwhile).
+    const paused = [];
+    for (let run = 0; run < 10; run++) {
+      const pause = run < 7 ? 0 : 1000;
       const page = await context.newPage();
       await page.goto(env.url, { waitUntil: 'commit' });
-      const timing = await page.evaluate(async () => {
+      const timing = await page.evaluate(async (pauseMs) => {
         const marked = (name) => new Promise((done) => {
           if (performance.getEntriesByName(name).length) return done();
           const observer = new PerformanceObserver((list) => {
@@ -533,6 +537,7 @@ describe('the SENDCo form', () => {
           observer.observe({ type: 'mark', buffered: true });
         });
         await marked('sendband:ready');
+        if (pauseMs) await new Promise((done) => setTimeout(done, pauseMs));
         const set = (id, value) => {
           document.getElementById(id).value = value;
         };
@@ -580,9 +585,9 @@ describe('the SENDCo form', () => {
           submit_to_result_ms: Math.round((result - submitted) * 10) / 10,
           panel: document.querySelector('.govuk-panel').innerText,
         };
-      });
+      }, pause);
       assert.match(timing.panel, /Top-up band: C/);
-      runs.push(timing);
+      (pause ? paused : runs).push(timing);
       await page.close();
     }
     const median = (key) => runs.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
@@ -594,14 +599,15 @@ describe('the SENDCo form', () => {
       submit_to_result_ms: median('submit_to_result_ms'),
       what_if_ms: median('what_if_ms'),
       what_if_again_ms: median('what_if_again_ms'),
+      what_if_after_a_second_ms: paused.map((r) => r.what_if_ms).sort((a, b) => a - b)[1],
       slowest: { ready_ms: slowest('ready_ms'), first_result_ms: slowest('first_result_ms'), submit_to_result_ms: slowest('submit_to_result_ms'), what_if_ms: slowest('what_if_ms'), what_if_again_ms: slowest('what_if_again_ms') },
       runs: runs.length,
-      note: 'medians of 7 page loads: ms since navigation start (load event, form ready, first result), from the submit click to the result, and the engine saying what would change the result (Band C example) on the first case after load and on a second; headless Chromium, 127.0.0.1',
+      note: 'medians of 7 page loads: ms since navigation start (load event, form ready, first result), from the submit click to the result, and the engine saying what would change the result (Band C example) on the first case at once after load and on a second, and (median of 3 more loads) on a first case answered a second after the form is ready; headless Chromium, 127.0.0.1',
       browser: env.browser.version(),
       measured_at: new Date().toISOString(),
     };
     writeFileSync(TIMING_FILE, `${JSON.stringify(record, null, 2)}\n`);
-    console.log(`browser timing (median of ${runs.length}): load event ${record.load_event_ms} ms, ready ${record.ready_ms} ms, first result ${record.first_result_ms} ms, submit to result ${record.submit_to_result_ms} ms, what-if ${record.what_if_ms} ms on the first case and ${record.what_if_again_ms} ms on the next (${TIMING_FILE})`);
+    console.log(`browser timing (median of ${runs.length}): load event ${record.load_event_ms} ms, ready ${record.ready_ms} ms, first result ${record.first_result_ms} ms, submit to result ${record.submit_to_result_ms} ms, what-if ${record.what_if_ms} ms on the first case at once, ${record.what_if_after_a_second_ms} ms on a first case a second after load, ${record.what_if_again_ms} ms on the next (${TIMING_FILE})`);
     console.log(`screenshots: ${SCREENSHOTS}`);
     await context.close();
   });
