@@ -98,16 +98,8 @@ pub fn what_if(rules: &RuleSet, facts: &Facts, on: Date) -> WhatIf {
 
 /// An error naming the first of `also` that is no input of the rule set, with the nearest name.
 pub fn check_also(rules: &RuleSet, also: &[&str]) -> Result<(), String> {
-    let names = || rules.inputs().iter().map(|i| &*i.name);
-    match also.iter().find(|a| !names().any(|n| n == **a)) {
-        None => Ok(()),
-        Some(name) => {
-            let hint = crate::suggest::did_you_mean(name, names())
-                .map(|h| format!(" ({h})"))
-                .unwrap_or_default();
-            Err(format!("the rule set has no input {name:?}{hint}"))
-        }
-    }
+    also.iter()
+        .try_for_each(|name| rules.input_slot(name).map(|_| ()))
 }
 
 /// [`what_if`], also varying the inputs named in `also` that the rule set keeps out of it
@@ -334,7 +326,7 @@ fn asked(rules: &RuleSet, index: usize, facts: &Facts) -> bool {
         return false;
     };
     spec.ask_when.iter().all(|(name, allowed)| {
-        let Some(at) = rules.inputs().iter().position(|i| *i.name == **name) else {
+        let Ok(at) = rules.input_slot(name) else {
             return false;
         };
         let value = facts.values.get(at).map(value_to_json);
@@ -350,9 +342,8 @@ fn required_given(rules: &RuleSet, index: usize, facts: &Facts) -> bool {
     };
     spec.requires.iter().all(|name| {
         rules
-            .inputs()
-            .iter()
-            .position(|i| *i.name == **name)
+            .input_slot(name)
+            .ok()
             .and_then(|at| facts.values.get(at))
             .is_some_and(|v| !v.is_null())
     })

@@ -271,21 +271,12 @@ pub fn run(rules: &RuleSet, on: Date, options: &Options) -> Result<Summary, Batc
 
 /// Where each `--group-by` input is among a profile's facts: a declared input, or bad usage.
 fn group_inputs(rules: &RuleSet, names: &[String]) -> Result<Vec<usize>, BatchError> {
-    let inputs = rules.inputs();
     names
         .iter()
         .map(|name| {
-            inputs
-                .iter()
-                .position(|i| *i.name == **name)
-                .ok_or_else(|| {
-                    let hint = crate::suggest::did_you_mean(name, inputs.iter().map(|i| &*i.name))
-                        .map(|h| format!(" ({h})"))
-                        .unwrap_or_default();
-                    BatchError::Usage(format!(
-                        "--group-by {name}: the rule set has no input {name:?}{hint}"
-                    ))
-                })
+            rules
+                .input_slot(name)
+                .map_err(|e| BatchError::Usage(format!("--group-by {name}: {e}")))
         })
         .collect()
 }

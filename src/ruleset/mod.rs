@@ -301,6 +301,17 @@ impl RuleSet {
         crate::profile::Decoder::new(&self.inputs, &self.names)
     }
 
+    /// The index of the declared input `name` (a dotted name) among [`RuleSet::inputs`], or
+    /// why there is none, with the nearest name: what a command says of a wrong input name.
+    pub(crate) fn input_slot(&self, name: &str) -> Result<usize, String> {
+        self.names.slot(name).ok_or_else(|| {
+            let hint = crate::suggest::did_you_mean(name, self.inputs.iter().map(|i| &*i.name))
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            format!("the rule set has no input {name:?}{hint}")
+        })
+    }
+
     /// The inputs' names as a tree.
     #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
     pub(crate) fn names(&self) -> &crate::profile::Names {
