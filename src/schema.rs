@@ -1,13 +1,22 @@
 //! JSON Schemas of the rule-set format, generated from the serde types so they cannot drift.
 //! Checked in under `rules/schema/` for editors; a test fails when they are stale.
 
-use crate::format::{Bundle, FamilySpec, InputSpec, Manifest, TestFile};
-use schemars::schema_for;
+use crate::format::{Bundle, Extension, FamilySpec, InputSpec, Manifest, TestFile};
+use schemars::{schema_for, JsonSchema};
+
+/// A version's `ruleset.json`: a whole manifest, or what a version extends and changes.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // Only its schema is used.
+enum RulesetFile {
+    Manifest(Manifest),
+    Extension(Extension),
+}
 
 /// Every schema with its file name under `rules/schema/`.
 pub fn rule_file_schemas() -> Vec<(&'static str, serde_json::Value)> {
     vec![
-        ("ruleset.schema.json", schema_for!(Manifest).to_value()),
+        ("ruleset.schema.json", schema_for!(RulesetFile).to_value()),
         ("inputs.schema.json", schema_for!(Vec<InputSpec>).to_value()),
         ("family.schema.json", schema_for!(FamilySpec).to_value()),
         ("tests.schema.json", schema_for!(TestFile).to_value()),

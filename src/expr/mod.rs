@@ -186,6 +186,47 @@ struct Compiled {
     names: Vec<Arc<str>>,
 }
 
+/// A number written in a rule file: a decimal (`"746.67"`), or arithmetic on numbers alone
+/// (`"2240 / 3"`, `"(450 + 12) * 1.25"`), worked out once by the compiled code every
+/// expression runs. A third is held to 28 significant digits, as any division is, and is
+/// rounded only where a step declares rounding.
+///
+/// ```
+/// # use sendband::expr::rule_number;
+/// assert_eq!(rule_number("2240 / 3").unwrap().round_dp(2).to_string(), "746.67");
+/// let summer = rule_number("2240 / 3").unwrap() * rule_number("1.25").unwrap();
+/// assert_eq!(summer.round_dp(2).to_string(), "933.33");
+/// assert_eq!(rule_number("-12.50").unwrap().to_string(), "-12.50");
+/// assert!(rule_number("school_days / 2").is_err());
+/// assert!(rule_number("1 / 0").is_err());
+/// ```
+pub fn rule_number(text: &str) -> Result<rust_decimal::Decimal, String> {
+    // Arithmetic is digits, points, spaces, parentheses and operators, with an operator past a
+    // leading sign; anything else is read (and refused) as a decimal.
+    let mut operator = false;
+    for (i, b) in text.trim().bytes().enumerate() {
+        match b {
+            b'0'..=b'9' | b'.' | b' ' => {}
+            b'+' | b'*' | b'/' | b'(' | b')' => operator = true,
+            b'-' => operator |= i > 0,
+            _ => return crate::number::rule_decimal(text),
+        }
+    }
+    if !operator {
+        return crate::number::rule_decimal(text);
+    }
+    let e = Expr::compile(text, &crate::steps::Names::default())
+        .map_err(|e| format!("{text:?}: {e}"))?;
+    // Written with digits and operators alone, it reads nothing of a case: folding it by the
+    // compiled code leaves its value, unless it fails.
+    match crate::fast::expr::folded(e.tree(), &Arc::from(text)).kind {
+        node::NodeKind::Const(Value::Number(n)) => Ok(n),
+        _ => Err(format!(
+            "{text:?} cannot be worked out (a division by zero, or a number too large)"
+        )),
+    }
+}
+
 /// An [`ExprError`] at byte offset `byte` of `src`, reported as a character offset.
 fn err_at(src: &str, byte: usize, message: impl Into<String>) -> ExprError {
     let offset = src.get(..byte).map_or(byte, |s| s.chars().count());

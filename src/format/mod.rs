@@ -2,10 +2,12 @@
 //! steps and tests. Plain serde types; meaning is checked when a rule set is compiled.
 
 mod bundle;
+mod extend;
 mod family;
 mod shapes;
 
 pub use bundle::{Bundle, Expectation, TestFile, TestSpec};
+pub use extend::{Bounds, BuiltOn, Change, Extension, Uplift};
 pub use family::*;
 
 use crate::Date;
@@ -51,7 +53,7 @@ impl<'de> Deserialize<'de> for Dec {
                 )))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Dec, E> {
-                crate::number::rule_decimal(v).map(Dec).map_err(E::custom)
+                crate::expr::rule_number(v).map(Dec).map_err(E::custom)
             }
         }
         d.deserialize_any(V)
@@ -64,9 +66,10 @@ impl JsonSchema for Dec {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "An exact decimal: a string such as \"125.50\" or a whole number.",
+            "description": "An exact decimal: a string such as \"125.50\" or a whole number, or arithmetic on numbers such as \"2240 / 3\" (held to 28 significant digits).",
             "anyOf": [
                 { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$" },
+                { "type": "string", "pattern": "^[0-9.+*/() -]+$" },
                 { "type": "integer" }
             ]
         })

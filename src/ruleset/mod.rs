@@ -2,6 +2,8 @@
 //! bundle, checked and compiled once, then shared read-only by every evaluation.
 
 pub use crate::{error, format};
+#[cfg(not(target_arch = "wasm32"))]
+mod extend;
 mod json_path;
 mod select;
 pub mod source;
@@ -222,6 +224,13 @@ impl RuleSet {
     /// The manifest.
     pub fn manifest(&self) -> &Manifest {
         &self.source.bundle.manifest
+    }
+
+    /// For a version written as changes to another (loaded from its folder): the version it
+    /// extends, that version's digest, and the changes, in order.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn built_on(&self) -> Option<&format::BuiltOn> {
+        self.source.origin.built_on.as_ref()
     }
 
     /// `sha256:` and the hex digest of the canonical JSON of manifest, inputs and families.

@@ -94,7 +94,14 @@ pub fn versions_listed(folder: &Path) -> Result<Vec<(PathBuf, Manifest)>, LoadEr
             path: manifest_file.display().to_string(),
             source,
         })?;
-        let manifest: Manifest = parse_json(&manifest_file.display().to_string(), &text)?;
+        let manifest: Manifest = if super::source::extends(&text) {
+            // Its dates and title may be the version's it extends: flattened to be known.
+            super::source::read_folder(&super::source::Folder(&dir))?
+                .bundle
+                .manifest
+        } else {
+            parse_json(&manifest_file.display().to_string(), &text)?
+        };
         versions.push((dir, manifest));
     }
     versions.sort_by(|a, b| {

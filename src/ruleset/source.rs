@@ -64,6 +64,9 @@ pub struct Origin {
     pub inputs: At,
     pub families: Vec<At>,
     pub tests: Vec<At>,
+    /// For a version written as changes to another: that version and the changes, in order.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub built_on: Option<super::format::BuiltOn>,
 }
 
 /// Parse JSON text into `T`, naming the file, line, column and JSON path on failure.
@@ -71,21 +74,26 @@ pub fn parse_json<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Load
     let mut de = serde_json::Deserializer::from_str(text);
     // The path is found from where the error stopped reading, rather than tracked while reading
     // (serde_path_to_error did, at a sixth of the browser's module).
-    let value = T::deserialize(&mut de).map_err(|e| LoadError::Json {
-        file: file.to_string(),
-        line: e.line(),
-        column: e.column(),
-        json_path: path_of(text, &e),
-        message: strip_position(&e.to_string()),
-    })?;
-    de.end().map_err(|e| LoadError::Json {
-        file: file.to_string(),
-        line: e.line(),
-        column: e.column(),
-        json_path: "$".to_string(),
-        message: strip_position(&e.to_string()),
-    })?;
+    let value = T::deserialize(&mut de).map_err(|e| json_error(file, text, &e, true))?;
+    de.end().map_err(|e| json_error(file, text, &e, false))?;
     Ok(value)
+}
+
+/// A parse error in words, at its JSON path (`$` for text after the value). Kept out of
+/// `parse_json`, which is made once per file type, so the browser's module holds it once.
+#[inline(never)]
+fn json_error(file: &str, text: &str, e: &serde_json::Error, in_value: bool) -> LoadError {
+    LoadError::Json {
+        file: file.to_string(),
+        line: e.line(),
+        column: e.column(),
+        json_path: if in_value {
+            path_of(text, e)
+        } else {
+            "$".to_string()
+        },
+        message: strip_position(&e.to_string()),
+    }
 }
 
 /// The JSON path where serde_json stopped with `e`.
@@ -119,6 +127,11 @@ pub trait Files {
     fn list_json(&self, dir: &str) -> Result<Vec<String>, LoadError>;
     /// How to name a file in messages.
     fn display(&self, rel: &str) -> String;
+    /// The version folder `name` beside this one (the version an extending one builds on),
+    /// where folders have neighbours.
+    fn beside(&self, _name: &str) -> Option<Box<dyn Files + '_>> {
+        None
+    }
 }
 
 /// Files in a folder on disk.
@@ -181,7 +194,36 @@ impl Files for Folder<'_> {
     fn display(&self, rel: &str) -> String {
         self.0.join(rel).display().to_string()
     }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn beside(&self, name: &str) -> Option<Box<dyn Files + '_>> {
+        Some(Box::new(Beside(self.0.parent()?.join(name))))
+    }
 }
+
+/// A folder found beside another, held by its own path.
+#[cfg(not(target_arch = "wasm32"))]
+struct Beside(std::path::PathBuf);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Files for Beside {
+    fn read(&self, rel: &str) -> Result<Option<String>, LoadError> {
+        Folder(&self.0).read(rel)
+    }
+    fn list_json(&self, dir: &str) -> Result<Vec<String>, LoadError> {
+        Folder(&self.0).list_json(dir)
+    }
+    fn display(&self, rel: &str) -> String {
+        Folder(&self.0).display(rel)
+    }
+    fn beside(&self, name: &str) -> Option<Box<dyn Files + '_>> {
+        Some(Box::new(Beside(self.0.parent()?.join(name))))
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// How many versions an extending version may build on, one on another (a loop would never end).
+const MAX_EXTENDS: usize = 16;
 
 /// Files held in memory: `(relative path, text)`, e.g. the rule set compiled into the binary.
 pub struct InMemory<'a> {
@@ -224,6 +266,27 @@ impl Files for InMemory<'_> {
 /// Read a rule-set folder: `ruleset.json`, `inputs.json`, `families/<name>.json` for each
 /// family the manifest lists, and every `tests/*.json`.
 pub fn read_folder(files: &dyn Files) -> Result<Source, LoadError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return read_version(files, 0);
+    // The browser reads only whole versions (its own, or bundles): an extending one is refused
+    // there as a manifest with an unknown field, `extends`.
+    #[cfg(target_arch = "wasm32")]
+    read_whole(files)
+}
+
+/// A version folder, whole or extending another (`depth` versions deep).
+#[cfg(not(target_arch = "wasm32"))]
+fn read_version(files: &dyn Files, depth: usize) -> Result<Source, LoadError> {
+    if let Some(text) = files.read("ruleset.json")? {
+        if extends(&text) {
+            return read_extension(files, &files.display("ruleset.json"), &text, depth);
+        }
+    }
+    read_whole(files)
+}
+
+/// A version folder with every file of its own.
+fn read_whole(files: &dyn Files) -> Result<Source, LoadError> {
     let required = |rel: &str| -> Result<(String, String), LoadError> {
         let shown = files.display(rel);
         match files.read(rel)? {
@@ -265,18 +328,7 @@ pub fn read_folder(files: &dyn Files) -> Result<Source, LoadError> {
         family_at.push(At::new(&file, "$"));
     }
 
-    let mut tests: Vec<TestSpec> = Vec::new();
-    let mut test_at = Vec::new();
-    for rel in files.list_json("tests")? {
-        let file = files.display(&rel);
-        let text = files.read(&rel)?.unwrap_or_default();
-        let parsed: TestFile = parse_json(&file, &text)?;
-        for i in 0..parsed.tests.len() {
-            test_at.push(At::new(&file, &format!("$.tests[{i}]")));
-        }
-        tests.extend(parsed.tests);
-    }
-
+    let (tests, test_at) = read_tests(files)?;
     Ok(Source {
         bundle: Bundle {
             sendband_bundle: 1,
@@ -290,8 +342,70 @@ pub fn read_folder(files: &dyn Files) -> Result<Source, LoadError> {
             inputs: At::new(&inputs_file, "$"),
             families: family_at,
             tests: test_at,
+            #[cfg(not(target_arch = "wasm32"))]
+            built_on: None,
         },
     })
+}
+
+/// Whether a `ruleset.json` is a version written as changes to another (it says what it
+/// `extends`).
+pub(crate) fn extends(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("extends").is_some())
+}
+
+/// A version written as changes to the version beside it that it extends, flattened.
+#[cfg(not(target_arch = "wasm32"))]
+fn read_extension(
+    files: &dyn Files,
+    file: &str,
+    text: &str,
+    depth: usize,
+) -> Result<Source, LoadError> {
+    let ext: super::format::Extension = parse_json(file, text)?;
+    let at = At::new(file, "$");
+    if !super::extend::is_version_folder(&ext.extends) {
+        return Err(at.join(".extends").invalid_with(
+            format!("{:?} is not a version folder's name", ext.extends),
+            Some("name the folder beside this one, such as \"2024-25\"".to_string()),
+        ));
+    }
+    if depth >= MAX_EXTENDS {
+        return Err(at.join(".extends").invalid(format!(
+            "versions extend one another more than {MAX_EXTENDS} deep (do two extend each other?)"
+        )));
+    }
+    let Some(base_files) = files.beside(&ext.extends) else {
+        return Err(at.join(".extends").invalid(
+            "a version that extends another is read from a folder beside it; write it flattened with sendband bundle",
+        ));
+    };
+    let base = read_version(base_files.as_ref(), depth + 1)?;
+    let digest = super::digest_of(&base.bundle);
+    let (mut bundle, built_on) = super::extend::flatten(base.bundle, digest, ext, &at)?;
+    let mut origin = base.origin;
+    origin.manifest = at;
+    origin.built_on = Some(built_on);
+    let (tests, test_at) = read_tests(files)?;
+    bundle.tests = tests;
+    origin.tests = test_at;
+    Ok(Source { bundle, origin })
+}
+
+/// Every test in `tests/*.json`, and where each is written.
+fn read_tests(files: &dyn Files) -> Result<(Vec<TestSpec>, Vec<At>), LoadError> {
+    let mut tests: Vec<TestSpec> = Vec::new();
+    let mut test_at = Vec::new();
+    for rel in files.list_json("tests")? {
+        let file = files.display(&rel);
+        let text = files.read(&rel)?.unwrap_or_default();
+        let parsed: TestFile = parse_json(&file, &text)?;
+        for i in 0..parsed.tests.len() {
+            test_at.push(At::new(&file, &format!("$.tests[{i}]")));
+        }
+        tests.extend(parsed.tests);
+    }
+    Ok((tests, test_at))
 }
 
 /// Read a bundle: one JSON file holding a whole rule set.
@@ -313,6 +427,8 @@ pub fn read_bundle(file: &str, text: &str) -> Result<Source, LoadError> {
         tests: (0..bundle.tests.len())
             .map(|i| At::new(file, &format!("$.tests[{i}]")))
             .collect(),
+        #[cfg(not(target_arch = "wasm32"))]
+        built_on: None,
     };
     Ok(Source { bundle, origin })
 }

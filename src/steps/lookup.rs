@@ -138,7 +138,7 @@ fn leaf(v: &serde_json::Value, at: &At) -> Result<Option<Decimal>, LoadError> {
             .or_else(|| n.as_u64().map(Decimal::from))
             .map(Some)
             .ok_or_else(|| at.invalid("number out of range")),
-        serde_json::Value::String(s) => crate::number::rule_decimal(s)
+        serde_json::Value::String(s) => crate::expr::rule_number(s)
             .map(Some)
             .map_err(|e| at.invalid(e)),
         _ => Err(at.invalid("expected a decimal (a string such as \"4000.00\" or a whole number), or null for no value")),
