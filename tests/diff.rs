@@ -194,7 +194,7 @@ fn the_report_escapes_what_a_cohort_says() {
         on: "2025-01-15".into(),
         cohort: "c.jsonl".into(),
     };
-    let html = sendband::impact::report(&impact, &title);
+    let html = sendband::impact::report(&impact, &title, &[]);
     assert!(!html.contains("<script"), "a case id became markup");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("against base &lt;b&gt;;"));

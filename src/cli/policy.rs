@@ -99,6 +99,18 @@ pub fn diff(args: &DiffArgs) -> Outcome {
             if shown.is_ok() {
                 shown = out::print(&impact.to_text());
             }
+            // Each rule change costed alone, in order, on the same cohort.
+            let mut open = || Cohort::open(&args.cohort);
+            let changes = match impact::attribute(&base, &proposed, on, &mut open, &file) {
+                Ok(changes) => changes,
+                Err(e) => {
+                    eprintln!("sendband: diff stopped: {e}");
+                    return Outcome::Usage;
+                }
+            };
+            if shown.is_ok() {
+                shown = out::print(&impact::rule_changes_text(&changes));
+            }
             if let Some(path) = &args.report {
                 let title = impact::ReportTitle {
                     base: format!("{} {} ({})", b.id, b.version, b.provenance),
@@ -106,7 +118,7 @@ pub fn diff(args: &DiffArgs) -> Outcome {
                     on: on.to_string(),
                     cohort: file.clone(),
                 };
-                let html = impact::report(&impact, &title);
+                let html = impact::report(&impact, &title, &changes);
                 if let Err(e) = batch::write_whole(path, |out| out.write_all(html.as_bytes())) {
                     eprintln!("sendband: {e}");
                     return Outcome::Usage;

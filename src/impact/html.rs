@@ -4,7 +4,7 @@
 //! No script, no external file: the page can be mailed or attached to consultation papers.
 //! Every text from a rule set or a cohort is escaped.
 
-use super::{FamilyImpact, Impact, Side};
+use super::{Attribution, FamilyImpact, Impact, Side};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -60,8 +60,9 @@ fn f(a: Decimal) -> f64 {
     a.to_string().parse().unwrap_or(0.0)
 }
 
-/// The whole report.
-pub fn report(impact: &Impact, title: &ReportTitle) -> String {
+/// The whole report; `changes` are the rule changes with what each cost (see
+/// [`attribute`](super::attribute)), listed when there are any.
+pub fn report(impact: &Impact, title: &ReportTitle, changes: &[Attribution]) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
@@ -96,12 +97,47 @@ th:first-child, td:first-child {{ text-align: left; }} figure {{ margin: 1rem 0;
         changed = impact.changed,
         refused = impact.rejected.len(),
     );
+    rule_changes(&mut h, impact, changes);
     refusals(&mut h, impact);
     for fam in &impact.families {
         family(&mut h, fam);
     }
     h.push_str("</body></html>\n");
     h
+}
+
+/// Each rule change with the cost it caused; they add up to the whole difference.
+fn rule_changes(h: &mut String, impact: &Impact, changes: &[Attribution]) {
+    if changes.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<h2 id=\"rule-changes\">What changed in the rules</h2>\n<p>Each change applied to the \
+         base rules in this order, and the cohort costed after each: what each change did, \
+         after those before it. Together they make the whole difference.</p>\n\
+         <table data-table=\"rule-changes\"><thead><tr><th scope=\"col\">Change</th>\
+         <th scope=\"col\">Cost change</th><th scope=\"col\">Cases changed</th></tr></thead><tbody>\n",
+    );
+    for a in changes {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td data-value=\"{}\">{}</td><td>{}</td></tr>",
+            esc(&a.words),
+            super::text::pence(a.cost),
+            signed(a.cost),
+            crate::money::thousands(&a.cases.to_string())
+        );
+    }
+    let total: Decimal = changes.iter().map(|a| a.cost).sum();
+    let _ = writeln!(
+        h,
+        "</tbody><tfoot><tr><th scope=\"row\">All the changes</th>\
+         <td data-figure=\"attributed-total\" data-value=\"{}\">{}</td>\
+         <td>{} cases in all</td></tr></tfoot></table>",
+        super::text::pence(total),
+        signed(total),
+        crate::money::thousands(&impact.changed.to_string())
+    );
 }
 
 fn family(h: &mut String, fam: &FamilyImpact) {

@@ -8,13 +8,15 @@
 //! same row limit and row numbers, and a row that cannot be read is refused and counted, never
 //! a stop.
 
+mod attribute;
 mod case;
 use case::CaseCx;
 mod html;
 mod text;
 
+pub use attribute::{attribute, words, Attribution};
 pub use html::{report, ReportTitle};
-pub use text::{change_row, CHANGES_HEADER};
+pub use text::{change_row, rule_changes_text, CHANGES_HEADER};
 
 use crate::batch::read::{CsvRows, JsonlRows};
 use crate::batch::{xlsx, BatchError, Format};
@@ -106,6 +108,17 @@ pub struct Impact {
     /// or a profile either rule set finds invalid. None is in any other figure.
     pub rejected: Vec<(u64, Option<String>, String)>,
     pub families: Vec<FamilyImpact>,
+}
+
+impl Impact {
+    /// The change in the cost of amounts paid, every family added up.
+    pub fn cost_change(&self) -> Decimal {
+        self.families
+            .iter()
+            .filter(|f| f.has_amount)
+            .map(|f| f.cost_proposed - f.cost_base)
+            .sum()
+    }
 }
 
 /// What can stop a comparison. A bad row never does: it is refused and counted.

@@ -1,6 +1,6 @@
 //! The impact as people read it: a summary for a terminal, and the list of changes as CSV.
 
-use super::{Change, Impact, Side};
+use super::{Attribution, Change, Impact, Side};
 use rust_decimal::Decimal;
 
 /// The header of a changes file (CSV); [`change_row`] writes its rows.
@@ -151,4 +151,44 @@ impl Impact {
         }
         t
     }
+}
+
+/// The rule changes with what each cost, for a terminal: applied to the base in order, each
+/// costed after those before it, so they add up to the whole difference.
+pub fn rule_changes_text(changes: &[Attribution]) -> String {
+    use std::fmt::Write;
+    let mut t = String::new();
+    if changes.is_empty() {
+        return t;
+    }
+    let _ = writeln!(
+        t,
+        "\nWhat changed in the rules (applied in this order; each costed after those before it):"
+    );
+    for (i, a) in changes.iter().enumerate() {
+        let _ = writeln!(
+            t,
+            "  {}. {}\n     cost {}, {} {} changed",
+            i + 1,
+            a.words,
+            pounds(a.cost),
+            crate::money::thousands(&a.cases.to_string()),
+            if a.cases == 1 { "case" } else { "cases" }
+        );
+    }
+    let total: Decimal = changes.iter().map(|a| a.cost).sum();
+    let _ = writeln!(t, "  All the changes: cost {}", pounds(total));
+    t
+}
+
+/// A change of cost as people read it, with its sign: `+£1,234.00`, `-£5.00`, `£0.00`.
+fn pounds(a: Decimal) -> String {
+    let sign = if a.is_zero() {
+        ""
+    } else if a.is_sign_negative() {
+        "-"
+    } else {
+        "+"
+    };
+    format!("{sign}£{}", crate::money::for_people(a.abs()))
 }

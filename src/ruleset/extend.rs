@@ -78,7 +78,8 @@ fn given(c: &Change) -> [(&'static str, bool); 10] {
     ]
 }
 
-fn apply(b: &mut Bundle, c: &Change, at: &At) -> Result<(), LoadError> {
+/// Apply one change to `b`; `at` is where the change is written.
+pub(crate) fn apply(b: &mut Bundle, c: &Change, at: &At) -> Result<(), LoadError> {
     let kinds = given(c);
     let named: Vec<&str> = kinds.iter().filter(|k| k.1).map(|k| k.0).collect();
     let [kind] = named[..] else {

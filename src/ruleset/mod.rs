@@ -3,6 +3,8 @@
 
 pub use crate::{error, format};
 #[cfg(not(target_arch = "wasm32"))]
+pub mod changes;
+#[cfg(not(target_arch = "wasm32"))]
 mod extend;
 mod json_path;
 mod select;
