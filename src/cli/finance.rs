@@ -72,7 +72,15 @@ pub struct SynthArgs {
     /// it, such a draw is drawn again.
     #[arg(long)]
     pub allow_errors: bool,
+    /// Also write, after the N profiles, plain ones that reach every table row, range and
+    /// lookup cell these rules (and --rules) can reach, each valid under all of them, with case
+    /// ids COVER-1, COVER-2 and on: a cohort that exercises a change, for `diff`. Repeatable.
+    #[arg(long, value_name = "RULES")]
+    pub cover: Vec<PathBuf>,
 }
+
+/// Cases each family is explored at for `synth --cover` (lint explores up to 200,000).
+const COVER_CASES: u64 = 20_000;
 
 /// `sendband batch`: every row of a file decided, accounted for and summed.
 pub fn batch(args: &BatchArgs) -> Outcome {
@@ -148,18 +156,40 @@ pub fn synth(args: &SynthArgs) -> Outcome {
         Ok(r) => r,
         Err(outcome) => return outcome,
     };
+    let mut covers = Vec::new();
+    for path in &args.cover {
+        match sendband::ruleset::describe(Some(path), on) {
+            Ok(r) => covers.push(r),
+            Err(e) => return crate::load_error(&e),
+        }
+    }
+    let mut covering = String::new();
+    if !covers.is_empty() {
+        let all: Vec<&sendband::RuleSet> = std::iter::once(&rules).chain(&covers).collect();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut n = 0;
+        for set in &all {
+            for line in sendband::lint::covering(set, on, COVER_CASES, &all, &mut seen, n + 1) {
+                n += 1;
+                covering.push_str(&line);
+                covering.push('\n');
+            }
+        }
+    }
     let mut generator = sendband::synth::Generator::new(&rules, args.seed, on);
     generator.keep_errors = args.allow_errors;
     let written = match &args.output {
         None => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             sendband::synth::write_profiles(&mut generator, args.n, &mut stdout)
+                .and_then(|undecided| stdout.write_all(covering.as_bytes()).map(|()| undecided))
                 .and_then(|undecided| stdout.flush().map(|()| undecided))
                 .map_err(|e| out::failed(&e))
         }
         Some(path) => batch::write_whole(path, |out| {
             let mut out = std::io::BufWriter::new(out);
             let undecided = sendband::synth::write_profiles(&mut generator, args.n, &mut out)?;
+            out.write_all(covering.as_bytes())?;
             out.flush().map(|()| undecided)
         })
         .map_err(|e| {

@@ -6,6 +6,7 @@
 //! family: every combination of the values where a case's path can turn when there are few
 //! enough, otherwise a seeded search, so the same rule set always gives the same findings.
 
+mod cover;
 mod load;
 mod monotone;
 mod names;
@@ -25,6 +26,7 @@ use space::{Space, Turns};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+pub use cover::covering;
 pub use load::lint_path;
 
 /// How lint explores cases.
