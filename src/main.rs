@@ -34,6 +34,10 @@ enum Command {
     /// Compare a cohort under a base and a proposed rule set: cost under each, who gains and
     /// who loses, band transitions, largest movers; exit 1 if any profile was refused.
     Diff(DiffArgs),
+    /// Fit a proposal to a budget: the factor on one lookup's values (the base's times it,
+    /// rounded as declared) whose cohort cost comes closest to a target; writes the
+    /// calibrated proposal as a bundle.
+    Calibrate(policy::CalibrateArgs),
     /// Check a rule set for what loading accepts but is probably wrong (range gaps, rows that
     /// never fire, missing lookup cells, monotonicity, overlapping versions, unused names,
     /// empty texts); exit 1 on any error, 0 with only warnings.
@@ -159,6 +163,7 @@ fn main() -> ExitCode {
         Command::Batch(args) => finance::batch(&args),
         Command::Synth(args) => finance::synth(&args),
         Command::Diff(args) => policy::diff(&args),
+        Command::Calibrate(args) => policy::calibrate(&args),
         Command::Lint {
             rules,
             on,

@@ -153,3 +153,206 @@ pub fn profile_schema(rules: RulesOn) -> Outcome {
         Err(ended) => ended,
     }
 }
+
+#[derive(Args)]
+pub struct CalibrateArgs {
+    /// The rule set in force, whose cost a cost-neutral proposal keeps.
+    #[arg(long)]
+    pub base: PathBuf,
+    /// The proposal to calibrate.
+    #[arg(long)]
+    pub proposed: PathBuf,
+    /// The profiles, as for `diff`.
+    #[arg(long)]
+    pub cohort: PathBuf,
+    /// The date both rule sets evaluate every case on (default: today).
+    #[arg(long)]
+    pub on: Option<Date>,
+    /// The free values: FAMILY/STEP, a lookup step of the proposal. Each value becomes the
+    /// base's (or, where the base has no such lookup, the proposal's) times one factor.
+    #[arg(long, value_name = "FAMILY/STEP")]
+    pub free: String,
+    /// Decimal places the free values are rounded to.
+    #[arg(long, default_value_t = 2)]
+    pub places: u32,
+    /// How the free values are rounded (half_away_from_zero, half_even, down, up, ...).
+    #[arg(long, default_value = "half_away_from_zero")]
+    pub rounding: String,
+    /// Keep the base's cost.
+    #[arg(long, conflicts_with_all = ["total", "change"])]
+    pub cost_neutral: bool,
+    /// Meet this total cost of amounts paid (pounds, e.g. 1250000.00).
+    #[arg(long, conflicts_with = "change")]
+    pub total: Option<rust_decimal::Decimal>,
+    /// Change the base's cost by this percentage (-5 for a 5% saving).
+    #[arg(long, allow_hyphen_values = true)]
+    pub change: Option<rust_decimal::Decimal>,
+    /// Write the calibrated proposal here as a bundle.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Write the impact of the calibrated proposal as an HTML report, as `diff --report`.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+/// `sendband calibrate`: the factor on one lookup's values that meets a cost target.
+pub fn calibrate(args: &CalibrateArgs) -> Outcome {
+    use sendband::impact::{self, Cohort, Free, Target};
+    use sendband::money::for_people;
+    let on = args.on.unwrap_or_else(Date::today);
+    let base = match sendband::ruleset::load(Some(&args.base), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    let proposed = match sendband::ruleset::describe(Some(&args.proposed), on) {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    let Some((family, step)) = args.free.split_once('/') else {
+        eprintln!("sendband: --free is FAMILY/STEP, such as topup/annual_value");
+        return Outcome::Usage;
+    };
+    let Some(mode) = sendband::money::RoundingMode::from_name(&args.rounding) else {
+        eprintln!(
+            "sendband: --rounding {:?} is not a rounding mode",
+            args.rounding
+        );
+        return Outcome::Usage;
+    };
+    if args.places > 10 {
+        eprintln!("sendband: --places is at most 10");
+        return Outcome::Usage;
+    }
+    let target = match (args.cost_neutral, args.total, args.change) {
+        (true, None, None) => Target::Neutral,
+        (false, Some(t), None) => Target::Total(t),
+        (false, None, Some(p)) => Target::Percent(p),
+        _ => {
+            eprintln!("sendband: give one target: --cost-neutral, --total or --change");
+            return Outcome::Usage;
+        }
+    };
+    let free = Free {
+        family: family.to_string(),
+        step: step.to_string(),
+        round: sendband::format::RoundSpec {
+            mode,
+            places: args.places,
+        },
+    };
+    let file = args.cohort.display().to_string();
+    let mut open = || Cohort::open(&args.cohort);
+    let c = match impact::calibrate(&base, &proposed, &free, target, on, &mut open, &file) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("sendband: calibrate stopped: {e}");
+            return Outcome::Usage;
+        }
+    };
+    let mut bundle = c.bundle.clone();
+    let m = &mut bundle.manifest;
+    m.version = format!("{}-calibrated", m.version);
+    m.title = format!(
+        "{} (calibrated: {} values x {})",
+        m.title, args.free, c.factor
+    );
+    m.provenance = sendband::format::Provenance::Draft;
+    let text = match serde_json::to_string_pretty(&bundle) {
+        Ok(t) => t + "\n",
+        Err(e) => {
+            eprintln!("sendband: cannot write the bundle: {e}");
+            return Outcome::Usage;
+        }
+    };
+    let calibrated = match sendband::RuleSet::from_bundle(&args.output.display().to_string(), &text)
+    {
+        Ok(r) => r,
+        Err(e) => return load_error(&e),
+    };
+    if let Err(e) = batch::write_whole(&args.output, |out| out.write_all(text.as_bytes())) {
+        eprintln!("sendband: {e}");
+        return Outcome::Usage;
+    }
+    let pounds = |a: rust_decimal::Decimal| format!("£{}", for_people(a));
+    let signed = |a: rust_decimal::Decimal| {
+        let sign = if a.is_sign_negative() && !a.is_zero() {
+            "-"
+        } else {
+            "+"
+        };
+        format!("{sign}£{}", for_people(a.abs()))
+    };
+    let (b, p) = (base.manifest(), proposed.manifest());
+    let family_title = proposed
+        .bundle()
+        .families
+        .iter()
+        .find(|f| f.name == free.family)
+        .map_or(free.family.as_str(), |f| f.title.as_str());
+    let mut t = format!(
+        "Calibrating {} {} against {} {}, every case evaluated on {on}\n\
+         Free: {family_title}: the values of {}, the base's times one factor (to {} places), rounded {} to {} places\n\
+         Target: {} (the base's cost is {})\n\
+         Factor: {}\n\
+         Cost: {}, {} from the target\n",
+        p.id,
+        p.version,
+        b.id,
+        b.version,
+        free.step,
+        sendband::impact::FACTOR_PLACES,
+        mode.name().replace('_', " "),
+        args.places,
+        pounds(c.target),
+        pounds(c.base_cost),
+        c.factor,
+        pounds(c.cost()),
+        signed(c.gap()),
+    );
+    if let Some((factor, cost)) = c.other_side {
+        t.push_str(&format!(
+            "  the next factor, {}, gives {} ({} from the target)\n",
+            factor.normalize(),
+            pounds(cost),
+            signed(cost - c.target)
+        ));
+    }
+    for why in &c.binding {
+        t.push_str(&format!("What binds: {why}\n"));
+    }
+    t.push_str(&format!(
+        "Wrote {} ({}, version {})\n",
+        args.output.display(),
+        calibrated.digest(),
+        bundle.manifest.version
+    ));
+    let mut shown = out::print(&t);
+    if let Some(path) = &args.report {
+        let mut open = || Cohort::open(&args.cohort);
+        let changes = match impact::attribute(&base, &calibrated, on, &mut open, &file) {
+            Ok(changes) => changes,
+            Err(e) => {
+                eprintln!("sendband: calibrate stopped: {e}");
+                return Outcome::Usage;
+            }
+        };
+        let title = impact::ReportTitle {
+            base: format!("{} {} ({})", b.id, b.version, b.provenance),
+            proposed: format!("{} {} (draft)", p.id, bundle.manifest.version),
+            on: on.to_string(),
+            cohort: file.clone(),
+        };
+        let html = impact::report(&c.impact, &title, &changes);
+        if let Err(e) = batch::write_whole(path, |out| out.write_all(html.as_bytes())) {
+            eprintln!("sendband: {e}");
+            return Outcome::Usage;
+        }
+        if shown.is_ok() {
+            shown = out::print(&format!("Wrote {}\n", path.display()));
+        }
+    }
+    match shown {
+        Err(Outcome::Closed) | Ok(()) => Outcome::Ok,
+        Err(outcome) => outcome,
+    }
+}

@@ -9,12 +9,14 @@
 //! a stop.
 
 mod attribute;
+mod calibrate;
 mod case;
 use case::CaseCx;
 mod html;
 mod text;
 
 pub use attribute::{attribute, words, Attribution};
+pub use calibrate::{calibrate, Calibrated, Free, Target, FACTOR_PLACES};
 pub use html::{report, ReportTitle};
 pub use text::{change_row, rule_changes_text, CHANGES_HEADER};
 
