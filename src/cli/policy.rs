@@ -113,8 +113,8 @@ pub fn diff(args: &DiffArgs) -> Outcome {
             }
             if let Some(path) = &args.report {
                 let title = impact::ReportTitle {
-                    base: format!("{} {} ({})", b.id, b.version, b.provenance),
-                    proposed: format!("{} {} ({})", p.id, p.version, p.provenance),
+                    base: format!("{} ({}, {})", b.title, b.version, b.provenance),
+                    proposed: format!("{} ({}, {})", p.title, p.version, p.provenance),
                     on: on.to_string(),
                     cohort: file.clone(),
                 };
@@ -337,8 +337,11 @@ pub fn calibrate(args: &CalibrateArgs) -> Outcome {
             }
         };
         let title = impact::ReportTitle {
-            base: format!("{} {} ({})", b.id, b.version, b.provenance),
-            proposed: format!("{} {} (draft)", p.id, bundle.manifest.version),
+            base: format!("{} ({}, {})", b.title, b.version, b.provenance),
+            proposed: format!(
+                "{} ({}, draft)",
+                bundle.manifest.title, bundle.manifest.version
+            ),
             on: on.to_string(),
             cohort: file.clone(),
         };

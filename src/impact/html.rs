@@ -12,7 +12,8 @@ use std::fmt::Write;
 /// What the report is about.
 #[derive(Debug, Clone)]
 pub struct ReportTitle {
-    /// e.g. `haringey-illustrative 2024-25 (illustrative)`
+    /// The rule set's title, version and provenance, e.g. `Haringey-style SEND banding,
+    /// academic year 2024-25 (2024-25, illustrative)`.
     pub base: String,
     pub proposed: String,
     /// The evaluation date, as written.
@@ -21,12 +22,12 @@ pub struct ReportTitle {
     pub cohort: String,
 }
 
-const BASE_COLOUR: &str = "#1d70b8";
-const PROPOSED_COLOUR: &str = "#f47738";
-const GAIN_COLOUR: &str = "#00703c";
-const LOSS_COLOUR: &str = "#d4351c";
+pub(super) const BASE_COLOUR: &str = "#1d70b8";
+pub(super) const PROPOSED_COLOUR: &str = "#f47738";
+pub(super) const GAIN_COLOUR: &str = "#00703c";
+pub(super) const LOSS_COLOUR: &str = "#d4351c";
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -35,7 +36,7 @@ fn esc(s: &str) -> String {
 }
 
 /// `1234567.8` as `£1,234,567.80` (negative with a minus sign).
-fn money(a: Decimal) -> String {
+pub(super) fn money(a: Decimal) -> String {
     let text = super::text::pence(a.abs());
     let (whole, pence) = text.split_once('.').unwrap_or((&text, "00"));
     let grouped = crate::money::thousands(whole);
@@ -47,7 +48,7 @@ fn money(a: Decimal) -> String {
     format!("{sign}£{grouped}.{pence}")
 }
 
-fn signed(a: Decimal) -> String {
+pub(super) fn signed(a: Decimal) -> String {
     if a > Decimal::ZERO {
         format!("+{}", money(a))
     } else {
@@ -56,7 +57,7 @@ fn signed(a: Decimal) -> String {
 }
 
 /// A decimal as a plain number for SVG geometry (display only: no money is computed here).
-fn f(a: Decimal) -> f64 {
+pub(super) fn f(a: Decimal) -> f64 {
     a.to_string().parse().unwrap_or(0.0)
 }
 
@@ -79,8 +80,14 @@ h1 {{ font-size: 1.8rem; margin-bottom: .3rem; }} h2 {{ margin-top: 2.5rem; bord
 .card b {{ display: block; font-size: 1.4rem; }} .gain {{ color: {GAIN_COLOUR}; }} .loss {{ color: {LOSS_COLOUR}; }}
 table {{ border-collapse: collapse; margin: .5rem 0 1rem; }} td, th {{ border-bottom: 1px solid #b1b4b6; padding: .3rem .7rem; text-align: right; }}
 th:first-child, td:first-child {{ text-align: left; }} figure {{ margin: 1rem 0; }} figcaption {{ font-weight: bold; margin-bottom: .3rem; }}
-.charts {{ display: flex; flex-wrap: wrap; gap: 2rem; }}
-</style></head><body>
+.charts {{ display: flex; flex-wrap: wrap; gap: 2rem; }} caption {{ text-align: left; font-weight: bold; }}
+@media print {{
+  body {{ margin: 0; max-width: none; font-size: 9pt; }} h1 {{ font-size: 14pt; }} h2 {{ margin-top: .8rem; font-size: 12pt; }}
+  .cards {{ gap: .4rem; margin: .4rem 0; }} .card {{ min-width: 8rem; padding: .2rem .5rem; }} .card b {{ font-size: 11pt; }}
+  svg, .spread, .band-setting, .movers, .transitions tbody tr:not(.moved) {{ display: none; }}
+  .charts {{ gap: 1rem; }} figure {{ margin: .3rem 0; }} td, th {{ padding: .1rem .4rem; }} table {{ margin: .2rem 0; break-inside: avoid; }}
+}}
+</style></head><body><main>
 <h1>Impact of {proposed}</h1>
 <p class="meta">against {base}; every case evaluated on {on}; cohort {cohort}</p>
 <div class="cards">
@@ -93,16 +100,16 @@ th:first-child, td:first-child {{ text-align: left; }} figure {{ margin: 1rem 0;
         base = esc(&title.base),
         on = esc(&title.on),
         cohort = esc(&title.cohort),
-        compared = impact.compared,
-        changed = impact.changed,
-        refused = impact.rejected.len(),
+        compared = count(impact.compared),
+        changed = count(impact.changed),
+        refused = count(impact.rejected.len() as u64),
     );
     rule_changes(&mut h, impact, changes);
     refusals(&mut h, impact);
     for fam in &impact.families {
-        family(&mut h, fam);
+        family(&mut h, fam, &impact.setting_labels);
     }
-    h.push_str("</body></html>\n");
+    h.push_str("</main></body></html>\n");
     h
 }
 
@@ -140,9 +147,14 @@ fn rule_changes(h: &mut String, impact: &Impact, changes: &[Attribution]) {
     );
 }
 
-fn family(h: &mut String, fam: &FamilyImpact) {
+/// A count with its thousands grouped: `12,345`.
+fn count(n: u64) -> String {
+    crate::money::thousands(&n.to_string())
+}
+
+fn family(h: &mut String, fam: &FamilyImpact, settings: &BTreeMap<String, String>) {
     let name = esc(&fam.family);
-    let _ = writeln!(h, "<h2 id=\"{name}\">{name}</h2>");
+    let _ = writeln!(h, "<h2 id=\"{name}\">{}</h2>", esc(&fam.title));
     if fam.has_amount {
         let diff = fam.cost_proposed - fam.cost_base;
         let class = if diff < Decimal::ZERO { "loss" } else { "gain" };
@@ -161,205 +173,31 @@ fn family(h: &mut String, fam: &FamilyImpact) {
             money(fam.cost_proposed),
             super::text::pence(diff),
             signed(diff),
-            fam.gain,
+            count(fam.gain),
             signed(fam.gained),
-            fam.lose,
+            count(fam.lose),
             money(-fam.lost),
-            fam.stay,
+            count(fam.stay),
         );
     }
     h.push_str("<div class=\"charts\">\n");
     if fam.has_amount {
-        cost_by_band(h, fam);
+        super::charts::cost_by_band(h, fam);
     }
-    heat_map(h, fam);
+    super::charts::heat_map(h, fam);
     if fam.has_amount && !fam.deltas.is_empty() {
-        spread(h, fam);
+        super::charts::spread(h, fam);
     }
     h.push_str("</div>\n");
     if fam.has_amount {
-        by_band_setting(h, fam);
+        by_band_setting(h, fam, settings);
         movers(h, fam);
     }
 }
 
-/// Grouped bars: each band's cost now and proposed.
-fn cost_by_band(h: &mut String, fam: &FamilyImpact) {
-    let mut bands: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();
-    for ((band, _), (b, p)) in &fam.by_band_setting {
-        let e = bands.entry(band.as_str()).or_default();
-        e.0 += *b;
-        e.1 += *p;
-    }
-    bands.retain(|_, (b, p)| !(b.is_zero() && p.is_zero()));
-    let top_amount = bands
-        .values()
-        .map(|(b, p)| (*b).max(*p))
-        .max()
-        .unwrap_or_default();
-    let top = f(top_amount).max(1.0);
-    let (w, hgt, left, bottom) = (40.0 * bands.len() as f64 + 90.0, 260.0, 80.0, 30.0);
-    let plot = hgt - bottom - 20.0;
-    let _ = write!(
-        h,
-        "<figure><figcaption>Cost by band: now (blue) and proposed (orange)</figcaption>\n\
-         <svg role=\"img\" aria-label=\"cost by band now and proposed\" width=\"{w}\" height=\"{hgt}\" \
-         viewBox=\"0 0 {w} {hgt}\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\">\n\
-         <text x=\"4\" y=\"14\">{}</text><line x1=\"{left}\" y1=\"20\" x2=\"{left}\" y2=\"{}\" stroke=\"#505a5f\"/>\n",
-        esc(&money(top_amount)),
-        hgt - bottom
-    );
-    for (i, (band, (b, p))) in bands.iter().enumerate() {
-        let x = left + 8.0 + 40.0 * i as f64;
-        for (k, (v, colour)) in [(b, BASE_COLOUR), (p, PROPOSED_COLOUR)].iter().enumerate() {
-            let bar = plot * f(**v) / top;
-            let _ = writeln!(
-                h,
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"15\" height=\"{bar:.1}\" fill=\"{colour}\"><title>{} {}: {}</title></rect>",
-                x + 16.0 * k as f64,
-                hgt - bottom - bar,
-                esc(band),
-                if k == 0 { "now" } else { "proposed" },
-                money(**v)
-            );
-        }
-        let _ = writeln!(
-            h,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            x + 15.5,
-            hgt - bottom + 15.0,
-            esc(band)
-        );
-    }
-    h.push_str("</svg></figure>\n");
-}
-
-/// The transitions as a heat map: rows are bands now, columns bands proposed.
-fn heat_map(h: &mut String, fam: &FamilyImpact) {
-    let mut from: Vec<&str> = fam.transitions.keys().map(|(a, _)| a.as_str()).collect();
-    let mut to: Vec<&str> = fam.transitions.keys().map(|(_, b)| b.as_str()).collect();
-    from.sort_unstable();
-    from.dedup();
-    to.sort_unstable();
-    to.dedup();
-    let most = fam.transitions.values().copied().max().unwrap_or(1).max(1) as f64;
-    let cell = 44.0;
-    let (left, top) = (70.0, 40.0);
-    let w = left + cell * to.len() as f64 + 10.0;
-    let hgt = top + cell * from.len() as f64 + 10.0;
-    let _ = write!(
-        h,
-        "<figure><figcaption>Band transitions: rows now, columns proposed (cases)</figcaption>\n\
-         <svg role=\"img\" aria-label=\"band transitions\" width=\"{w}\" height=\"{hgt}\" viewBox=\"0 0 {w} {hgt}\" \
-         xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\">\n"
-    );
-    for (j, b) in to.iter().enumerate() {
-        let _ = writeln!(
-            h,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            left + cell * (j as f64 + 0.5),
-            top - 8.0,
-            esc(b)
-        );
-    }
-    for (i, a) in from.iter().enumerate() {
-        let y = top + cell * i as f64;
-        let _ = writeln!(
-            h,
-            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            left - 8.0,
-            y + cell / 2.0 + 4.0,
-            esc(a)
-        );
-        for (j, b) in to.iter().enumerate() {
-            let n = fam
-                .transitions
-                .get(&(a.to_string(), b.to_string()))
-                .copied()
-                .unwrap_or(0);
-            // Shade by a logarithm of the count, so one mover still shows beside thousands.
-            let shade = if n == 0 {
-                0.0
-            } else {
-                0.15 + 0.85 * ((n as f64).ln_1p() / most.ln_1p())
-            };
-            let stroke = if a == b { "#0b0c0c" } else { "#ffffff" };
-            let x = left + cell * j as f64;
-            let text = if shade > 0.6 { "#ffffff" } else { "#0b0c0c" };
-            let _ = writeln!(
-                h,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{cell}\" height=\"{cell}\" fill=\"{BASE_COLOUR}\" \
-                 fill-opacity=\"{shade:.3}\" stroke=\"{stroke}\"><title>{} to {}: {n}</title></rect>",
-                esc(a),
-                esc(b)
-            );
-            if n > 0 {
-                let _ = writeln!(
-                    h,
-                    "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{text}\">{n}</text>",
-                    x + cell / 2.0,
-                    y + cell / 2.0 + 4.0
-                );
-            }
-        }
-    }
-    h.push_str("</svg></figure>\n");
-}
-
-/// The spread of changes: how many cases changed by how much, in even steps.
-fn spread(h: &mut String, fam: &FamilyImpact) {
-    let (Some(&lo), Some(&hi)) = (fam.deltas.keys().next(), fam.deltas.keys().next_back()) else {
-        return;
-    };
-    const BINS: usize = 16;
-    let step = ((hi - lo) / Decimal::from(BINS as u64)).max(Decimal::new(1, 2));
-    let mut counts = [0u64; BINS];
-    for (d, n) in &fam.deltas {
-        let i = ((*d - lo) / step).floor();
-        let i = usize::try_from(i.mantissa()).unwrap_or(0).min(BINS - 1);
-        counts[i] += n;
-    }
-    let most = counts.iter().copied().max().unwrap_or(1).max(1);
-    let (w, hgt, left, bottom) = (BINS as f64 * 24.0 + 60.0, 260.0, 50.0, 45.0);
-    let plot = hgt - bottom - 20.0;
-    let _ = write!(
-        h,
-        "<figure><figcaption>Gains (green) and losses (red): cases by size of change</figcaption>\n\
-         <svg role=\"img\" aria-label=\"distribution of gains and losses\" width=\"{w}\" height=\"{hgt}\" \
-         viewBox=\"0 0 {w} {hgt}\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\">\n\
-         <text x=\"4\" y=\"14\">{most} cases</text>\n"
-    );
-    for (i, n) in counts.iter().enumerate() {
-        let from = lo + step * Decimal::from(i as u64);
-        let bar = plot * *n as f64 / most as f64;
-        let colour = if from + step / Decimal::TWO < Decimal::ZERO {
-            LOSS_COLOUR
-        } else {
-            GAIN_COLOUR
-        };
-        let _ = writeln!(
-            h,
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"22\" height=\"{bar:.1}\" fill=\"{colour}\"><title>{n} cases: {} to {}</title></rect>",
-            left + 24.0 * i as f64,
-            hgt - bottom - bar,
-            signed(from.round_dp(2)),
-            signed((from + step).round_dp(2))
-        );
-    }
-    let _ = write!(
-        h,
-        "<text x=\"{left}\" y=\"{}\">{}</text><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n</svg></figure>\n",
-        hgt - bottom + 16.0,
-        signed(lo),
-        left + 24.0 * BINS as f64,
-        hgt - bottom + 16.0,
-        signed(hi)
-    );
-}
-
-fn by_band_setting(h: &mut String, fam: &FamilyImpact) {
+fn by_band_setting(h: &mut String, fam: &FamilyImpact, settings: &BTreeMap<String, String>) {
     h.push_str(
-        "<table><caption>Cost by band and setting</caption>\n\
+        "<table class=\"band-setting\"><caption>Cost by band and setting</caption>\n\
          <tr><th>Band</th><th>Setting</th><th>Now</th><th>Proposed</th><th>Difference</th></tr>\n",
     );
     for ((band, setting), (b, p)) in &fam.by_band_setting {
@@ -370,7 +208,7 @@ fn by_band_setting(h: &mut String, fam: &FamilyImpact) {
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(band),
-            esc(setting),
+            esc(settings.get(setting).unwrap_or(setting)),
             money(*b),
             money(*p),
             signed(*p - *b)
@@ -407,7 +245,7 @@ fn movers(h: &mut String, fam: &FamilyImpact) {
         return;
     }
     h.push_str(
-        "<table><caption>Largest movers</caption>\n<tr><th>Row</th><th>Case</th><th>Band now</th>\
+        "<table class=\"movers\"><caption>Largest movers</caption>\n<tr><th>Row</th><th>Case</th><th>Band now</th>\
          <th>Band proposed</th><th>Now</th><th>Proposed</th><th>Change</th></tr>\n",
     );
     let band = |s: &Side| s.band.clone().unwrap_or_else(|| "-".into());

@@ -11,6 +11,7 @@
 mod attribute;
 mod calibrate;
 mod case;
+mod charts;
 use case::CaseCx;
 mod html;
 mod text;
@@ -70,6 +71,8 @@ impl Change {
 #[derive(Debug, Clone, Default)]
 pub struct FamilyImpact {
     pub family: String,
+    /// The family's title, as the proposal gives it (`Element 3 top-up band`).
+    pub title: String,
     /// Whether the family has a money output (else only bands and statuses are compared).
     pub has_amount: bool,
     pub cost_base: Decimal,
@@ -110,6 +113,9 @@ pub struct Impact {
     /// or a profile either rule set finds invalid. None is in any other figure.
     pub rejected: Vec<(u64, Option<String>, String)>,
     pub families: Vec<FamilyImpact>,
+    /// The labels of the `setting` input's values (`mainstream_school`: `Mainstream school`),
+    /// for people reading costs by setting.
+    pub setting_labels: BTreeMap<String, String>,
 }
 
 impl Impact {
@@ -304,10 +310,28 @@ pub fn compare<R: BufRead>(
             .iter()
             .map(|f| FamilyImpact {
                 family: f.name.clone(),
+                title: proposed
+                    .bundle()
+                    .families
+                    .iter()
+                    .find(|g| g.name == f.name)
+                    .map_or_else(|| f.name.clone(), |g| g.title.clone()),
                 not_added: not_added(&f.name, base, proposed),
                 ..FamilyImpact::default()
             })
             .collect(),
+        setting_labels: base
+            .bundle()
+            .inputs
+            .iter()
+            .find(|i| i.name == "setting")
+            .map(|i| {
+                i.values
+                    .iter()
+                    .map(|c| (c.value.clone(), c.label.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
         ..Impact::default()
     };
     let mut cx = CaseCx {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, REPO, SCREENSHOTS, preflight } from './helpers.mjs';
+import { AXE, CHROMIUM, REPO, SCREENSHOTS, preflight } from './helpers.mjs';
 
 preflight();
 // Built by the test command's earlier steps (cargo test, then `cargo run -- test rules`).
@@ -92,5 +92,65 @@ test('the diff report matches changes.csv, draws its charts and is saved as a sc
   await page.screenshot({ path: join(SCREENSHOTS, 'diff-report.png'), fullPage: true });
   assert.ok(existsSync(join(SCREENSHOTS, 'diff-report.png')));
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the report reads in titles and labels, has a table for every chart, prints on two A4 pages and axe finds nothing', async () => {
+  // A cohort that covers the draft, so the report has the Band C move and every rule change.
+  const cohort = join(dir, 'covered.jsonl');
+  const report = join(dir, 'covered.html');
+  execFileSync(SENDBAND, ['synth', '--rules', join(REPO, 'rules/haringey/2024-25'), '--on', '2025-01-15',
+    '--n', '2000', '--seed', '7', '--cover', join(REPO, 'rules/haringey/2025-26-draft'), '--output', cohort]);
+  execFileSync(SENDBAND, ['diff', '--base', join(REPO, 'rules/haringey/2024-25'),
+    '--proposed', join(REPO, 'rules/haringey/2025-26-draft'), '--cohort', cohort, '--on', '2025-01-15',
+    '--report', report], { encoding: 'utf8' });
+  const html = readFileSync(report, 'utf8');
+  assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/, 'no script and nothing remote');
+
+  // bypassCSP only so the test can inject axe; the report itself runs nothing.
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, bypassCSP: true });
+  const requests = [];
+  page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+  await page.goto(pathToFileURL(report).href);
+  assert.match(await page.locator('h1').innerText(), /^Impact of Haringey-style SEND banding, academic year 2025-26: DRAFT proposal for consultation/);
+  assert.equal(await page.locator('h2#topup').innerText(), 'Element 3 top-up band');
+  // Settings by their labels, counts with their thousands grouped.
+  const settings = await page.locator('.band-setting td:nth-child(2)').allInnerTexts();
+  assert.ok(settings.includes('Mainstream school'), settings.join(', '));
+  assert.ok(!settings.some((t) => t.includes('_')), settings.join(', '));
+  assert.match(await page.locator('[data-figure="compared"]').innerText(), /^2,0\d\d$/);
+  // Every chart has its table; the transitions table has the Band C move.
+  const figures = page.locator('figure');
+  const n = await figures.count();
+  assert.ok(n >= 3);
+  for (let i = 0; i < n; i += 1) {
+    assert.equal(await figures.nth(i).locator('svg').count(), 1, `figure ${i} has its chart`);
+    assert.equal(await figures.nth(i).locator('table').count(), 1, `figure ${i} has its table`);
+  }
+  const moves = await page.locator('h2#topup + .cards + .charts .transitions tr.moved').evaluateAll(
+    (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.equal(moves.filter(([from, to]) => from === 'B' && to === 'C').length, 1, JSON.stringify(moves));
+  // The rule changes, and what each cost, add up to the whole difference.
+  const costs = await page.locator('[data-table="rule-changes"] tbody td[data-value]').evaluateAll(
+    (cells) => cells.map((c) => c.getAttribute('data-value')));
+  const total = await page.locator('[data-figure="attributed-total"]').getAttribute('data-value');
+  const whole = await page.locator('[data-family] [data-figure="cost-difference"]').evaluateAll(
+    (cells) => cells.map((c) => c.getAttribute('data-value')));
+  const sum = (xs) => xs.reduce((t, x) => t + pence(x), 0);
+  assert.equal(sum(costs), pence(total));
+  assert.equal(pence(total), sum(whole));
+  assert.ok(costs.length >= 3, `${costs.length} rule changes`);
+
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((x) => x.target.join(' ')) })));
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+
+  await page.emulateMedia({ media: 'print' });
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
+  assert.ok(pages.length >= 1 && pages.length <= 2, `the printed report takes ${pages.length} pages`);
+  await page.screenshot({ path: join(SCREENSHOTS, 'diff-report-print.png'), fullPage: true });
+  assert.deepEqual(requests, []);
   await page.close();
 });
