@@ -351,3 +351,86 @@ fn a_rate_is_never_a_cost() {
         "{text}"
     );
 }
+
+/// `diff --group-by` totals each family's cost by an input's values; each group's totals are
+/// what the diff of that group's rows alone gives, and the groups add up to the family's cost.
+#[test]
+fn group_by_totals_each_family_by_an_input_s_values() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-group-by");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let all = dir.join("all.jsonl");
+    let run = common::sendband(
+        &[
+            "synth",
+            "--rules",
+            "rules/haringey/2024-25",
+            "--on",
+            "2025-01-15",
+            "--n",
+            "400",
+            "--seed",
+            "11",
+            "-o",
+            &all.display().to_string(),
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&all).expect("cohort");
+    let special: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("\"setting\":\"special_school\""))
+        .collect();
+    assert!(special.len() > 10, "{} special school rows", special.len());
+    let only = dir.join("special.jsonl");
+    std::fs::write(&only, special.join("\n") + "\n").expect("write");
+    let diff = |cohort: &std::path::Path, extra: &[&str]| {
+        let cohort = cohort.display().to_string();
+        let mut args = vec![
+            "diff",
+            "--base",
+            "rules/haringey/2024-25",
+            "--proposed",
+            "rules/haringey/2025-26-draft",
+            "--cohort",
+            &cohort,
+            "--on",
+            "2025-01-15",
+        ];
+        args.extend_from_slice(extra);
+        let run = common::sendband(&args, "");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let grouped = diff(&all, &["--group-by", "setting", "--group-by", "ehcp"]);
+    let alone = diff(&only, &[]);
+    // The topup cost of the special school rows alone: "  cost: X -> Y (...)".
+    let cost_line = alone
+        .lines()
+        .find(|l| l.starts_with("  cost: "))
+        .expect("cost line");
+    let figures = cost_line.trim_start_matches("  cost: ");
+    let (now, rest) = figures.split_once(" -> ").expect("arrow");
+    let proposed = rest.split(' ').next().expect("proposed");
+    let now: Decimal = now.parse().expect("now");
+    let proposed: Decimal = proposed.parse().expect("proposed");
+    // In the grouped run, the special school groups (by EHC plan status) add up to the same.
+    let section = grouped
+        .split("  cost by setting / ehcp (base -> proposed):\n")
+        .nth(1)
+        .expect("the topup groups");
+    let mut sum = (Decimal::ZERO, Decimal::ZERO);
+    let mut groups = 0;
+    for line in section.lines().take_while(|l| l.starts_with("    ")) {
+        let (group, figures) = line.trim().split_once(": ").expect("group line");
+        let (b, rest) = figures.split_once(" -> ").expect("arrow");
+        let p = rest.split(' ').next().expect("figure");
+        groups += 1;
+        if group.starts_with("special_school / ") {
+            sum.0 += b.parse::<Decimal>().expect("decimal");
+            sum.1 += p.parse::<Decimal>().expect("decimal");
+        }
+    }
+    assert!(groups >= 4, "{section}");
+    assert_eq!(sum, (now, proposed), "{grouped}");
+}

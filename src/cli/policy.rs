@@ -30,6 +30,10 @@ pub struct DiffArgs {
     /// Write the impact as one self-contained HTML page with charts.
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Also total each family's cost by this input's values (a school identifier, say), as
+    /// `batch --group-by` does. Repeat it to total by each combination of several inputs.
+    #[arg(long = "group-by", value_name = "INPUT")]
+    pub group_by: Vec<String>,
 }
 
 pub fn lint(path: &Path, options: sendband::lint::Options, format: &str) -> Outcome {
@@ -92,8 +96,15 @@ pub fn diff(args: &DiffArgs) -> Outcome {
             return Outcome::Usage;
         }
     };
-    let result =
-        impact::compare_with_changes(&base, &proposed, on, cohort, &file, args.changes.as_deref());
+    let result = impact::compare_with_changes(
+        &base,
+        &proposed,
+        on,
+        cohort,
+        &file,
+        args.changes.as_deref(),
+        &args.group_by,
+    );
     match result {
         Ok(impact) => {
             if shown.is_ok() {

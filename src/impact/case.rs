@@ -21,6 +21,8 @@ pub(super) struct CaseCx<'a> {
     pub(super) same_inputs: bool,
     /// The header's columns (CSV, xlsx) with each rule set's inputs: base, proposed.
     pub(super) columns: (Vec<Column>, Vec<Column>),
+    /// The base's slots of the inputs costs are grouped by.
+    pub(super) group: &'a [usize],
 }
 
 /// One worker's reusable buffers: a result and a profile decoder for each rule set.
@@ -117,6 +119,20 @@ impl<'a> CaseCx<'a> {
             .and_then(|v| v.as_text())
             .unwrap_or_default()
             .to_string();
+        let group = (!self.group.is_empty()).then(|| {
+            let values: Vec<String> = self
+                .group
+                .iter()
+                .map(|&i| {
+                    facts_b
+                        .values
+                        .get(i)
+                        .filter(|v| !v.is_null())
+                        .map_or_else(|| "-".to_string(), |v| v.to_string())
+                })
+                .collect();
+            values.join(" / ")
+        });
         let lean_b = self.base.evaluate_into(facts_b, self.on, buf_b);
         let lean_p = self.proposed.evaluate_into(facts_p, self.on, buf_p);
         let sides = self
@@ -124,14 +140,14 @@ impl<'a> CaseCx<'a> {
             .iter()
             .map(|f| (f.base.side(&lean_b), f.proposed.side(&lean_p)))
             .collect();
-        Ok((facts_b.case_id.clone(), place, sides))
+        Ok((facts_b.case_id.clone(), place, group, sides))
     }
 }
 
 fn add(
     impact: &mut Impact,
     row: u64,
-    (case_id, setting, sides): Compared,
+    (case_id, setting, group, sides): Compared,
     each: &mut dyn FnMut(&Change) -> Result<(), ImpactError>,
 ) -> Result<(), ImpactError> {
     impact.compared += 1;
@@ -156,6 +172,11 @@ fn add(
                 .or_default();
             let total = if is_base { &mut cell.0 } else { &mut cell.1 };
             *total = total.checked_add(amount).ok_or(ImpactError::Overflow)?;
+        }
+        if let Some(g) = &group {
+            let cell = fi.by_group.entry(g.clone()).or_default();
+            cell.0 = cell.0.checked_add(a0).ok_or(ImpactError::Overflow)?;
+            cell.1 = cell.1.checked_add(a1).ok_or(ImpactError::Overflow)?;
         }
         match a1.cmp(&a0) {
             std::cmp::Ordering::Greater => {

@@ -84,7 +84,7 @@ th:first-child, td:first-child {{ text-align: left; }} figure {{ margin: 1rem 0;
 @media print {{
   body {{ margin: 0; max-width: none; font-size: 9pt; }} h1 {{ font-size: 14pt; }} h2 {{ margin-top: .8rem; font-size: 12pt; }}
   .cards {{ gap: .4rem; margin: .4rem 0; }} .card {{ min-width: 8rem; padding: .2rem .5rem; }} .card b {{ font-size: 11pt; }}
-  svg, .spread, .band-setting, .movers, .transitions tbody tr:not(.moved) {{ display: none; }}
+  svg, .spread, .band-setting, .by-group, .movers, .transitions tbody tr:not(.moved) {{ display: none; }}
   .charts {{ gap: 1rem; }} figure {{ margin: .3rem 0; }} td, th {{ padding: .1rem .4rem; }} table {{ margin: .2rem 0; break-inside: avoid; }}
 }}
 </style></head><body><main>
@@ -108,6 +108,7 @@ th:first-child, td:first-child {{ text-align: left; }} figure {{ margin: 1rem 0;
     refusals(&mut h, impact);
     for fam in &impact.families {
         family(&mut h, fam, &impact.setting_labels);
+        by_group(&mut h, fam, &impact.group_by);
     }
     h.push_str("</main></body></html>\n");
     h
@@ -215,6 +216,32 @@ fn by_band_setting(h: &mut String, fam: &FamilyImpact, settings: &BTreeMap<Strin
         );
     }
     h.push_str("</table>\n");
+}
+
+/// Cost by the values of the `--group-by` inputs (a school, say).
+fn by_group(h: &mut String, fam: &FamilyImpact, inputs: &[String]) {
+    if !fam.has_amount || fam.by_group.is_empty() {
+        return;
+    }
+    let name = esc(&inputs.join(" / "));
+    let _ = writeln!(
+        h,
+        "<table class=\"by-group\" data-table=\"by-group\"><caption>Cost by {name}</caption>\n<thead><tr>\
+         <th scope=\"col\">{name}</th><th scope=\"col\">Now</th><th scope=\"col\">Proposed</th>\
+         <th scope=\"col\">Difference</th></tr></thead><tbody>"
+    );
+    for (group, (b, p)) in &fam.by_group {
+        let _ = writeln!(
+            h,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td data-value=\"{}\">{}</td></tr>",
+            esc(group),
+            money(*b),
+            money(*p),
+            super::text::pence(*p - *b),
+            signed(*p - *b)
+        );
+    }
+    h.push_str("</tbody></table>\n");
 }
 
 /// The first refused rows, so a reader sees why the cohort's figures leave them out.

@@ -96,6 +96,9 @@ pub struct FamilyImpact {
     /// How many cases changed by each amount (no change left out): the distribution of gains
     /// and losses.
     pub deltas: BTreeMap<Decimal, u64>,
+    /// Cost under each rule set by the values of the `--group-by` inputs (a school, say),
+    /// joined by ` / `; empty when no input groups.
+    pub by_group: BTreeMap<String, (Decimal, Decimal)>,
 }
 
 /// The impact on a cohort.
@@ -116,6 +119,8 @@ pub struct Impact {
     /// The labels of the `setting` input's values (`mainstream_school`: `Mainstream school`),
     /// for people reading costs by setting.
     pub setting_labels: BTreeMap<String, String>,
+    /// The inputs costs are grouped by, as named (see [`compare_grouped`]).
+    pub group_by: Vec<String>,
 }
 
 impl Impact {
@@ -271,7 +276,7 @@ struct Pair {
 }
 
 /// One compared case: each common family's two sides.
-type Compared = (Option<String>, String, Vec<(Side, Side)>);
+type Compared = (Option<String>, String, Option<String>, Vec<(Side, Side)>);
 /// A profile refused by either rule set: its case id (when known) and why.
 type Refusal = (Option<String>, String);
 
@@ -285,6 +290,30 @@ pub fn compare<R: BufRead>(
     file: &str,
     each: &mut dyn FnMut(&Change) -> Result<(), ImpactError>,
 ) -> Result<Impact, ImpactError> {
+    compare_grouped(base, proposed, on, cohort, file, &[], each)
+}
+
+/// [`compare`], with each family's cost also totalled by the values of the inputs `group_by`
+/// (by the base rule set's reading of each case), as `batch --group-by` totals.
+pub fn compare_grouped<R: BufRead>(
+    base: &RuleSet,
+    proposed: &RuleSet,
+    on: Date,
+    cohort: Cohort<R>,
+    file: &str,
+    group_by: &[String],
+    each: &mut dyn FnMut(&Change) -> Result<(), ImpactError>,
+) -> Result<Impact, ImpactError> {
+    let mut group = Vec::new();
+    for name in group_by {
+        let slot = base
+            .input_slot(name)
+            .map_err(|message| ImpactError::Cohort {
+                file: file.to_string(),
+                message: format!("--group-by: {message}"),
+            })?;
+        group.push(slot);
+    }
     let common: Vec<Pair> = base
         .families()
         .iter()
@@ -332,6 +361,7 @@ pub fn compare<R: BufRead>(
                     .collect()
             })
             .unwrap_or_default(),
+        group_by: group_by.to_vec(),
         ..Impact::default()
     };
     let mut cx = CaseCx {
@@ -341,6 +371,7 @@ pub fn compare<R: BufRead>(
         common: &common,
         setting: base.inputs().iter().position(|i| &*i.name == "setting"),
         same_inputs: base.bundle().inputs == proposed.bundle().inputs,
+        group: &group,
         columns: (Vec::new(), Vec::new()),
     };
     match cohort {
@@ -373,9 +404,10 @@ pub fn compare_with_changes<R: BufRead>(
     cohort: Cohort<R>,
     file: &str,
     changes: Option<&std::path::Path>,
+    group_by: &[String],
 ) -> Result<Impact, ImpactError> {
     let Some(path) = changes else {
-        return compare(base, proposed, on, cohort, file, &mut |_| Ok(()));
+        return compare_grouped(base, proposed, on, cohort, file, group_by, &mut |_| Ok(()));
     };
     let mut outcome = None;
     let written = crate::batch::write_whole(path, |out| {
@@ -387,7 +419,7 @@ pub fn compare_with_changes<R: BufRead>(
                     source,
                 })
         };
-        let result = compare(base, proposed, on, cohort, file, &mut each);
+        let result = compare_grouped(base, proposed, on, cohort, file, group_by, &mut each);
         let stopped = result.is_err();
         outcome = Some(result);
         if stopped {

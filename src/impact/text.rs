@@ -126,6 +126,22 @@ impl Impact {
                     );
                 }
             }
+            if f.has_amount && !f.by_group.is_empty() {
+                let _ = writeln!(
+                    t,
+                    "  cost by {} (base -> proposed):",
+                    self.group_by.join(" / ")
+                );
+                for (group, (b, p)) in &f.by_group {
+                    let _ = writeln!(
+                        t,
+                        "    {group}: {} -> {} ({})",
+                        pence(*b),
+                        pence(*p),
+                        signed(*p - *b)
+                    );
+                }
+            }
             let _ = writeln!(t, "  band transitions (base -> proposed: cases):");
             for ((from, to), n) in &f.transitions {
                 let mark = if from == to { "" } else { "  *" };
