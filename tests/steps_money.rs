@@ -319,3 +319,70 @@ fn a_rate_must_be_an_expression_string_not_a_json_number() {
          invalid type: floating point `2.5`, expected a string"
     );
 }
+
+/// Lambeth-style: band 1a is paid once, bands 1b and 2 each term; one money step, one output.
+const BANDED: &str = r#"[
+  {"name": "band", "type": "enum", "label": "Band", "required": true, "values": [
+    {"value": "1a", "label": "1a"}, {"value": "1b", "label": "1b"}, {"value": "2", "label": "2"}]},
+  {"name": "terms", "type": "integer", "min": 1, "max": 3, "label": "Terms", "default": 3}
+]"#;
+
+fn banded(basis: &str, extra: &str) -> String {
+    one_step(
+        "m",
+        &format!(
+            r#"{{"name": "m", "money": {{"rate": "if band == '1a' then 1500 else 1000", "basis": "{basis}"{extra},
+                "round": {{"mode": "half_away_from_zero", "places": 2}}}}}}"#
+        ),
+    )
+    .replace(r#""name": "o""#, r#""name": "amount""#)
+}
+
+const BY_BAND: &str = "if band == '1a' then 'one_off' else 'per_term'";
+
+#[test]
+fn a_basis_by_the_case_pays_one_band_once_and_another_each_term() {
+    let rules = load(BANDED, &[&banded(BY_BAND, "")]);
+    let pay = |profile: &str| out(&eval(&rules, profile), "amount");
+    assert_eq!(pay(r#"{"band": "1a"}"#), "1500.00");
+    assert_eq!(pay(r#"{"band": "1b"}"#), "3000.00");
+    // `terms` counts only for the bases that take it.
+    let rules = load(BANDED, &[&banded(BY_BAND, r#", "terms": "terms""#)]);
+    let pay = |profile: &str| out(&eval(&rules, profile), "amount");
+    assert_eq!(pay(r#"{"band": "2", "terms": 2}"#), "2000.00");
+    assert_eq!(pay(r#"{"band": "1a", "terms": 2}"#), "1500.00");
+    // The trace shows the quantity the case's basis took.
+    let d = eval(&rules, r#"{"band": "2", "terms": 2}"#);
+    assert_eq!(trace_of(&d, "m")["quantity"], serde_json::json!(2));
+}
+
+#[test]
+fn a_basis_that_is_neither_a_basis_nor_gives_one_is_refused() {
+    // An expression that gives a text it does not write as a basis: an error for the case.
+    let f = banded("if band == '1a' then 'one_off' else band", "");
+    let d = eval(&load(BANDED, &[&f]), r#"{"band": "2"}"#);
+    assert_eq!(status(&d), Status::Error);
+    assert!(
+        reasons(&d)
+            .iter()
+            .any(|r| r.contains("gave \"2\", not one of the bases it writes")),
+        "{:?}",
+        reasons(&d)
+    );
+    let message = load_err(BANDED, &[&banded("per_trem", "")]);
+    assert!(message.contains("$.steps[0].money.basis"), "{message}");
+    assert!(message.contains("per_term"), "{message}");
+    let message = load_err(BANDED, &[&banded(BY_BAND, r#", "weeks": "38""#)]);
+    assert!(
+        message.contains("weeks is not used with basis one_off or per_term"),
+        "{message}"
+    );
+    let message = load_err(
+        BANDED,
+        &[&banded(
+            "if band == '1a' then 'one_off' else 'per_week'",
+            "",
+        )],
+    );
+    assert!(message.contains("basis per_week needs weeks"), "{message}");
+}

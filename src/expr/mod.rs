@@ -334,6 +334,19 @@ impl Expr {
         out
     }
 
+    /// Each text written in this expression (`'one_off'` in `if x then 'one_off' else ...`).
+    pub(crate) fn texts(&self, each: &mut dyn FnMut(&str)) {
+        fn walk(n: &node::Node, each: &mut dyn FnMut(&str)) {
+            if let node::NodeKind::Const(Value::Text(t)) = &n.kind {
+                each(t);
+            }
+            for c in n.children() {
+                walk(c, each);
+            }
+        }
+        walk(&self.inner.node, each);
+    }
+
     /// Each date written in this expression (`date('2025-09-01')`): behaviour can change on
     /// such a day, so lint explores it.
     pub(crate) fn dates(&self) -> Vec<crate::Date> {

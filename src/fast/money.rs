@@ -14,10 +14,17 @@ use std::sync::Arc;
 pub(crate) struct FastMoney {
     rate: FastExpr,
     quantity: Vec<Result<Decimal, FastExpr>>,
+    /// A basis by the case: the expression giving its name, and each basis's quantities.
+    by: Option<ByCase>,
     prorate: Option<Prorate>,
     cap: Option<FastExpr>,
     round: Option<(crate::money::RoundingMode, u32)>,
 }
+
+/// The multipliers of one basis: each a number, or an expression of the case.
+type Quantities = Vec<Result<Decimal, FastExpr>>;
+/// A basis by the case: the expression giving its name, and each basis's quantities.
+type ByCase = (FastExpr, Vec<(Arc<str>, Quantities)>);
 
 #[derive(Debug)]
 enum Prorate {
@@ -27,14 +34,18 @@ enum Prorate {
 
 impl FastMoney {
     pub(super) fn compile(m: &money::Money, cx: &mut Compile) -> Option<FastMoney> {
-        let quantity = m
-            .quantity
-            .iter()
-            .map(|q| match q {
-                money::Quantity::Fixed(n) => Some(Ok(*n)),
-                money::Quantity::Expr(e) => Some(Err(e.fast(cx)?)),
-            })
-            .collect::<Option<_>>()?;
+        let quantity = quantities(&m.quantity, cx)?;
+        let by = match &m.by {
+            None => None,
+            Some((key, each)) => {
+                let key = key.fast(cx)?;
+                let mut out = Vec::new();
+                for (label, qs) in each {
+                    out.push((label.clone(), quantities(qs, cx)?));
+                }
+                Some((key, out))
+            }
+        };
         let prorate = match &m.prorate {
             None => None,
             Some(money::Prorate::Ratio { part, whole }) => {
@@ -51,6 +62,7 @@ impl FastMoney {
         Some(FastMoney {
             rate: m.rate.fast(cx)?,
             quantity,
+            by,
             prorate,
             cap,
             round: m.round,
@@ -67,7 +79,11 @@ impl FastMoney {
         let money_overflow = || overflow("money");
         let rate = self.rate.decimal(r)?;
         let mut quantity = Decimal::ONE;
-        for q in &self.quantity {
+        let quantities = match &self.by {
+            None => &self.quantity,
+            Some((key, each)) => by_case(key, each, r)?,
+        };
+        for q in quantities {
             let n = match q {
                 Ok(n) => *n,
                 Err(e) => e.decimal(r)?,
@@ -138,4 +154,34 @@ impl FastMoney {
         };
         Ok((working, amount))
     }
+}
+
+/// The quantities of the basis `key` gives for this case.
+#[inline(never)]
+fn by_case<'a>(key: &FastExpr, each: &'a [(Arc<str>, Quantities)], r: &Regs) -> R<&'a Quantities> {
+    let label = match r.value(key.eval(r)?) {
+        Value::Null => return Err(no_value(key.source())),
+        v => v.to_string(),
+    };
+    each.iter()
+        .find(|(l, _)| **l == *label)
+        .map(|(_, q)| q)
+        .ok_or_else(|| {
+            other(format!(
+                "the basis {} gave {label:?}, not one of the bases it writes",
+                key.source()
+            ))
+        })
+}
+
+/// A basis's multipliers, compiled.
+fn quantities(qs: &[money::Quantity], cx: &mut Compile) -> Option<Quantities> {
+    let mut out = Vec::with_capacity(qs.len());
+    for q in qs {
+        out.push(match q {
+            money::Quantity::Fixed(n) => Ok(*n),
+            money::Quantity::Expr(e) => Err(e.fast(cx)?),
+        });
+    }
+    Some(out)
 }

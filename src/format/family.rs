@@ -291,7 +291,10 @@ pub struct LookupSpec {
 pub struct MoneySpec {
     /// The rate, an expression (e.g. `annual_value` or `2.50`).
     pub rate: String,
-    pub basis: Basis,
+    /// What the rate is per: a basis (`per_year`, `per_term`, `per_month`, `per_week`,
+    /// `per_hour`, `one_off`), or an expression of the case that gives one
+    /// (`if band == '1a' then 'one_off' else 'per_term'`).
+    pub basis: String,
     /// per_term: how many terms (default 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms: Option<String>,

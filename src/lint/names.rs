@@ -39,10 +39,16 @@ pub(super) fn each_expr(f: &Family, visit: &mut dyn FnMut(&Expr)) {
             }
             Kind::Money(m) => {
                 visit(&m.rate);
-                for q in &m.quantity {
+                let by_case =
+                    m.by.iter()
+                        .flat_map(|(_, each)| each.iter().flat_map(|(_, q)| q));
+                for q in m.quantity.iter().chain(by_case) {
                     if let money::Quantity::Expr(e) = q {
                         visit(e);
                     }
+                }
+                if let Some((key, _)) = &m.by {
+                    visit(key);
                 }
                 match &m.prorate {
                     Some(money::Prorate::Ratio { part, whole }) => {
