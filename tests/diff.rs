@@ -345,7 +345,7 @@ fn a_rate_is_never_a_cost() {
     let text = impact.to_text();
     assert!(
         text.contains(
-            "pay\n  not added up (not amounts paid): hourly_rate (rate)\n  \
+            "Pay\n  not added up (not amounts paid): hourly_rate (rate)\n  \
              cost: 300.00 -> 300.00 (0.00, +0%)\n"
         ),
         "{text}"

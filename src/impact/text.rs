@@ -77,7 +77,7 @@ impl Impact {
             );
         }
         for f in &self.families {
-            let _ = writeln!(t, "\n{}", f.family);
+            let _ = writeln!(t, "\n{}", f.title);
             if !f.not_added.is_empty() {
                 let _ = writeln!(
                     t,
@@ -116,7 +116,11 @@ impl Impact {
                     if b.is_zero() && p.is_zero() {
                         continue;
                     }
-                    let place = if setting.is_empty() { "-" } else { setting };
+                    let place = match self.setting_labels.get(setting) {
+                        Some(label) => label.as_str(),
+                        None if setting.is_empty() => "-",
+                        None => setting,
+                    };
                     let _ = writeln!(
                         t,
                         "    {band} {place}: {} -> {} ({})",
