@@ -68,6 +68,15 @@ fn devon_2023_24_is_2022_23_plus_a_flat_uplift_per_place() {
         "{}",
         run.stdout
     );
+    // Lint reads it as any version.
+    let run = sendband(&["lint", DEVON], "");
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("devon-special-fixture 2023-24: 0 errors, 0 warnings"),
+        "{}",
+        run.stdout
+    );
     let base = load(format!("{DEVON}/2022-23"));
     let next = load(format!("{DEVON}/2023-24"));
     for (school, before, after) in [
