@@ -7,8 +7,9 @@ use clap::Args;
 use sendband::{batch, Date};
 use std::path::{Path, PathBuf};
 
+/// What a comparison compares: two rule sets, a cohort and the date every case is evaluated on.
 #[derive(Args)]
-pub struct DiffArgs {
+pub struct Compared {
     /// The rule set in force: a version folder, an authority folder (the version in force on
     /// --on) or a bundle.
     #[arg(long)]
@@ -24,6 +25,23 @@ pub struct DiffArgs {
     /// The date both rule sets evaluate every case on, so only the rules differ (default: today).
     #[arg(long)]
     pub on: Option<Date>,
+}
+
+impl Compared {
+    /// The date, the base (in force on it) and the proposal, or the outcome of a load error.
+    fn load(&self) -> Result<(Date, sendband::RuleSet, sendband::RuleSet), Outcome> {
+        let on = self.on.unwrap_or_else(Date::today);
+        let base = sendband::ruleset::load(Some(&self.base), on).map_err(|e| load_error(&e))?;
+        let proposed =
+            sendband::ruleset::describe(Some(&self.proposed), on).map_err(|e| load_error(&e))?;
+        Ok((on, base, proposed))
+    }
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub compared: Compared,
     /// Write every case whose result changed to this CSV file (one row per changed family).
     #[arg(long)]
     pub changes: Option<PathBuf>,
@@ -72,15 +90,11 @@ pub fn lint(path: &Path, options: sendband::lint::Options, format: &str) -> Outc
 
 pub fn diff(args: &DiffArgs) -> Outcome {
     use sendband::impact::{self, Cohort};
-    let on = args.on.unwrap_or_else(Date::today);
-    let base = match sendband::ruleset::load(Some(&args.base), on) {
-        Ok(r) => r,
-        Err(e) => return load_error(&e),
+    let (on, base, proposed) = match args.compared.load() {
+        Ok(loaded) => loaded,
+        Err(outcome) => return outcome,
     };
-    let proposed = match sendband::ruleset::describe(Some(&args.proposed), on) {
-        Ok(r) => r,
-        Err(e) => return load_error(&e),
-    };
+    let cohort_path = &args.compared.cohort;
     let (b, p) = (base.manifest(), proposed.manifest());
     // A closed standard output does not stop the comparison: the changes file and the report
     // are still written, and the exit code is still the comparison's.
@@ -88,8 +102,8 @@ pub fn diff(args: &DiffArgs) -> Outcome {
         "Impact of {} {} ({}) against {} {} ({}), every case evaluated on {on}\n",
         p.id, p.version, p.provenance, b.id, b.version, b.provenance
     ));
-    let file = args.cohort.display().to_string();
-    let cohort = match Cohort::open(&args.cohort) {
+    let file = cohort_path.display().to_string();
+    let cohort = match Cohort::open(cohort_path) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("sendband: {e}");
@@ -111,7 +125,7 @@ pub fn diff(args: &DiffArgs) -> Outcome {
                 shown = out::print(&impact.to_text());
             }
             // Each rule change costed alone, in order, on the same cohort.
-            let mut open = || Cohort::open(&args.cohort);
+            let mut open = || Cohort::open(cohort_path);
             let changes = match impact::attribute(&base, &proposed, on, &mut open, &file) {
                 Ok(changes) => changes,
                 Err(e) => {
@@ -167,18 +181,9 @@ pub fn profile_schema(rules: RulesOn) -> Outcome {
 
 #[derive(Args)]
 pub struct CalibrateArgs {
-    /// The rule set in force, whose cost a cost-neutral proposal keeps.
-    #[arg(long)]
-    pub base: PathBuf,
-    /// The proposal to calibrate.
-    #[arg(long)]
-    pub proposed: PathBuf,
-    /// The profiles, as for `diff`.
-    #[arg(long)]
-    pub cohort: PathBuf,
-    /// The date both rule sets evaluate every case on (default: today).
-    #[arg(long)]
-    pub on: Option<Date>,
+    /// The base keeps its cost under a cost-neutral proposal; the proposal is calibrated.
+    #[command(flatten)]
+    pub compared: Compared,
     /// The free values: FAMILY/STEP, a lookup step of the proposal. Each value becomes the
     /// base's (or, where the base has no such lookup, the proposal's) times one factor.
     #[arg(long, value_name = "FAMILY/STEP")]
@@ -210,15 +215,11 @@ pub struct CalibrateArgs {
 pub fn calibrate(args: &CalibrateArgs) -> Outcome {
     use sendband::impact::{self, Cohort, Free, Target};
     use sendband::money::for_people;
-    let on = args.on.unwrap_or_else(Date::today);
-    let base = match sendband::ruleset::load(Some(&args.base), on) {
-        Ok(r) => r,
-        Err(e) => return load_error(&e),
+    let (on, base, proposed) = match args.compared.load() {
+        Ok(loaded) => loaded,
+        Err(outcome) => return outcome,
     };
-    let proposed = match sendband::ruleset::describe(Some(&args.proposed), on) {
-        Ok(r) => r,
-        Err(e) => return load_error(&e),
-    };
+    let cohort_path = &args.compared.cohort;
     let Some((family, step)) = args.free.split_once('/') else {
         eprintln!("sendband: --free is FAMILY/STEP, such as topup/annual_value");
         return Outcome::Usage;
@@ -251,8 +252,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Outcome {
             places: args.places,
         },
     };
-    let file = args.cohort.display().to_string();
-    let mut open = || Cohort::open(&args.cohort);
+    let file = cohort_path.display().to_string();
+    let mut open = || Cohort::open(cohort_path);
     let c = match impact::calibrate(&base, &proposed, &free, target, on, &mut open, &file) {
         Ok(c) => c,
         Err(e) => {
@@ -339,7 +340,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Outcome {
     ));
     let mut shown = out::print(&t);
     if let Some(path) = &args.report {
-        let mut open = || Cohort::open(&args.cohort);
+        let mut open = || Cohort::open(cohort_path);
         let changes = match impact::attribute(&base, &calibrated, on, &mut open, &file) {
             Ok(changes) => changes,
             Err(e) => {

@@ -6,7 +6,6 @@ use super::space::{json, Space};
 use crate::decision::{Detail, Status};
 use crate::expr::Value;
 use crate::profile::Facts;
-use crate::synth::SplitMix64;
 use crate::{Date, RuleSet};
 use std::collections::BTreeSet;
 
@@ -34,26 +33,17 @@ pub fn covering(
     for (k, family) in rules.families().iter().enumerate() {
         let reads = family_reads(family);
         let space = Space::new(rules.inputs(), &reads, &levels, &turns, on, &anchors);
-        let size = space.size(&space.axes);
-        let whole = size <= budget;
-        let mut rng = SplitMix64(0xC0FE);
-        let mut profile = space.base.clone();
-        for i in 0..size.min(budget) {
-            if whole {
-                space.combination(&space.axes, i, &mut profile);
-            } else {
-                space.random(&space.axes, &mut rng, &mut profile);
-            }
+        space.explore(budget, 0xC0FE, |profile| {
             let facts = Facts {
                 case_id: None,
-                values: profile.clone(),
+                values: profile.to_vec(),
             };
             let decision = rules.evaluate(&facts, on);
             let Some(result) = decision.results.get(k) else {
-                continue;
+                return;
             };
             if result.status == Status::Error {
-                continue;
+                return;
             }
             let mut new: Vec<String> = result
                 .trace
@@ -74,7 +64,7 @@ pub fn covering(
                 })
                 .filter(|target| !seen.contains(target))
                 .collect();
-            let line = profile_line(rules, &profile, first + out.len());
+            let line = profile_line(rules, profile, first + out.len());
             // What the family gives under each rule set: a new combination is a case whose
             // result one change moves (band B under one, C under another).
             let mut moves = Vec::new();
@@ -98,7 +88,7 @@ pub fn covering(
                 seen.extend(new);
                 out.push(line);
             }
-        }
+        });
     }
     out
 }

@@ -15,7 +15,6 @@ mod space;
 
 use crate::fast::LeanBuf;
 use crate::steps::Kind;
-use crate::synth::SplitMix64;
 use crate::{Date, RuleSet};
 use names::{
     descriptor_texts, each_expr, family_reads, unused_constants, unused_inputs, unused_steps,
@@ -246,20 +245,13 @@ fn explore<'a>(
     let mut reach = reach::Reach::new(f, space, on, dated);
     let size = space.size(&space.axes);
     let whole = size <= budget;
-    let mut rng = SplitMix64(0x11A7);
-    let mut profile = space.base.clone();
-    for i in 0..size.min(budget) {
-        if whole {
-            space.combination(&space.axes, i, &mut profile);
-        } else {
-            space.random(&space.axes, &mut rng, &mut profile);
-        }
+    space.explore(budget, 0x11A7, |profile| {
         reach.start();
         let result = rules
             .program()
-            .explore(k, &profile, on, &mut buf, &mut reach);
-        reach.end(&profile, result.as_ref());
-    }
+            .explore(k, profile, on, &mut buf, &mut reach);
+        reach.end(profile, result.as_ref());
+    });
     let mut monotone = Vec::new();
     let mut evaluated = 0;
     if let Some(mut mono) = monotone::Monotone::new(rules, k, space, on, budget) {

@@ -87,6 +87,22 @@ impl<'a> Space<'a> {
         }
     }
 
+    /// Each profile explored with at most `budget` cases: every combination of the axes when
+    /// there are that few, else a search seeded with `seed`. `f` sees each in turn.
+    pub fn explore(&self, budget: u64, seed: u64, mut f: impl FnMut(&[Value])) {
+        let size = self.size(&self.axes);
+        let mut rng = SplitMix64(seed);
+        let mut profile = self.base.clone();
+        for i in 0..size.min(budget) {
+            if size <= budget {
+                self.combination(&self.axes, i, &mut profile);
+            } else {
+                self.random(&self.axes, &mut rng, &mut profile);
+            }
+            f(&profile);
+        }
+    }
+
     /// How many profiles every combination makes (saturating).
     pub fn size(&self, axes: &[Axis]) -> u64 {
         axes.iter()
