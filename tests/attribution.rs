@@ -301,3 +301,36 @@ fn diff_says_what_changed_in_the_rules_and_what_each_change_cost() {
     );
     assert!(!html.contains("<script"));
 }
+
+#[test]
+fn a_change_of_words_alone_costs_nothing_without_a_pass_over_the_cohort() {
+    // The cohort is opened once a pass: one for the test and one for the values; the draft's
+    // three changes of words need none.
+    let path = cohort("words", &haringey_profiles());
+    let base = load("rules/haringey/2024-25");
+    let draft = load("rules/haringey/2025-26-draft");
+    let file = path.display().to_string();
+    let mut opened = 0;
+    let mut open = || {
+        opened += 1;
+        Cohort::open(&path)
+    };
+    let parts = impact::attribute(
+        &base,
+        &draft,
+        "2025-01-15".parse().expect("date"),
+        &mut open,
+        &file,
+    )
+    .expect("attributed");
+    assert_eq!(parts.len(), 5);
+    assert_eq!(opened, 2);
+    for words in [&parts[1], &parts[3], &parts[4]] {
+        assert_eq!(
+            (words.cost, words.cases),
+            (Decimal::ZERO, 0),
+            "{}",
+            words.words
+        );
+    }
+}

@@ -40,12 +40,18 @@ pub fn attribute<R: BufRead>(
     let mut before = base.clone();
     for (change, state) in list.into_iter().zip(states) {
         let after = compiled(state)?;
-        let step = compare(&before, &after, on, open()?, file, &mut |_| Ok(()))?;
+        // A change of words alone decides nothing differently: no cohort pass is needed.
+        let (cost, cases) = if words_only(&change, before.bundle()) {
+            (Decimal::ZERO, 0)
+        } else {
+            let step = compare(&before, &after, on, open()?, file, &mut |_| Ok(()))?;
+            (step.cost_change(), step.changed)
+        };
         out.push(Attribution {
             words: words(&change, before.bundle()),
             change: Some(change),
-            cost: step.cost_change(),
-            cases: step.changed,
+            cost,
+            cases,
         });
         before = after;
     }
@@ -61,6 +67,30 @@ pub fn attribute<R: BufRead>(
         });
     }
     Ok(out)
+}
+
+/// Whether `c` changes only words people read (a reason, a description, a table row's reason),
+/// never what any case is decided.
+fn words_only(c: &Change, before: &Bundle) -> bool {
+    if c.reason.is_some() || c.reasons.is_some() || c.description.is_some() {
+        return true;
+    }
+    let Some(rows) = &c.rows else {
+        return false;
+    };
+    let table = before
+        .families
+        .iter()
+        .find(|f| Some(&f.name) == c.family.as_ref())
+        .and_then(|f| f.steps.iter().find(|s| Some(&s.name) == c.step.as_ref()))
+        .and_then(|s| s.table.as_ref());
+    rows.iter().all(|(number, new)| {
+        let old = number
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| table?.rows.get(n.checked_sub(1)?));
+        old.is_some_and(|old| old.when == new.when && old.then == new.then)
+    })
 }
 
 /// A version's rules compiled, by the one loader, from its bundle.
