@@ -39,7 +39,7 @@ pub fn attribute<R: BufRead>(
     let mut out = Vec::new();
     let mut before = base.clone();
     for (change, state) in list.into_iter().zip(states) {
-        let after = compiled(state)?;
+        let after = super::compiled(&state, "the base with the rule changes so far")?;
         // A change of words alone decides nothing differently: no cohort pass is needed.
         let (cost, cases) = if words_only(&change, before.bundle()) {
             (Decimal::ZERO, 0)
@@ -91,13 +91,6 @@ fn words_only(c: &Change, before: &Bundle) -> bool {
             .and_then(|n| table?.rows.get(n.checked_sub(1)?));
         old.is_some_and(|old| old.when == new.when && old.then == new.then)
     })
-}
-
-/// A version's rules compiled, by the one loader, from its bundle.
-fn compiled(bundle: Bundle) -> Result<RuleSet, ImpactError> {
-    let text = serde_json::to_string(&bundle).map_err(|e| ImpactError::Write(e.to_string()))?;
-    RuleSet::from_bundle("(the base with the changes so far)", &text)
-        .map_err(|e| ImpactError::Write(format!("the rule changes do not load: {e}")))
 }
 
 /// A change in the rule set's labels, read against the rules before it.

@@ -59,12 +59,7 @@ impl Calibrated {
 
     /// The cohort's cost under the calibrated proposal.
     pub fn cost(&self) -> Decimal {
-        self.impact
-            .families
-            .iter()
-            .filter(|f| f.has_amount)
-            .map(|f| f.cost_proposed)
-            .sum()
+        self.impact.cost_proposed()
     }
 }
 
@@ -83,24 +78,13 @@ pub fn calibrate<R: BufRead>(
     let mut try_factor = |k: i64| -> Result<(Decimal, Bundle, RuleSet, Impact), ImpactError> {
         let factor = Decimal::new(k, FACTOR_PLACES);
         let bundle = with_factor(proposed.bundle(), free, &cells, factor)?;
-        let rules = compiled(&bundle)?;
+        let rules = super::compiled(&bundle, "the calibrated proposal")?;
         let impact = compare(base, &rules, on, open()?, file, &mut |_| Ok(()))?;
         Ok((factor, bundle, rules, impact))
     };
-    let cost = |i: &Impact| -> Decimal {
-        i.families
-            .iter()
-            .filter(|f| f.has_amount)
-            .map(|f| f.cost_proposed)
-            .sum()
-    };
+    let cost = Impact::cost_proposed;
     let mut lo = try_factor(0)?;
-    let base_cost: Decimal =
-        lo.3.families
-            .iter()
-            .filter(|f| f.has_amount)
-            .map(|f| f.cost_base)
-            .sum();
+    let base_cost = lo.3.cost_base();
     let goal = match target {
         Target::Neutral => base_cost,
         Target::Total(t) => t,
@@ -217,31 +201,22 @@ fn free_cells(base: &RuleSet, proposed: &RuleSet, free: &Free) -> Result<Cells, 
 }
 
 fn walk(v: &serde_json::Value, path: &mut Vec<String>, out: &mut Cells) -> Result<(), ImpactError> {
-    match v {
-        serde_json::Value::Object(map) => {
-            for (k, inner) in map {
-                path.push(k.clone());
-                walk(inner, path, out)?;
-                path.pop();
-            }
-            Ok(())
+    if let Some(map) = v.as_object() {
+        for (k, inner) in map {
+            path.push(k.clone());
+            walk(inner, path, out)?;
+            path.pop();
         }
-        serde_json::Value::Null => Ok(()),
-        serde_json::Value::String(s) => {
-            let d = crate::expr::rule_number(s).map_err(ImpactError::Write)?;
-            out.push((path.clone(), d));
-            Ok(())
-        }
-        serde_json::Value::Number(n) => {
-            let d = n
-                .as_i64()
-                .map(Decimal::from)
-                .ok_or_else(|| ImpactError::Write(format!("{n} is not exact")))?;
-            out.push((path.clone(), d));
-            Ok(())
-        }
-        _ => Ok(()),
+        return Ok(());
     }
+    // Read as the lookup reads its cells.
+    let at = crate::error::At::new("(the free values)", "$");
+    if let Some(d) =
+        crate::steps::lookup::leaf(v, &at).map_err(|e| ImpactError::Write(e.to_string()))?
+    {
+        out.push((path.clone(), d));
+    }
+    Ok(())
 }
 
 /// `proposed` with each free cell its value times `factor`, rounded as declared.
@@ -276,10 +251,4 @@ fn with_factor(
         }
     }
     Ok(b)
-}
-
-fn compiled(bundle: &Bundle) -> Result<RuleSet, ImpactError> {
-    let text = serde_json::to_string(bundle).map_err(|e| ImpactError::Write(e.to_string()))?;
-    RuleSet::from_bundle("(the proposal calibrated)", &text)
-        .map_err(|e| ImpactError::Write(format!("the calibrated proposal does not load: {e}")))
 }

@@ -124,14 +124,36 @@ pub struct Impact {
 }
 
 impl Impact {
-    /// The change in the cost of amounts paid, every family added up.
-    pub fn cost_change(&self) -> Decimal {
+    /// The cost of amounts paid under the base rule set, every family added up.
+    pub fn cost_base(&self) -> Decimal {
         self.families
             .iter()
             .filter(|f| f.has_amount)
-            .map(|f| f.cost_proposed - f.cost_base)
+            .map(|f| f.cost_base)
             .sum()
     }
+
+    /// The cost of amounts paid under the proposed rule set, every family added up.
+    pub fn cost_proposed(&self) -> Decimal {
+        self.families
+            .iter()
+            .filter(|f| f.has_amount)
+            .map(|f| f.cost_proposed)
+            .sum()
+    }
+
+    /// The change in the cost of amounts paid, every family added up.
+    pub fn cost_change(&self) -> Decimal {
+        self.cost_proposed() - self.cost_base()
+    }
+}
+
+/// Rules made from a bundle built in memory (the base with some changes, a calibrated
+/// proposal), compiled by the one loader; `what` names them in an error.
+fn compiled(bundle: &crate::format::Bundle, what: &str) -> Result<RuleSet, ImpactError> {
+    let text = serde_json::to_string(bundle).map_err(|e| ImpactError::Write(e.to_string()))?;
+    RuleSet::from_bundle(what, &text)
+        .map_err(|e| ImpactError::Write(format!("{what} does not load: {e}")))
 }
 
 /// What can stop a comparison. A bad row never does: it is refused and counted.

@@ -3,7 +3,7 @@
 
 use super::error::{At, LoadError};
 use super::format::{Bounds, BuiltOn, Bundle, Change, Extension, FamilySpec, StepSpec, Uplift};
-use crate::expr::rule_number;
+use crate::steps::lookup::leaf;
 use crate::suggest::did_you_mean;
 use rust_decimal::Decimal;
 
@@ -290,24 +290,6 @@ fn key(k: &str) -> String {
     }
 }
 
-/// A lookup cell's number, or `None` for a cell with no value.
-fn cell(v: &serde_json::Value, at: &At) -> Result<Option<Decimal>, LoadError> {
-    match v {
-        serde_json::Value::Null => Ok(None),
-        serde_json::Value::String(s) => rule_number(s).map(Some).map_err(|e| at.invalid(e)),
-        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => Ok(Some(Decimal::from(i))),
-            (_, Some(u)) => Ok(Some(Decimal::from(u))),
-            _ => Err(at.invalid(format!(
-                "write the number {n} as a string (\"{n}\") so that it stays exact"
-            ))),
-        },
-        _ => Err(at.invalid(
-            "expected a decimal (a string such as \"4000.00\" or a whole number), or null for no value",
-        )),
-    }
-}
-
 /// Set the cells `patch` gives in `values`: every key it names must be the lookup's.
 fn set_cells(
     values: &mut serde_json::Value,
@@ -333,7 +315,7 @@ fn set_cells(
         } else if new.is_object() {
             return Err(at.invalid("this is a cell of the lookup: give its value, not an object"));
         } else {
-            cell(new, &at)?;
+            leaf(new, &at)?;
             *old = new.clone();
         }
     }
@@ -434,7 +416,7 @@ fn walk(
             walk(keys, inner, depth + 1, u, op, at, changed)?;
             continue;
         }
-        let Some(old) = cell(inner, at)? else {
+        let Some(old) = leaf(inner, at)? else {
             continue;
         };
         let new = match op {

@@ -125,7 +125,8 @@ fn as_object<'a>(
         .ok_or_else(|| at.invalid("expected an object of labels, one level per key"))
 }
 
-fn leaf(v: &serde_json::Value, at: &At) -> Result<Option<Decimal>, LoadError> {
+/// A lookup cell's number, or `None` for a cell with no value (`null`).
+pub(crate) fn leaf(v: &serde_json::Value, at: &At) -> Result<Option<Decimal>, LoadError> {
     match v {
         serde_json::Value::Null => Ok(None),
         serde_json::Value::Number(n) if n.is_f64() => Err(at.invalid(format!(
