@@ -40,6 +40,18 @@ fn main() {
     let authority = manifest_dir.join(DEFAULT_RULES);
     println!("cargo:rerun-if-changed={}", authority.display());
     let wasm = std::env::var("CARGO_CFG_TARGET_FAMILY").is_ok_and(|f| f == "wasm");
+    let feature = |name: &str| std::env::var_os(format!("CARGO_FEATURE_{name}")).is_some();
+    // `native_batch`: batch runs to files, with threads (feature `batch`, not in WASM).
+    // `edits`: rule changes applied and costed, natively and with feature `cohort` in WASM (the
+    // SENDCo form's module leaves them out).
+    println!("cargo::rustc-check-cfg=cfg(native_batch)");
+    println!("cargo::rustc-check-cfg=cfg(edits)");
+    if feature("BATCH") && !wasm {
+        println!("cargo::rustc-cfg=native_batch");
+    }
+    if feature("COHORT") || !wasm {
+        println!("cargo::rustc-cfg=edits");
+    }
     let mut versions: Vec<PathBuf> = std::fs::read_dir(&authority)
         .expect("the default authority folder exists")
         .flatten()

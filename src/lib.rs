@@ -15,7 +15,7 @@
 //! ```
 
 pub mod api;
-#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+#[cfg(feature = "cohort")]
 pub mod batch;
 pub mod date;
 pub mod decision;
@@ -26,7 +26,7 @@ pub mod expr;
 pub(crate) mod family;
 pub(crate) mod fast;
 pub mod format;
-#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+#[cfg(feature = "cohort")]
 pub mod impact;
 pub mod input;
 pub mod lint;

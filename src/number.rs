@@ -194,7 +194,7 @@ fn too_many(scale: i64) -> NumberError {
 
 /// Append `n` as its `Display` writes it (sign, digits, and a point before the last `scale`
 /// digits), without the formatting machinery: a batch writes a few of these a row.
-#[cfg(feature = "batch")]
+#[cfg(feature = "cohort")]
 pub(crate) fn write_decimal(out: &mut Vec<u8>, n: Decimal) {
     // 96 bits of mantissa are at most 29 digits, least significant first here.
     let mut digits = [0u8; 32];
@@ -253,7 +253,7 @@ mod tests {
     }
 
     #[test]
-    #[cfg(feature = "batch")]
+    #[cfg(feature = "cohort")]
     fn decimals_are_written_as_display_writes_them() {
         let mut cases: Vec<Decimal> = [
             "0",

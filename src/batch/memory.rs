@@ -5,8 +5,9 @@
 use super::encode::Layout;
 use super::read::{CsvRows, JsonlRows, RowSource};
 use super::row::Context;
+use super::run::{Outputs, Tally};
 use super::write::{RejectSink, Sink};
-use super::{BatchError, Format, Outputs, Summary, Tally};
+use super::{BatchError, Format, Summary};
 use crate::{Date, RuleSet};
 use std::path::PathBuf;
 

@@ -417,6 +417,7 @@ pub fn compare_grouped<R: BufRead>(
     Ok(impact)
 }
 
+#[cfg(native_batch)]
 /// [`compare`], with every change written to a CSV file at `changes` when given. The file
 /// appears only when the comparison completes (it is written aside and renamed).
 pub fn compare_with_changes<R: BufRead>(

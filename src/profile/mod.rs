@@ -168,7 +168,7 @@ impl<'r> Decoder<'r> {
         self.end()
     }
 
-    #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+    #[cfg(feature = "cohort")]
     /// Check the cells of a row whose columns are known: cell k is `columns[k]`'s. A cell that
     /// could not be read is its error, reported once and not checked; `stray` are problems of
     /// the row outside any column, reported first.
@@ -356,7 +356,7 @@ impl<'r> Decoder<'r> {
     }
 }
 
-#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+#[cfg(feature = "cohort")]
 /// A column of a CSV or xlsx header: its name, the input it gives, and whether it is the case id.
 #[derive(Debug, Clone)]
 pub(crate) struct Column {
@@ -365,7 +365,7 @@ pub(crate) struct Column {
     pub case_id: bool,
 }
 
-#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+#[cfg(feature = "cohort")]
 impl Column {
     /// The columns named `names` (a checked header), for profiles of `names`' inputs.
     pub fn of(columns: &[String], names: &Names) -> Vec<Column> {

@@ -2,13 +2,16 @@
 //! in order, each refused with its file and JSON path when it does not fit what it names.
 
 use super::error::{At, LoadError};
-use super::format::{Bounds, BuiltOn, Bundle, Change, Extension, FamilySpec, StepSpec, Uplift};
+use super::format::{Bounds, Bundle, Change, FamilySpec, StepSpec, Uplift};
+#[cfg(not(target_arch = "wasm32"))]
+use super::format::{BuiltOn, Extension};
 use crate::steps::lookup::leaf;
 use crate::suggest::did_you_mean;
 use rust_decimal::Decimal;
 
 /// Whether `name` may name the version folder extended: a folder beside this one, never a
 /// path (`2024-25`, `summer-2022`; not `../other` or `a/b`).
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn is_version_folder(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
@@ -16,6 +19,7 @@ pub(crate) fn is_version_folder(name: &str) -> bool {
         && !name.contains("..")
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// `base` (whose digest is `base_digest`) with the manifest fields and changes of `ext`,
 /// written at `at`, without the base's tests; and what it was built on.
 pub(crate) fn flatten(

@@ -2,9 +2,9 @@
 //! bundle, checked and compiled once, then shared read-only by every evaluation.
 
 pub use crate::{error, format};
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(edits)]
 pub mod changes;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(edits)]
 mod extend;
 mod json_path;
 mod select;
@@ -230,7 +230,7 @@ impl RuleSet {
 
     /// For a version written as changes to another (loaded from its folder): the version it
     /// extends, that version's digest, and the changes, in order.
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(edits)]
     pub fn built_on(&self) -> Option<&format::BuiltOn> {
         self.source.origin.built_on.as_ref()
     }
@@ -324,7 +324,7 @@ impl RuleSet {
     }
 
     /// The inputs' names as a tree.
-    #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+    #[cfg(feature = "cohort")]
     pub(crate) fn names(&self) -> &crate::profile::Names {
         &self.names
     }

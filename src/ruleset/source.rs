@@ -65,7 +65,7 @@ pub struct Origin {
     pub families: Vec<At>,
     pub tests: Vec<At>,
     /// For a version written as changes to another: that version and the changes, in order.
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(edits)]
     pub built_on: Option<super::format::BuiltOn>,
 }
 
@@ -342,7 +342,7 @@ fn read_whole(files: &dyn Files) -> Result<Source, LoadError> {
             inputs: At::new(&inputs_file, "$"),
             families: family_at,
             tests: test_at,
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(edits)]
             built_on: None,
         },
     })
@@ -427,7 +427,7 @@ pub fn read_bundle(file: &str, text: &str) -> Result<Source, LoadError> {
         tests: (0..bundle.tests.len())
             .map(|i| At::new(file, &format!("$.tests[{i}]")))
             .collect(),
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(edits)]
         built_on: None,
     };
     Ok(Source { bundle, origin })
