@@ -32,6 +32,8 @@ pub mod input;
 pub mod lint;
 pub mod money;
 pub mod number;
+#[cfg(feature = "cohort")]
+pub mod playground;
 pub mod profile;
 pub mod ruleset;
 pub mod schema;

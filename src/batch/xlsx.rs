@@ -23,6 +23,14 @@ pub(crate) fn open(
     })
 }
 
+/// The workbook whose bytes are `bytes`, named `file` in messages.
+pub(crate) fn from_bytes(
+    bytes: Vec<u8>,
+    file: &str,
+) -> Result<Xlsx<std::io::Cursor<Vec<u8>>>, BatchError> {
+    Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| BatchError::Xlsx(format!("{file}: {e}")))
+}
+
 /// A cell with a value as read from a sheet: row, column, text, and a problem with it.
 type SheetCell = (u32, u32, String, Option<String>);
 

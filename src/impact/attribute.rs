@@ -34,6 +34,40 @@ pub fn attribute<R: BufRead>(
     file: &str,
 ) -> Result<Vec<Attribution>, ImpactError> {
     let (list, complete) = changes::between(base, proposed);
+    let (mut out, before) = one_by_one(base, list, on, open, file)?;
+    if !complete {
+        let rest = compare(&before, proposed, on, open()?, file, &mut |_| Ok(()))?;
+        out.push(Attribution {
+            change: None,
+            words: "Other changes to the rules, of kinds not listed one by one (such as a new \
+                    step, input or output)"
+                .to_string(),
+            cost: rest.cost_change(),
+            cases: rest.changed,
+        });
+    }
+    Ok(out)
+}
+
+/// [`attribute`] for the rules `changes` make of `base`, listed as given (with their titles).
+pub fn attribute_changes<R: BufRead>(
+    base: &RuleSet,
+    changes: &[Change],
+    on: Date,
+    open: &mut dyn FnMut() -> Result<Cohort<R>, ImpactError>,
+    file: &str,
+) -> Result<Vec<Attribution>, ImpactError> {
+    one_by_one(base, changes.to_vec(), on, open, file).map(|(out, _)| out)
+}
+
+/// Each change applied in turn and costed alone; and the rules after the last.
+fn one_by_one<R: BufRead>(
+    base: &RuleSet,
+    list: Vec<Change>,
+    on: Date,
+    open: &mut dyn FnMut() -> Result<Cohort<R>, ImpactError>,
+    file: &str,
+) -> Result<(Vec<Attribution>, RuleSet), ImpactError> {
     let (_, states) = changes::apply_all(base.bundle(), &list)
         .map_err(|e| ImpactError::Write(format!("the rule changes do not apply: {e}")))?;
     let mut out = Vec::new();
@@ -55,18 +89,7 @@ pub fn attribute<R: BufRead>(
         });
         before = after;
     }
-    if !complete {
-        let rest = compare(&before, proposed, on, open()?, file, &mut |_| Ok(()))?;
-        out.push(Attribution {
-            change: None,
-            words: "Other changes to the rules, of kinds not listed one by one (such as a new \
-                    step, input or output)"
-                .to_string(),
-            cost: rest.cost_change(),
-            cases: rest.changed,
-        });
-    }
-    Ok(out)
+    Ok((out, before))
 }
 
 /// Whether `c` changes only words people read (a reason, a description, a table row's reason),

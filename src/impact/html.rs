@@ -90,16 +90,29 @@ th:first-child, td:first-child {{ text-align: left; }} figure {{ margin: 1rem 0;
 </style></head><body><main>
 <h1>Impact of {proposed}</h1>
 <p class="meta">against {base}; every case evaluated on {on}; cohort {cohort}</p>
-<div class="cards">
-<div class="card">Profiles compared<b data-figure="compared">{compared}</b></div>
-<div class="card">Cases changed<b data-figure="changed">{changed}</b></div>
-<div class="card">Profiles refused<b data-figure="refused">{refused}</b></div>
-</div>
 "#,
         proposed = esc(&title.proposed),
         base = esc(&title.base),
         on = esc(&title.on),
         cohort = esc(&title.cohort),
+    );
+    h.push_str(&figures(impact, changes));
+    h.push_str("</main></body></html>\n");
+    h
+}
+
+/// The report's figures, charts and tables without its page around them: what the policy
+/// playground shows as an edit is made, so that it and `diff --report` are one rendering.
+pub fn figures(impact: &Impact, changes: &[Attribution]) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        r#"<div class="cards">
+<div class="card">Profiles compared<b data-figure="compared">{compared}</b></div>
+<div class="card">Cases changed<b data-figure="changed">{changed}</b></div>
+<div class="card">Profiles refused<b data-figure="refused">{refused}</b></div>
+</div>
+"#,
         compared = count(impact.compared),
         changed = count(impact.changed),
         refused = count(impact.rejected.len() as u64),
@@ -110,7 +123,6 @@ th:first-child, td:first-child {{ text-align: left; }} figure {{ margin: 1rem 0;
         family(&mut h, fam, &impact.setting_labels);
         by_group(&mut h, fam, &impact.group_by);
     }
-    h.push_str("</main></body></html>\n");
     h
 }
 

@@ -16,9 +16,9 @@ use case::CaseCx;
 mod html;
 mod text;
 
-pub use attribute::{attribute, words, Attribution};
+pub use attribute::{attribute, attribute_changes, words, Attribution};
 pub use calibrate::{calibrate, Calibrated, Free, Target, FACTOR_PLACES};
-pub use html::{report, ReportTitle};
+pub use html::{figures, report, ReportTitle};
 pub use text::{change_row, rule_changes_text, CHANGES_HEADER};
 
 use crate::batch::read::{CsvRows, JsonlRows};
@@ -150,7 +150,7 @@ impl Impact {
 
 /// Rules made from a bundle built in memory (the base with some changes, a calibrated
 /// proposal), compiled by the one loader; `what` names them in an error.
-fn compiled(bundle: &crate::format::Bundle, what: &str) -> Result<RuleSet, ImpactError> {
+pub(crate) fn compiled(bundle: &crate::format::Bundle, what: &str) -> Result<RuleSet, ImpactError> {
     let text = serde_json::to_string(bundle).map_err(|e| ImpactError::Write(e.to_string()))?;
     RuleSet::from_bundle(what, &text)
         .map_err(|e| ImpactError::Write(format!("{what} does not load: {e}")))
@@ -189,6 +189,8 @@ pub enum Cohort<R> {
     Csv(R),
     /// The first worksheet of this xlsx workbook, with a header row as CSV has.
     Xlsx(PathBuf),
+    /// The first worksheet of an xlsx workbook read whole (a file a browser page was given).
+    Workbook(Vec<u8>),
 }
 
 impl Cohort<BufReader<std::fs::File>> {
@@ -408,6 +410,13 @@ pub fn compare_grouped<R: BufRead>(
         }
         Cohort::Xlsx(path) => {
             let mut book = xlsx::open(&path, file)?;
+            let cells = xlsx::first_sheet(&mut book, file)?;
+            let mut rows = xlsx::XlsxRows::new(base, cells, file)?;
+            cx.columns = cx.header(&rows.columns(), file)?;
+            cx.run(&mut rows, &mut impact, each)?;
+        }
+        Cohort::Workbook(bytes) => {
+            let mut book = xlsx::from_bytes(bytes, file)?;
             let cells = xlsx::first_sheet(&mut book, file)?;
             let mut rows = xlsx::XlsxRows::new(base, cells, file)?;
             cx.columns = cx.header(&rows.columns(), file)?;

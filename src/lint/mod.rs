@@ -85,6 +85,11 @@ pub fn lint(rules: &RuleSet) -> Vec<Finding> {
     check(rules, Options::default(), Vec::new()).findings
 }
 
+/// [`lint`] with `options`: how many cases are explored, and on which date.
+pub fn lint_with(rules: &RuleSet, options: Options) -> Report {
+    check(rules, options, Vec::new())
+}
+
 /// Lint a rule set, with findings lint's loading already made (range gaps and overlaps).
 fn check(rules: &RuleSet, options: Options, mut out: Vec<Finding>) -> Report {
     let anchors = written_dates(rules);
