@@ -106,6 +106,17 @@ impl Playground {
         })
     }
 
+    /// `{"bundle", "digest", "on"}`: the base rule set as a bundle (what a page makes its edit
+    /// forms from), its digest, and the day cases are evaluated on.
+    pub fn describe(&self) -> String {
+        json!({
+            "bundle": self.base.bundle(),
+            "digest": self.base.digest(),
+            "on": self.on.to_string(),
+        })
+        .to_string()
+    }
+
     /// The base rule set.
     pub fn base(&self) -> &RuleSet {
         &self.base
@@ -328,6 +339,16 @@ impl Playground {
         .map_err(PlaygroundError::Cohort)?;
         let list: Vec<Change> =
             source::parse_json("changes", changes).map_err(PlaygroundError::Change)?;
+        if let [only] = list.as_slice() {
+            // One change alone is the whole difference: its own pass would be the same one.
+            let attributed = vec![Attribution {
+                change: Some(only.clone()),
+                words: impact::words(only, self.base.bundle()),
+                cost: whole.cost_change(),
+                cases: whole.changed,
+            }];
+            return Ok((whole, attributed));
+        }
         let mut open = || Ok(held.cohort());
         let attributed =
             impact::attribute_changes(&self.base, &list, self.on, &mut open, &held.name)

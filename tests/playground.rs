@@ -209,3 +209,37 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn each_edit_is_costed_alone_and_the_parts_add_up_to_the_whole() {
+    let rows = cohort(1_000);
+    let play = opened(&rows);
+    let two = r#"[{"family": "topup", "step": "annual_value", "values": {"D": {"mainstream_school": "4500.00"}}},
+                  {"family": "topup", "step": "annual_value", "values": {"E": {"mainstream_school": "6000.00"}}}]"#;
+    let shown = json(&play.recompute(two, "two").expect("recomputes"));
+    let parts: Vec<rust_decimal::Decimal> = shown["rule_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cost"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(parts.len(), 2);
+    assert!(parts[0] > rust_decimal::Decimal::ZERO, "band D up");
+    assert!(parts[1] < rust_decimal::Decimal::ZERO, "band E down");
+    let whole: rust_decimal::Decimal = shown["cost_change"].as_str().unwrap().parse().unwrap();
+    assert_eq!(parts[0] + parts[1], whole);
+
+    // One change: its cost is the whole difference, as its own pass would give it.
+    let one = json(
+        &play
+            .recompute(BAND_D_MAINSTREAM, "one")
+            .expect("recomputes"),
+    );
+    let list: Vec<sendband::format::Change> = serde_json::from_str(BAND_D_MAINSTREAM).unwrap();
+    let on: Date = ON.parse().unwrap();
+    let mut open = || Ok(Cohort::Jsonl(&rows[..]));
+    let alone = impact::attribute_changes(&base(), &list, on, &mut open, "c").expect("costs");
+    assert_eq!(one["rule_changes"][0]["cost"], alone[0].cost.to_string());
+    assert_eq!(one["rule_changes"][0]["cases"], alone[0].cases);
+    assert_eq!(one["rule_changes"][0]["words"], alone[0].words);
+}
