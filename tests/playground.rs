@@ -1,6 +1,7 @@
 //! The policy playground's engine (issue 22): edits are rule changes applied to the base with
 //! the loader's checks, and the impact it shows is `sendband diff`'s, on the same cohort.
 
+mod batch_cohort;
 mod common;
 
 use sendband::impact::{self, Cohort};
@@ -242,4 +243,30 @@ fn each_edit_is_costed_alone_and_the_parts_add_up_to_the_whole() {
     assert_eq!(one["rule_changes"][0]["cost"], alone[0].cost.to_string());
     assert_eq!(one["rule_changes"][0]["cases"], alone[0].cases);
     assert_eq!(one["rule_changes"][0]["words"], alone[0].words);
+}
+
+#[test]
+fn a_cohort_as_csv_json_lines_or_xlsx_gives_the_same_impact() {
+    let dir = scratch("formats");
+    let people = batch_cohort::cohort(300);
+    std::fs::write(dir.join("c.csv"), batch_cohort::csv(&people)).expect("write");
+    std::fs::write(dir.join("c.jsonl"), batch_cohort::jsonl(&people)).expect("write");
+    batch_cohort::write_xlsx(&people, &dir.join("c.xlsx"), None);
+    let text = serde_json::to_string(base().bundle()).expect("bundle");
+    let mut shown = Vec::new();
+    for name in ["c.csv", "c.jsonl", "c.xlsx"] {
+        let mut play = Playground::open(&text, "haringey.json", Some(ON)).expect("opens");
+        let bytes = std::fs::read(dir.join(name)).expect("read");
+        let read = json(&play.read_cohort(name, bytes).expect("reads"));
+        assert_eq!(read["rows"], 300, "{name}");
+        let mut impact = json(&play.recompute(BAND_D_MAINSTREAM, "x").expect("recomputes"));
+        // The figures' HTML names no file; the rest must agree whatever the format.
+        impact.as_object_mut().unwrap().remove("figures");
+        shown.push((name, read["rejected"].clone(), impact));
+    }
+    assert!(shown[0].2["changed"].as_u64().unwrap() > 0);
+    for other in &shown[1..] {
+        assert_eq!(other.1, shown[0].1, "{} rejects as {}", other.0, shown[0].0);
+        assert_eq!(other.2, shown[0].2, "{} as {}", other.0, shown[0].0);
+    }
 }
