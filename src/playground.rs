@@ -36,7 +36,13 @@ pub struct Playground {
     base: RuleSet,
     on: Date,
     cohort: Option<Held>,
+    progress: Option<std::cell::RefCell<Progress>>,
 }
+
+/// Told how far a comparison has got: the pass over the cohort (from 1; each rule change of
+/// several is costed by a pass of its own), how many passes there are, and the share of the
+/// cohort's bytes that pass has read. A page shows it while a large cohort is compared.
+pub type Progress = Box<dyn FnMut(u32, u32, f64)>;
 
 /// A cohort file as the page was given it, read again by each comparison through the batch's
 /// row reader.
@@ -103,6 +109,7 @@ impl Playground {
             base,
             on,
             cohort: None,
+            progress: None,
         })
     }
 
@@ -115,6 +122,23 @@ impl Playground {
             "on": self.on.to_string(),
         })
         .to_string()
+    }
+
+    /// Be told how far each comparison has got (see [`Progress`]).
+    pub fn on_progress(&mut self, progress: Progress) {
+        self.progress = Some(std::cell::RefCell::new(progress));
+    }
+
+    /// What reads the cohort for pass `pass` of `passes`, telling [`Progress`] as it goes.
+    fn reading<'a>(&'a self, held: &'a Held, pass: u32, passes: u32) -> Cohort<Counting<'a>> {
+        let tell = move |done: f64| {
+            if let Some(p) = &self.progress {
+                if let Ok(mut p) = p.try_borrow_mut() {
+                    p(pass, passes, done);
+                }
+            }
+        };
+        held.cohort(Box::new(tell))
     }
 
     /// The base rule set.
@@ -152,7 +176,7 @@ impl Playground {
             &self.base,
             &self.base,
             self.on,
-            held.cohort(),
+            self.reading(&held, 1, 1),
             &held.name,
             &mut |_| Ok(()),
         )
@@ -306,7 +330,7 @@ impl Playground {
             &self.base,
             &proposed,
             self.on,
-            held.cohort(),
+            self.reading(held, 1, 1),
             &held.name,
             &mut |c| {
                 out.push_str(&impact::change_row(c));
@@ -328,17 +352,22 @@ impl Playground {
         changes: &str,
     ) -> Result<(Impact, Vec<Attribution>), PlaygroundError> {
         let held = self.held()?;
+        let list: Vec<Change> =
+            source::parse_json("changes", changes).map_err(PlaygroundError::Change)?;
+        let passes = if list.len() > 1 {
+            1 + list.len() as u32
+        } else {
+            1
+        };
         let whole = impact::compare(
             &self.base,
             proposed,
             self.on,
-            held.cohort(),
+            self.reading(held, 1, passes),
             &held.name,
             &mut |_| Ok(()),
         )
         .map_err(PlaygroundError::Cohort)?;
-        let list: Vec<Change> =
-            source::parse_json("changes", changes).map_err(PlaygroundError::Change)?;
         if let [only] = list.as_slice() {
             // One change alone is the whole difference: its own pass would be the same one.
             let attributed = vec![Attribution {
@@ -349,7 +378,11 @@ impl Playground {
             }];
             return Ok((whole, attributed));
         }
-        let mut open = || Ok(held.cohort());
+        let mut pass = 1;
+        let mut open = || {
+            pass += 1;
+            Ok(self.reading(held, pass, passes))
+        };
         let attributed =
             impact::attribute_changes(&self.base, &list, self.on, &mut open, &held.name)
                 .map_err(PlaygroundError::Cohort)?;
@@ -358,11 +391,63 @@ impl Playground {
 }
 
 impl Held {
-    fn cohort(&self) -> Cohort<&[u8]> {
+    /// The cohort, read from the bytes held; `tell` hears the share read (an xlsx workbook is
+    /// read whole at the start, so only its end is told).
+    fn cohort<'a>(&'a self, tell: Box<dyn Fn(f64) + 'a>) -> Cohort<Counting<'a>> {
+        let reader = Counting {
+            rest: &self.bytes,
+            total: self.bytes.len(),
+            told: 0,
+            tell,
+        };
         match self.format {
-            Format::Jsonl => Cohort::Jsonl(&self.bytes[..]),
-            Format::Csv => Cohort::Csv(&self.bytes[..]),
-            Format::Xlsx => Cohort::Workbook(self.bytes.clone()),
+            Format::Jsonl => Cohort::Jsonl(reader),
+            Format::Csv => Cohort::Csv(reader),
+            Format::Xlsx => {
+                (reader.tell)(1.0);
+                Cohort::Workbook(self.bytes.clone())
+            }
+        }
+    }
+}
+
+/// The bytes of a cohort, read in place, telling how far through they are every 1/64th.
+struct Counting<'a> {
+    rest: &'a [u8],
+    total: usize,
+    told: usize,
+    tell: Box<dyn Fn(f64) + 'a>,
+}
+
+impl Counting<'_> {
+    fn advance(&mut self) {
+        let done = self.total - self.rest.len();
+        if done == self.total || done - self.told >= (self.total / 64).max(1) {
+            self.told = done;
+            (self.tell)(done as f64 / self.total.max(1) as f64);
+        }
+    }
+}
+
+impl std::io::Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.rest.read(buf)?;
+        if n > 0 {
+            self.advance();
+        }
+        Ok(n)
+    }
+}
+
+impl std::io::BufRead for Counting<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        Ok(self.rest)
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.rest = &self.rest[n.min(self.rest.len())..];
+        if n > 0 {
+            self.advance();
         }
     }
 }

@@ -270,3 +270,29 @@ fn a_cohort_as_csv_json_lines_or_xlsx_gives_the_same_impact() {
         assert_eq!(other.2, shown[0].2, "{} as {}", other.0, shown[0].0);
     }
 }
+
+#[test]
+fn each_pass_over_the_cohort_tells_how_far_it_has_got() {
+    let rows = cohort(3_000);
+    let mut play = opened(&rows);
+    let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = heard.clone();
+    play.on_progress(Box::new(move |pass, passes, done| {
+        sink.borrow_mut().push((pass, passes, done))
+    }));
+    let two = r#"[{"family": "topup", "step": "annual_value", "values": {"D": {"mainstream_school": "4500.00"}}},
+                  {"family": "topup", "step": "annual_value", "values": {"E": {"mainstream_school": "6000.00"}}}]"#;
+    play.recompute(two, "two").expect("recomputes");
+    let heard = heard.borrow();
+    // Three passes (the whole, then each change alone), each told often and ending at 1.
+    for pass in 1..=3 {
+        let told: Vec<f64> = heard.iter().filter(|h| h.0 == pass).map(|h| h.2).collect();
+        assert!(told.len() >= 32, "pass {pass}: told {} times", told.len());
+        assert!(
+            told.windows(2).all(|w| w[0] < w[1]),
+            "pass {pass} goes forward"
+        );
+        assert_eq!(told.last(), Some(&1.0), "pass {pass} ends");
+    }
+    assert!(heard.iter().all(|h| h.1 == 3));
+}

@@ -13,6 +13,14 @@ thread_local! {
     static PLAYGROUND: RefCell<Option<Playground>> = const { RefCell::new(None) };
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The worker's `sendbandProgress(pass, passes, done)`, which tells the page how far a
+    /// comparison has got.
+    #[wasm_bindgen(js_namespace = globalThis, js_name = sendbandProgress)]
+    fn progress(pass: u32, passes: u32, done: f64);
+}
+
 fn error(e: &PlaygroundError) -> String {
     e.to_json()
 }
@@ -42,7 +50,8 @@ fn json_string(s: &str) -> String {
 #[wasm_bindgen]
 pub fn open(bundle: &str, file: &str, on: Option<String>) -> String {
     match Playground::open(bundle, file, on.as_deref()) {
-        Ok(play) => {
+        Ok(mut play) => {
+            play.on_progress(Box::new(progress));
             let answer = play.describe();
             PLAYGROUND.with(|p| {
                 if let Ok(mut slot) = p.try_borrow_mut() {

@@ -12,6 +12,10 @@ const pending = new Map();
 let calls = 0;
 
 worker.onmessage = ({ data }) => {
+  if (data.progress) {
+    progressed(data.progress);
+    return;
+  }
   const call = pending.get(data.id);
   pending.delete(data.id);
   call?.(data);
@@ -113,7 +117,22 @@ async function openCohort(file) {
 
 function working(message) {
   const slot = clear($('working'));
-  if (message) slot.append(h('p', { class: 'govuk-body' }, h('progress', { 'aria-label': message }), ` ${message}`));
+  if (message) {
+    slot.append(h('p', { class: 'govuk-body' }, h('progress', { id: 'progress', max: '1', 'aria-label': message }),
+      ' ', h('span', { id: 'progress-text', text: message })));
+  }
+}
+
+/** How far the engine has got through the cohort: pass `pass` of `passes`, `done` of it read. */
+function progressed({ pass, passes, done }) {
+  const bar = $('progress');
+  if (!bar) return;
+  const whole = (pass - 1 + done) / passes;
+  bar.value = whole;
+  document.documentElement.dataset.progress = String(whole);
+  $('progress-text').textContent = passes > 1
+    ? `Working out the impact: ${Math.round(whole * 100)}% (the whole change, then each of your changes alone)`
+    : `Working out the impact: ${Math.round(whole * 100)}%`;
 }
 
 /** After an edit: recompute once the typing pauses, and never two at once. */

@@ -7,6 +7,9 @@ import init, * as engine from '../pkg/sendband_playground.js';
 const OPS = new Set(['open', 'read_cohort', 'recompute', 'lint', 'bundle', 'extension', 'report', 'changes_csv']);
 const ready = init();
 
+// Called by the engine as it reads the cohort, pass by pass: the page shows it.
+globalThis.sendbandProgress = (pass, passes, done) => self.postMessage({ progress: { pass, passes, done } });
+
 self.onmessage = async ({ data }) => {
   const { id, op, args } = data;
   await ready;
