@@ -20,6 +20,7 @@
 //! assert!(refused.unwrap_err().to_string().contains("$[0]"));
 //! ```
 
+use crate::batch::Format;
 use crate::error::LoadError;
 use crate::format::{Bundle, Change, Extension, Provenance};
 use crate::impact::{self, Attribution, Cohort, Impact, ImpactError};
@@ -50,13 +51,6 @@ struct Held {
     name: String,
     format: Format,
     bytes: Vec<u8>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Jsonl,
-    Csv,
-    Xlsx,
 }
 
 /// Why the playground could not answer.
@@ -154,18 +148,15 @@ impl Playground {
     /// Hold the cohort file `name` (`.jsonl`, `.ndjson`, `.csv` or `.xlsx`) and read it under
     /// the base rules: `{"rows", "compared", "rejected": [{"row", "case_id", "message"}]}`.
     pub fn read_cohort(&mut self, name: &str, bytes: Vec<u8>) -> Result<String, PlaygroundError> {
-        let lower = name.to_ascii_lowercase();
-        let format = if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
-            Format::Jsonl
-        } else if lower.ends_with(".csv") {
-            Format::Csv
-        } else if lower.ends_with(".xlsx") {
-            Format::Xlsx
-        } else {
-            return Err(PlaygroundError::Cohort(ImpactError::Cohort {
-                file: name.to_string(),
-                message: "a cohort is a .csv, .jsonl, .ndjson or .xlsx file".to_string(),
-            }));
+        // As a batch tells its input's format (`-`, standard input to a batch, is no file here).
+        let format = match Format::of(std::path::Path::new(name)) {
+            Ok(format) if name != "-" => format,
+            _ => {
+                return Err(PlaygroundError::Cohort(ImpactError::Cohort {
+                    file: name.to_string(),
+                    message: impact::NOT_A_COHORT.to_string(),
+                }))
+            }
         };
         let held = Held {
             name: name.to_string(),

@@ -181,6 +181,9 @@ pub enum ImpactError {
     Write(String),
 }
 
+/// Why a file is not read as a cohort: its name says no format a cohort can have.
+pub(crate) const NOT_A_COHORT: &str = "a cohort is a .csv, .jsonl, .ndjson or .xlsx file";
+
 /// A cohort's profiles, in any format a batch reads.
 pub enum Cohort<R> {
     /// JSON Lines: one JSON profile per line.
@@ -204,7 +207,7 @@ impl Cohort<BufReader<std::fs::File>> {
             _ => {
                 return Err(ImpactError::Cohort {
                     file,
-                    message: "a cohort is a .csv, .jsonl, .ndjson or .xlsx file".to_string(),
+                    message: NOT_A_COHORT.to_string(),
                 })
             }
         };
