@@ -228,6 +228,11 @@ impl Playground {
             "cost_base": impact.cost_base().to_string(),
             "cost_proposed": impact.cost_proposed().to_string(),
             "cost_change": impact.cost_change().to_string(),
+            "shown": {
+                "cost_base": impact::money(impact.cost_base()),
+                "cost_proposed": impact::money(impact.cost_proposed()),
+                "cost_change": impact::signed(impact.cost_change()),
+            },
             "compared": impact.compared,
             "changed": impact.changed,
             "families": impact.families.iter().map(|f| json!({

@@ -36,7 +36,7 @@ pub(super) fn esc(s: &str) -> String {
 }
 
 /// `1234567.8` as `£1,234,567.80` (negative with a minus sign).
-pub(super) fn money(a: Decimal) -> String {
+pub(crate) fn money(a: Decimal) -> String {
     let text = super::text::pence(a.abs());
     let (whole, pence) = text.split_once('.').unwrap_or((&text, "00"));
     let grouped = crate::money::thousands(whole);
@@ -48,7 +48,8 @@ pub(super) fn money(a: Decimal) -> String {
     format!("{sign}£{grouped}.{pence}")
 }
 
-pub(super) fn signed(a: Decimal) -> String {
+/// `money`, with a plus sign for more.
+pub(crate) fn signed(a: Decimal) -> String {
     if a > Decimal::ZERO {
         format!("+{}", money(a))
     } else {

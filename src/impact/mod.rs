@@ -19,6 +19,7 @@ mod text;
 pub use attribute::{attribute, attribute_changes, words, Attribution};
 pub use calibrate::{calibrate, Calibrated, Free, Target, FACTOR_PLACES};
 pub use html::{figures, report, ReportTitle};
+pub(crate) use html::{money, signed};
 pub use text::{change_row, rule_changes_text, CHANGES_HEADER};
 
 use crate::batch::read::{CsvRows, JsonlRows};

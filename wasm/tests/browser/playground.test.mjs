@@ -105,6 +105,10 @@ test('an edit shows what sendband diff shows, and the downloads give the CLI the
       const shown = await topup.locator(`[data-figure="${name}"]`).innerText();
       assert.equal(shown, figure(cli, name), `${name} as sendband diff gives it`);
     }
+    // The totals in sight at the foot of the window: only the top-up changed, so its difference.
+    const difference = await topup.locator('[data-figure="cost-difference"]').innerText();
+    const bar = await page.locator('#summary-text').innerText();
+    assert.ok(bar.startsWith(`Cost change ${difference} (now `), bar);
     assert.notEqual(await topup.locator('[data-figure="gain"]').innerText(), '0');
     assert.equal(await topup.locator('[data-figure="lose"]').innerText(), '0');
     // The same cases change, to the same bands and amounts.

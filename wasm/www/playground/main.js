@@ -175,6 +175,7 @@ async function recompute() {
 
 /** An edit the engine refuses: its message, on the fields of the change it names. */
 function refuse(error) {
+  $('summary-text').textContent = 'Your last change is refused: see the problem at the top of the page.';
   const index = /\$\[(\d+)\]/.exec(error.message);
   const field = index ? state.editors.mark(Number(index[1]), error.message) : null;
   showError(error.message, field);
@@ -196,6 +197,12 @@ function show(value) {
   }
   checks.append(h('div', { id: 'lint-findings' }));
   $('downloads').hidden = false;
+  // The totals stay in sight at the foot of the window while the fields are edited.
+  const shown = value.shown;
+  $('summary-text').textContent = `Cost change ${shown.cost_change} (now ${shown.cost_base}, proposed ${shown.cost_proposed}); `
+    + `${count(value.changed)} of ${count(value.compared)} cases change; `
+    + (failed.length ? `${failed.length} of the rule set's tests no longer pass.` : 'the rule set\'s tests pass.');
+  $('summary-bar').hidden = false;
   delete document.documentElement.dataset.refused;
   document.documentElement.dataset.costChange = value.cost_change;
 }
