@@ -57,6 +57,7 @@ impl<'a> Context<'a> {
         let mut buf = crate::fast::LeanBuf::default();
         let mut decoder = self.rules.decoder();
         let mut group: Vec<String> = Vec::new();
+        let mut reserved = false;
         for row in rows {
             match self.facts(&mut decoder, row, text) {
                 Ok(facts) => {
@@ -91,6 +92,12 @@ impl<'a> Context<'a> {
                     }
                 }
                 Err(e) => reject(&mut piece, row.number, e),
+            }
+            if !reserved && !piece.out.is_empty() {
+                // Room for the rest of the piece at the first row's size: grown by doubling
+                // from nothing, the piece's text was copied over about once more as it grew.
+                reserved = true;
+                piece.out.reserve(piece.out.len() * rows.len());
             }
         }
         piece
