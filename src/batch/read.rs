@@ -140,6 +140,33 @@ impl<R: BufRead> JsonlRows<R> {
     }
 }
 
+/// Append the next line of `reader` to `out`, its newline too, reading no more than `cap`
+/// bytes; the bytes read (0 at the end). What `take(cap).read_until(b'\n', out)` does, with
+/// the newline found by `memchr`, which looks at 32 bytes at a time where the standard
+/// library's search looks at 16: finding the ends of the lines cost more than a tenth of
+/// reading a profile.
+fn read_line<R: BufRead>(reader: &mut R, out: &mut Vec<u8>, cap: usize) -> std::io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let buf = buf.get(..cap - read).unwrap_or(buf);
+        let (ended, used) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (true, i + 1),
+            None => (buf.is_empty(), buf.len()),
+        };
+        out.extend_from_slice(buf.get(..used).unwrap_or_default());
+        reader.consume(used);
+        read += used;
+        if ended {
+            return Ok(read);
+        }
+    }
+}
+
 /// A row past [`MAX_ROW_BYTES`], rejected whole.
 fn too_long(case_id: Option<String>) -> RawRow {
     RawRow::Broken {
@@ -166,10 +193,8 @@ impl<R: BufRead> RowSource for JsonlRows<R> {
             // Each line is read onto the end of the chunk's text, where the row finds it.
             let start = out.text.len();
             // At most one byte past the limit (and the newline) is read into the line.
-            let cap = (MAX_ROW_BYTES + 2) as u64;
-            let n = (&mut self.reader)
-                .take(cap)
-                .read_until(b'\n', &mut out.text)
+            let cap = MAX_ROW_BYTES + 2;
+            let n = read_line(&mut self.reader, &mut out.text, cap)
                 .map_err(|e| read_error(&self.file, e))?;
             if n == 0 {
                 break;
