@@ -4,7 +4,7 @@
 use crate::error::{At, LoadError};
 use crate::expr::{Type, Value};
 use crate::format::{Choice, InputKind, InputSpec, Level};
-use crate::number::{exact_decimal, NumberError};
+use crate::number::{cmp_decimal, exact_decimal, NumberError};
 use crate::Date;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -369,7 +369,7 @@ impl Input {
             ));
         }
         if let Some(min) = self.min {
-            if n < min {
+            if cmp_decimal(n, min).is_lt() {
                 return Err(format!(
                     "{} is below the minimum {}",
                     n.normalize(),
@@ -378,7 +378,7 @@ impl Input {
             }
         }
         if let Some(max) = self.max {
-            if n > max {
+            if cmp_decimal(n, max).is_gt() {
                 return Err(format!(
                     "{} is above the maximum {}",
                     n.normalize(),

@@ -48,10 +48,21 @@ const MAX_SCALE: i64 = 28;
 pub fn exact_decimal(text: &str) -> Result<Decimal, NumberError> {
     let b = text.as_bytes();
     // Most numbers in a profile are a few plain digits: their value is the number they
-    // spell, with no places (what the general reading below gives them too).
-    if !b.is_empty() && b.len() <= 18 && b.iter().all(u8::is_ascii_digit) {
-        let whole = b.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
-        return Ok(Decimal::from(whole));
+    // spell, with no places (what the general reading below gives them too). Read and
+    // checked in one pass.
+    if !b.is_empty() && b.len() <= 18 {
+        let mut whole = 0i64;
+        let all_digits = b.iter().all(|&d| {
+            let digit = d.wrapping_sub(b'0');
+            if digit > 9 {
+                return false;
+            }
+            whole = whole * 10 + i64::from(digit);
+            true
+        });
+        if all_digits {
+            return Ok(Decimal::from(whole));
+        }
     }
     // Amounts are mostly plain digits with a few places ("6200.00"): the same value, read
     // straight into a 64-bit mantissa.
@@ -175,6 +186,19 @@ pub fn exact_decimal(text: &str) -> Result<Decimal, NumberError> {
     Decimal::try_from_i128_with_scale(signed, scale as u32).map_err(|_| NumberError::TooLarge)
 }
 
+/// `a.cmp(&b)`, by the mantissas alone when the scales are the same (as a profile's whole
+/// numbers and an input's whole limits are): `Decimal`'s own comparison costs several times
+/// more, and every number of every profile is checked against its limits.
+#[inline]
+pub(crate) fn cmp_decimal(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    if a.scale() == b.scale() {
+        // At one scale the values are in the order of their mantissas (-0 and 0 are both 0).
+        a.mantissa().cmp(&b.mantissa())
+    } else {
+        a.cmp(&b)
+    }
+}
+
 /// A decimal written in a rule file: exact, or the reason in words, naming the text.
 pub(crate) fn rule_decimal(text: &str) -> Result<Decimal, String> {
     exact_decimal(text.trim()).map_err(|e| match e {
@@ -233,6 +257,23 @@ pub(crate) fn write_decimal(out: &mut Vec<u8>, n: Decimal) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn numbers_compare_as_decimal_compares_them() {
+        let numbers = [
+            "0", "-0", "0.00", "-0.00", "1", "-1", "1.0", "4", "190", "0.01", "-0.5",
+        ];
+        let numbers: Vec<rust_decimal::Decimal> = numbers
+            .iter()
+            .map(|t| t.parse().expect("a decimal"))
+            .chain([rust_decimal::Decimal::MAX, rust_decimal::Decimal::MIN])
+            .collect();
+        for a in &numbers {
+            for b in &numbers {
+                assert_eq!(super::cmp_decimal(*a, *b), a.cmp(b), "{a} against {b}");
+            }
+        }
+    }
 
     #[test]
     fn plain_amounts_read_as_rust_decimal_reads_them() {

@@ -3,7 +3,7 @@
 //! for fuzzing, where opening, syncing and renaming files would be most of each run.
 
 use super::encode::Layout;
-use super::read::{CsvRows, JsonlRows, RowSource};
+use super::read::{CsvRows, JsonlRows, RowSource, Rows};
 use super::row::Context;
 use super::run::{Outputs, Tally};
 use super::write::{RejectSink, Sink};
@@ -91,7 +91,7 @@ fn in_turn(
     let mut tally = Tally::default();
     let show = |line: &str| eprintln!("{line}");
     loop {
-        let mut rows = Vec::with_capacity(chunk);
+        let mut rows = Rows::with_capacity(chunk);
         src.read_chunk(&mut rows, chunk)?;
         if rows.is_empty() {
             return Ok((tally, outputs));

@@ -2,7 +2,7 @@
 //! every field error), evaluated, and encoded. Runs on the worker threads, a piece at a time.
 
 use super::encode::{Layout, Piece, Reject};
-use super::read::{RawRow, Row};
+use super::read::{RawRow, Row, Rows};
 use super::PIECE_ROWS;
 use crate::expr::Value;
 use crate::profile::{Column, Decoder, Facts, FieldError, ProfileErrors};
@@ -41,18 +41,25 @@ impl<'a> Context<'a> {
 
     /// Check, evaluate and encode a chunk of rows on `pool`, a piece of consecutive rows per
     /// task, the pieces in input order.
-    pub fn pieces(&self, rows: &[Row], pool: &rayon::ThreadPool) -> Vec<Piece> {
-        pool.install(|| rows.par_chunks(PIECE_ROWS).map(|p| self.piece(p)).collect())
+    pub fn pieces(&self, rows: &Rows, pool: &rayon::ThreadPool) -> Vec<Piece> {
+        let text = &rows.text;
+        pool.install(|| {
+            rows.rows
+                .par_chunks(PIECE_ROWS)
+                .map(|p| self.piece(p, text))
+                .collect()
+        })
     }
 
-    /// Check, evaluate and encode consecutive rows.
-    pub fn piece(&self, rows: &[Row]) -> Piece {
+    /// Check, evaluate and encode consecutive rows of a chunk whose text is `text`.
+    pub fn piece(&self, rows: &[Row], text: &[u8]) -> Piece {
         let mut piece = Piece::default();
         let mut buf = crate::fast::LeanBuf::default();
         let mut decoder = self.rules.decoder();
         let mut group: Vec<String> = Vec::new();
+        let mut reserved = false;
         for row in rows {
-            match self.facts(&mut decoder, row) {
+            match self.facts(&mut decoder, row, text) {
                 Ok(facts) => {
                     let setting = match self.setting.and_then(|i| facts.values.get(i)) {
                         Some(Value::Text(t)) => t,
@@ -86,6 +93,12 @@ impl<'a> Context<'a> {
                 }
                 Err(e) => reject(&mut piece, row.number, e),
             }
+            if !reserved && !piece.out.is_empty() {
+                // Room for the rest of the piece at the first row's size: grown by doubling
+                // from nothing, the piece's text was copied over about once more as it grew.
+                reserved = true;
+                piece.out.reserve(piece.out.len() * rows.len());
+            }
         }
         piece
     }
@@ -94,20 +107,32 @@ impl<'a> Context<'a> {
         &self,
         decoder: &'d mut Decoder<'_>,
         row: &Row,
+        text: &[u8],
     ) -> Result<&'d Facts, ProfileErrors> {
-        decode(decoder, self.columns.as_deref().unwrap_or(&[]), &row.raw)
+        decode(
+            decoder,
+            self.columns.as_deref().unwrap_or(&[]),
+            &row.raw,
+            text,
+        )
     }
 }
 
 /// Check a raw row into facts with `decoder`; `columns` are the header's (CSV or xlsx) for the
-/// decoder's rule set. A batch and a diff both read their rows so.
+/// decoder's rule set, `text` its chunk's ([`Rows::text`]). A batch and a diff both read their
+/// rows so.
 pub(crate) fn decode<'d>(
     decoder: &'d mut Decoder<'_>,
     columns: &[Column],
     raw: &RawRow,
+    text: &[u8],
 ) -> Result<&'d Facts, ProfileErrors> {
     match raw {
-        RawRow::Json { line, complete } => json(decoder, line, *complete),
+        RawRow::Json { span, complete } => json(
+            decoder,
+            text.get(span.clone()).unwrap_or_default(),
+            *complete,
+        ),
         RawRow::Cells { cells, problems } => {
             // A problem found reading a cell (xlsx) is its column's one error; one in a
             // column with no header is the row's.

@@ -3,7 +3,7 @@
 
 use super::encode::{Layout, Piece};
 use super::progress::{Progress, ShowProgress};
-use super::read::{Row, RowSource};
+use super::read::{RowSource, Rows};
 use super::write::{OutFile, RejectSink, Sink};
 use super::{read, row, summary, xlsx};
 use super::{BatchError, Format, Summary, DEFAULT_CHUNK_ROWS, PIECE_ROWS};
@@ -271,7 +271,7 @@ fn pipeline(
     }
     std::thread::scope(|s| {
         // Each chunk travels with how far into the input it ends, for progress.
-        let (rows_tx, rows_rx) = sync_channel::<(Vec<Row>, Option<u64>)>(1);
+        let (rows_tx, rows_rx) = sync_channel::<(Rows, Option<u64>)>(1);
         let (pieces_tx, pieces_rx) = sync_channel::<(Vec<Piece>, Option<u64>)>(1);
         let evaluator = s.spawn(move || {
             for (rows, at) in rows_rx {
@@ -295,7 +295,7 @@ fn pipeline(
         let mut read = Ok(());
         let mut rows_in = 0u64;
         loop {
-            let mut rows = Vec::with_capacity(chunk);
+            let mut rows = Rows::with_capacity(chunk);
             if let Err(e) = src.read_chunk(&mut rows, chunk) {
                 read = Err(e);
                 break;
@@ -330,7 +330,7 @@ fn in_line(
 ) -> Result<(Tally, Outputs), BatchError> {
     let mut tally = Tally::default();
     let show = |line: &str| progress.bar.suspend(|| eprintln!("{line}"));
-    let mut rows = Vec::with_capacity(chunk);
+    let mut rows = Rows::with_capacity(chunk);
     loop {
         rows.clear();
         src.read_chunk(&mut rows, chunk)?;
@@ -338,8 +338,8 @@ fn in_line(
             break;
         }
         tally.rows_in += rows.len() as u64;
-        for piece in rows.chunks(PIECE_ROWS) {
-            outputs.write(ctx.piece(piece), ctx, &mut tally, &show)?;
+        for piece in rows.rows.chunks(PIECE_ROWS) {
+            outputs.write(ctx.piece(piece, &rows.text), ctx, &mut tally, &show)?;
         }
         progress.update(tally.rows_out + tally.rows_rejected, src.position());
     }

@@ -1,7 +1,7 @@
 //! Reading xlsx input: the first worksheet, cell by cell (only its shared strings are held
 //! whole), turned into rows of cell texts as a CSV file would give them.
 
-use super::read::{check_header, RawRow, Row, RowSource};
+use super::read::{check_header, RawRow, Row, RowSource, Rows};
 use super::BatchError;
 use crate::profile::FieldError;
 use crate::ruleset::RuleSet;
@@ -187,7 +187,7 @@ fn cell_text(value: &DataRef<'_>) -> (String, Option<String>) {
 }
 
 impl<F: FnMut() -> Result<Option<SheetCell>, BatchError>> RowSource for XlsxRows<F> {
-    fn read_chunk(&mut self, out: &mut Vec<Row>, max: usize) -> Result<(), BatchError> {
+    fn read_chunk(&mut self, out: &mut Rows, max: usize) -> Result<(), BatchError> {
         let mut added = 0;
         while added < max && !self.done {
             let Some((row, cells)) = self.next_row()? else {
@@ -196,7 +196,7 @@ impl<F: FnMut() -> Result<Option<SheetCell>, BatchError>> RowSource for XlsxRows
             };
             // Sheet rows with no value between two data rows: nothing is lost, each is a row.
             for empty in self.last_row + 1..row {
-                out.push(Row {
+                out.rows.push(Row {
                     number: u64::from(empty - self.header_row),
                     raw: RawRow::Broken {
                         case_id: None,
@@ -228,7 +228,7 @@ impl<F: FnMut() -> Result<Option<SheetCell>, BatchError>> RowSource for XlsxRows
                     }),
                 }
             }
-            out.push(Row {
+            out.rows.push(Row {
                 number: u64::from(row - self.header_row),
                 raw: RawRow::Cells {
                     cells: csv::ByteRecord::from(record),

@@ -2,7 +2,7 @@
 //! and what changed added into each family's impact (cost, gains and losses, movers).
 
 use super::{Change, Compared, Impact, ImpactError, Pair, Refusal, Side, CHUNK, MOVERS};
-use crate::batch::read::{check_header, RawRow, Row, RowSource};
+use crate::batch::read::{check_header, RawRow, RowSource, Rows};
 use crate::batch::{row::decode, BatchError};
 use crate::fast::LeanBuf;
 use crate::profile::{Column, Decoder, ProfileErrors};
@@ -59,14 +59,16 @@ impl<'a> CaseCx<'a> {
         impact: &mut Impact,
         each: &mut dyn FnMut(&Change) -> Result<(), ImpactError>,
     ) -> Result<(), ImpactError> {
-        let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK);
+        let mut chunk = Rows::with_capacity(CHUNK);
         loop {
             chunk.clear();
             src.read_chunk(&mut chunk, CHUNK)?;
             if chunk.is_empty() {
                 return Ok(());
             }
+            let text = &chunk.text;
             let results: Vec<(u64, Result<Compared, Refusal>)> = chunk
+                .rows
                 .par_iter()
                 .map_init(
                     || -> Bufs<'a> {
@@ -77,7 +79,7 @@ impl<'a> CaseCx<'a> {
                             self.proposed.decoder(),
                         )
                     },
-                    |bufs, row| (row.number, self.one_case(&row.raw, bufs)),
+                    |bufs, row| (row.number, self.one_case(&row.raw, text, bufs)),
                 )
                 .collect();
             for (row, result) in results {
@@ -90,7 +92,12 @@ impl<'a> CaseCx<'a> {
         }
     }
 
-    fn one_case(&self, raw: &RawRow, bufs: &mut Bufs<'_>) -> Result<Compared, Refusal> {
+    fn one_case(
+        &self,
+        raw: &RawRow,
+        text: &[u8],
+        bufs: &mut Bufs<'_>,
+    ) -> Result<Compared, Refusal> {
         let refused = |which: &str, e: ProfileErrors| {
             let why = e
                 .errors
@@ -107,11 +114,12 @@ impl<'a> CaseCx<'a> {
             }
         };
         let (buf_b, buf_p, decoder_b, decoder_p) = bufs;
-        let facts_b = decode(decoder_b, &self.columns.0, raw).map_err(|e| refused("base", e))?;
+        let facts_b =
+            decode(decoder_b, &self.columns.0, raw, text).map_err(|e| refused("base", e))?;
         let facts_p = if self.same_inputs {
             facts_b
         } else {
-            decode(decoder_p, &self.columns.1, raw).map_err(|e| refused("proposed", e))?
+            decode(decoder_p, &self.columns.1, raw, text).map_err(|e| refused("proposed", e))?
         };
         let place = self
             .setting
