@@ -185,15 +185,25 @@ impl Playground {
     /// marked a draft: refused, with the loader's message and the change's JSON path, when a
     /// change does not fit.
     pub fn proposed(&self, changes: &str, version: &str) -> Result<RuleSet, PlaygroundError> {
-        let (bundle, _) = self.proposed_bundle(changes, version)?;
-        impact::compiled(&bundle, "the proposed rules").map_err(|e| {
+        self.proposed_with(changes, version).map(|(rules, _)| rules)
+    }
+
+    /// [`Playground::proposed`], and the changes as read.
+    fn proposed_with(
+        &self,
+        changes: &str,
+        version: &str,
+    ) -> Result<(RuleSet, Vec<Change>), PlaygroundError> {
+        let (bundle, list) = self.proposed_bundle(changes, version)?;
+        let rules = impact::compiled(&bundle, "the proposed rules").map_err(|e| {
             PlaygroundError::Change(LoadError::Invalid {
                 file: "changes".to_string(),
                 json_path: "$".to_string(),
                 message: e.to_string(),
                 help: None,
             })
-        })
+        })?;
+        Ok((rules, list))
     }
 
     fn proposed_bundle(
@@ -220,8 +230,8 @@ impl Playground {
     /// renders, as `figures`: the same HTML), each rule change with what it cost, and the rule
     /// set's own tests run on the proposed rules.
     pub fn recompute(&self, changes: &str, version: &str) -> Result<String, PlaygroundError> {
-        let proposed = self.proposed(changes, version)?;
-        let (impact, attributed) = self.compare(&proposed, changes)?;
+        let (proposed, list) = self.proposed_with(changes, version)?;
+        let (impact, attributed) = self.compare(&proposed, &list)?;
         let tests = crate::testing::run(&proposed);
         Ok(json!({
             "digest": proposed.digest(),
@@ -305,15 +315,14 @@ impl Playground {
 
     /// The impact report, the same self-contained HTML as `sendband diff --report`.
     pub fn report(&self, changes: &str, version: &str) -> Result<String, PlaygroundError> {
-        let proposed = self.proposed(changes, version)?;
-        let (impact, attributed) = self.compare(&proposed, changes)?;
-        let (b, p) = (self.base.manifest(), proposed.manifest());
-        let title = impact::ReportTitle {
-            base: format!("{} ({}, {})", b.title, b.version, b.provenance),
-            proposed: format!("{} ({}, {})", p.title, p.version, p.provenance),
-            on: self.on.to_string(),
-            cohort: self.held()?.name.clone(),
-        };
+        let (proposed, list) = self.proposed_with(changes, version)?;
+        let (impact, attributed) = self.compare(&proposed, &list)?;
+        let title = impact::ReportTitle::of(
+            self.base.manifest(),
+            proposed.manifest(),
+            self.on,
+            &self.held()?.name,
+        );
         Ok(impact::report(&impact, &title, &attributed))
     }
 
@@ -345,11 +354,9 @@ impl Playground {
     fn compare(
         &self,
         proposed: &RuleSet,
-        changes: &str,
+        list: &[Change],
     ) -> Result<(Impact, Vec<Attribution>), PlaygroundError> {
         let held = self.held()?;
-        let list: Vec<Change> =
-            source::parse_json("changes", changes).map_err(PlaygroundError::Change)?;
         let passes = if list.len() > 1 {
             1 + list.len() as u32
         } else {
@@ -364,7 +371,7 @@ impl Playground {
             &mut |_| Ok(()),
         )
         .map_err(PlaygroundError::Cohort)?;
-        if let [only] = list.as_slice() {
+        if let [only] = list {
             // One change alone is the whole difference: its own pass would be the same one.
             let attributed = vec![Attribution {
                 change: Some(only.clone()),
@@ -380,7 +387,7 @@ impl Playground {
             Ok(self.reading(held, pass, passes))
         };
         let attributed =
-            impact::attribute_changes(&self.base, &list, self.on, &mut open, &held.name)
+            impact::attribute_changes(&self.base, list, self.on, &mut open, &held.name)
                 .map_err(PlaygroundError::Cohort)?;
         Ok((whole, attributed))
     }

@@ -137,12 +137,7 @@ pub fn diff(args: &DiffArgs) -> Outcome {
                 shown = out::print(&impact::rule_changes_text(&changes));
             }
             if let Some(path) = &args.report {
-                let title = impact::ReportTitle {
-                    base: format!("{} ({}, {})", b.title, b.version, b.provenance),
-                    proposed: format!("{} ({}, {})", p.title, p.version, p.provenance),
-                    on: on.to_string(),
-                    cohort: file.clone(),
-                };
+                let title = impact::ReportTitle::of(b, p, on, &file);
                 let html = impact::report(&impact, &title, &changes);
                 if let Err(e) = batch::write_whole(path, |out| out.write_all(html.as_bytes())) {
                     eprintln!("sendband: {e}");

@@ -3,7 +3,7 @@
 
 use super::{Change, Compared, Impact, ImpactError, Pair, Refusal, Side, CHUNK, MOVERS};
 use crate::batch::read::{check_header, RawRow, RowSource, Rows};
-use crate::batch::{row::decode, BatchError};
+use crate::batch::{row::decode, xlsx, BatchError};
 use crate::fast::LeanBuf;
 use crate::profile::{Column, Decoder, ProfileErrors};
 use crate::{Date, RuleSet};
@@ -50,6 +50,20 @@ impl<'a> CaseCx<'a> {
             Column::of(columns, self.base.names()),
             Column::of(columns, self.proposed.names()),
         ))
+    }
+
+    /// Compare every row of the first worksheet of `book`, its header read as a CSV's is.
+    pub(super) fn sheet<RS: std::io::Read + std::io::Seek>(
+        &mut self,
+        book: &mut calamine::Xlsx<RS>,
+        file: &str,
+        impact: &mut Impact,
+        each: &mut dyn FnMut(&Change) -> Result<(), ImpactError>,
+    ) -> Result<(), ImpactError> {
+        let cells = xlsx::first_sheet(book, file)?;
+        let mut rows = xlsx::XlsxRows::new(self.base, cells, file)?;
+        self.columns = self.header(&rows.columns(), file)?;
+        self.run(&mut rows, impact, each)
     }
 
     /// Compare every row of `src`, a chunk at a time, each chunk's cases in parallel.

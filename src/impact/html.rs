@@ -5,6 +5,7 @@
 //! Every text from a rule set or a cohort is escaped.
 
 use super::{Attribution, FamilyImpact, Impact, Side};
+use crate::format::Manifest;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -20,6 +21,19 @@ pub struct ReportTitle {
     pub on: String,
     /// The cohort file's name.
     pub cohort: String,
+}
+
+impl ReportTitle {
+    /// The report on `proposed` against `base`, each named by title, version and provenance.
+    pub fn of(base: &Manifest, proposed: &Manifest, on: crate::Date, cohort: &str) -> ReportTitle {
+        let named = |m: &Manifest| format!("{} ({}, {})", m.title, m.version, m.provenance);
+        ReportTitle {
+            base: named(base),
+            proposed: named(proposed),
+            on: on.to_string(),
+            cohort: cohort.to_string(),
+        }
+    }
 }
 
 pub(super) const BASE_COLOUR: &str = "#1d70b8";

@@ -413,18 +413,10 @@ pub fn compare_grouped<R: BufRead>(
             cx.run(&mut rows, &mut impact, each)?;
         }
         Cohort::Xlsx(path) => {
-            let mut book = xlsx::open(&path, file)?;
-            let cells = xlsx::first_sheet(&mut book, file)?;
-            let mut rows = xlsx::XlsxRows::new(base, cells, file)?;
-            cx.columns = cx.header(&rows.columns(), file)?;
-            cx.run(&mut rows, &mut impact, each)?;
+            cx.sheet(&mut xlsx::open(&path, file)?, file, &mut impact, each)?;
         }
         Cohort::Workbook(bytes) => {
-            let mut book = xlsx::from_bytes(bytes, file)?;
-            let cells = xlsx::first_sheet(&mut book, file)?;
-            let mut rows = xlsx::XlsxRows::new(base, cells, file)?;
-            cx.columns = cx.header(&rows.columns(), file)?;
-            cx.run(&mut rows, &mut impact, each)?;
+            cx.sheet(&mut xlsx::from_bytes(bytes, file)?, file, &mut impact, each)?;
         }
     }
     Ok(impact)

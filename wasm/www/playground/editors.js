@@ -48,17 +48,13 @@ export function makeEditors(bundle, onEdit) {
 
   const constants = Object.entries(bundle.manifest.constants ?? {});
   if (constants.length) {
-    const rows = [];
-    for (const [name, value] of constants) {
-      const group = { kind: 'constant', name, fields: [] };
-      groups.push(group);
-      rows.push(h('tr', {}, h('th', { scope: 'row', text: words(name) }),
-        h('td', {}, field(group, value, `Constant ${words(name)}`))));
-      group.box = null;
-    }
+    // One box for all the constants; each is a change of its own.
+    const named = constants.map(([name, value]) => ({ kind: 'constant', name, value, fields: [] }));
     const box = fieldset('Constants', 'Numbers the rules use by name.',
-      h('table', { class: 'govuk-table sendband-grid' }, h('tbody', {}, rows)));
-    for (const g of groups) g.box = box;
+      h('table', { class: 'govuk-table sendband-grid' }, h('tbody', {}, named.map((group) => h('tr', {},
+        h('th', { scope: 'row', text: words(group.name) }),
+        h('td', {}, field(group, group.value, `Constant ${words(group.name)}`)))))));
+    for (const group of named) groups.push(Object.assign(group, { box }));
     element.append(h('h3', { class: 'govuk-heading-s', text: 'Constants' }), box);
   }
 
