@@ -352,8 +352,9 @@ fn a_rate_is_never_a_cost() {
     );
 }
 
-/// `diff --group-by` totals each family's cost by an input's values; each group's totals are
-/// what the diff of that group's rows alone gives, and the groups add up to the family's cost.
+/// `diff --group-by` totals each family's cost by an input's values, named by the inputs' and
+/// values' labels; each group's totals are what the diff of that group's rows alone gives, and
+/// the groups add up to the family's cost.
 #[test]
 fn group_by_totals_each_family_by_an_input_s_values() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-group-by");
@@ -416,7 +417,7 @@ fn group_by_totals_each_family_by_an_input_s_values() {
     let proposed: Decimal = proposed.parse().expect("proposed");
     // In the grouped run, the special school groups (by EHC plan status) add up to the same.
     let section = grouped
-        .split("  cost by setting / ehcp (base -> proposed):\n")
+        .split("  cost by Setting / EHC plan (base -> proposed):\n")
         .nth(1)
         .expect("the topup groups");
     let mut sum = (Decimal::ZERO, Decimal::ZERO);
@@ -426,11 +427,17 @@ fn group_by_totals_each_family_by_an_input_s_values() {
         let (b, rest) = figures.split_once(" -> ").expect("arrow");
         let p = rest.split(' ').next().expect("figure");
         groups += 1;
-        if group.starts_with("special_school / ") {
+        // Both are enums: each value is shown by its label, never its code.
+        assert!(!group.contains('_'), "{group}");
+        if group.starts_with("Special school / ") {
             sum.0 += b.parse::<Decimal>().expect("decimal");
             sum.1 += p.parse::<Decimal>().expect("decimal");
         }
     }
     assert!(groups >= 4, "{section}");
+    assert!(
+        section.contains("    Special school / Plan issued: "),
+        "{section}"
+    );
     assert_eq!(sum, (now, proposed), "{grouped}");
 }

@@ -21,8 +21,31 @@ pub(super) struct CaseCx<'a> {
     pub(super) same_inputs: bool,
     /// The header's columns (CSV, xlsx) with each rule set's inputs: base, proposed.
     pub(super) columns: (Vec<Column>, Vec<Column>),
-    /// The base's slots of the inputs costs are grouped by.
-    pub(super) group: &'a [usize],
+    /// The inputs costs are grouped by.
+    pub(super) group: &'a [Grouping],
+}
+
+/// An input costs are grouped by: its slot in the base's profile, and its enum values' labels.
+pub(super) struct Grouping {
+    pub(super) slot: usize,
+    pub(super) labels: std::collections::BTreeMap<String, String>,
+}
+
+impl Grouping {
+    /// The value in `values` as people read it: an enum value by its label, a boolean as yes
+    /// or no, any other as written.
+    fn shown(&self, values: &[crate::expr::Value]) -> String {
+        use crate::expr::Value;
+        match values.get(self.slot) {
+            None | Some(Value::Null) => "not given".to_string(),
+            Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
+            Some(Value::Text(t)) => self
+                .labels
+                .get(&**t)
+                .map_or_else(|| t.to_string(), Clone::clone),
+            Some(v) => v.to_string(),
+        }
+    }
 }
 
 /// One worker's reusable buffers: a result and a profile decoder for each rule set.
@@ -145,13 +168,7 @@ impl<'a> CaseCx<'a> {
             let values: Vec<String> = self
                 .group
                 .iter()
-                .map(|&i| {
-                    facts_b
-                        .values
-                        .get(i)
-                        .filter(|v| !v.is_null())
-                        .map_or_else(|| "-".to_string(), |v| v.to_string())
-                })
+                .map(|g| g.shown(&facts_b.values))
                 .collect();
             values.join(" / ")
         });

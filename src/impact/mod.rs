@@ -97,8 +97,9 @@ pub struct FamilyImpact {
     /// How many cases changed by each amount (no change left out): the distribution of gains
     /// and losses.
     pub deltas: BTreeMap<Decimal, u64>,
-    /// Cost under each rule set by the values of the `--group-by` inputs (a school, say),
-    /// joined by ` / `; empty when no input groups.
+    /// Cost under each rule set by the values of the `--group-by` inputs (a school, say), as
+    /// people read them (an enum value by its label, a boolean as yes or no), joined by ` / `;
+    /// empty when no input groups.
     pub by_group: BTreeMap<String, (Decimal, Decimal)>,
 }
 
@@ -120,7 +121,7 @@ pub struct Impact {
     /// The labels of the `setting` input's values (`mainstream_school`: `Mainstream school`),
     /// for people reading costs by setting.
     pub setting_labels: BTreeMap<String, String>,
-    /// The inputs costs are grouped by, as named (see [`compare_grouped`]).
+    /// The labels of the inputs costs are grouped by (see [`compare_grouped`]).
     pub group_by: Vec<String>,
 }
 
@@ -234,6 +235,14 @@ struct Reading {
 }
 
 /// The money outputs of family `name` under either rule set that are not amounts paid.
+/// An enum input's labels by value (`mainstream_school`: `Mainstream school`).
+fn choice_labels(values: &[crate::format::Choice]) -> BTreeMap<String, String> {
+    values
+        .iter()
+        .map(|c| (c.value.clone(), c.label.clone()))
+        .collect()
+}
+
 fn not_added(name: &str, base: &RuleSet, proposed: &RuleSet) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for rules in [base, proposed] {
@@ -333,6 +342,7 @@ pub fn compare_grouped<R: BufRead>(
     each: &mut dyn FnMut(&Change) -> Result<(), ImpactError>,
 ) -> Result<Impact, ImpactError> {
     let mut group = Vec::new();
+    let mut group_labels = Vec::new();
     for name in group_by {
         let slot = base
             .input_slot(name)
@@ -340,7 +350,12 @@ pub fn compare_grouped<R: BufRead>(
                 file: file.to_string(),
                 message: format!("--group-by: {message}"),
             })?;
-        group.push(slot);
+        let spec = base.bundle().inputs.iter().find(|i| &i.name == name);
+        group_labels.push(spec.map_or_else(|| name.clone(), |i| i.label.clone()));
+        group.push(case::Grouping {
+            slot,
+            labels: spec.map(|i| choice_labels(&i.values)).unwrap_or_default(),
+        });
     }
     let common: Vec<Pair> = base
         .families()
@@ -382,14 +397,9 @@ pub fn compare_grouped<R: BufRead>(
             .inputs
             .iter()
             .find(|i| i.name == "setting")
-            .map(|i| {
-                i.values
-                    .iter()
-                    .map(|c| (c.value.clone(), c.label.clone()))
-                    .collect()
-            })
+            .map(|i| choice_labels(&i.values))
             .unwrap_or_default(),
-        group_by: group_by.to_vec(),
+        group_by: group_labels,
         ..Impact::default()
     };
     let mut cx = CaseCx {
