@@ -4,6 +4,7 @@
 mod cli;
 
 use clap::{Args, Parser, Subcommand};
+use cli::calibrate;
 use cli::finance::{self, BatchArgs, SynthArgs};
 use cli::out;
 use cli::policy::{self, DiffArgs};
@@ -35,9 +36,9 @@ enum Command {
     /// who loses, band transitions, largest movers; exit 1 if any profile was refused.
     Diff(DiffArgs),
     /// Fit a proposal to a budget: the factor on one lookup's values (the base's times it,
-    /// rounded as declared) whose cohort cost comes closest to a target; writes the
-    /// calibrated proposal as a bundle.
-    Calibrate(policy::CalibrateArgs),
+    /// rounded as declared), or one uplift's times or plus, whose cohort cost comes closest to
+    /// a target; writes the calibrated proposal as a bundle.
+    Calibrate(calibrate::CalibrateArgs),
     /// Check a rule set for what loading accepts but is probably wrong (range gaps, rows that
     /// never fire, missing lookup cells, monotonicity, overlapping versions, unused names,
     /// empty texts); exit 1 on any error, 0 with only warnings.
@@ -163,7 +164,7 @@ fn main() -> ExitCode {
         Command::Batch(args) => finance::batch(&args),
         Command::Synth(args) => finance::synth(&args),
         Command::Diff(args) => policy::diff(&args),
-        Command::Calibrate(args) => policy::calibrate(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::Lint {
             rules,
             on,

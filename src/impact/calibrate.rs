@@ -1,8 +1,10 @@
-//! Fitting a proposal to a budget: the values of one lookup, as the base's times one factor and
-//! rounded as declared, searched for the factor whose cohort cost comes closest to a target.
+//! Fitting a proposal to a budget: one number sets the free values (a factor on one lookup's
+//! values, or one uplift's `times` or `plus`), searched for the cohort cost closest to a target.
 
 use super::{compare, Cohort, Impact, ImpactError};
-use crate::format::{Bundle, RoundSpec};
+use crate::format::{Bundle, Change, Dec, LookupSpec, RoundSpec};
+use crate::money::for_people;
+use crate::ruleset::changes;
 use crate::{Date, RuleSet};
 use rust_decimal::Decimal;
 use std::io::BufRead;
@@ -11,6 +13,8 @@ use std::io::BufRead;
 pub const FACTOR_PLACES: u32 = 6;
 /// The largest factor tried: twenty times the base's values.
 const MOST: i64 = 20_000_000;
+/// Sums added are searched to the penny.
+const PLUS_PLACES: u32 = 2;
 
 /// What the cohort's cost must come to.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,13 +27,20 @@ pub enum Target {
     Percent(Decimal),
 }
 
-/// The free values: lookup step `step` of family `family`, each cell the base's value (or the
-/// proposal's, where the base has no such step) times one factor, rounded by `round`.
+/// The free values, and the one number that sets them.
 #[derive(Debug, Clone)]
-pub struct Free {
-    pub family: String,
-    pub step: String,
-    pub round: RoundSpec,
+pub enum Free {
+    /// Lookup step `step` of family `family`: each cell the base's value (or the proposal's,
+    /// where the base has no such step) times one factor, rounded by `round`.
+    Lookup {
+        family: String,
+        step: String,
+        round: RoundSpec,
+    },
+    /// The `times` (to [`FACTOR_PLACES`]) or `plus` (to the penny) of the uplift that is
+    /// change `change` (counting from 0) of a proposal written as changes to the base; its
+    /// other changes stay, and the values are rounded as the uplift declares.
+    Uplift { change: usize },
 }
 
 /// A calibrated proposal and how close it came.
@@ -38,14 +49,18 @@ pub struct Calibrated {
     /// The cost to meet, and the base's.
     pub target: Decimal,
     pub base_cost: Decimal,
-    /// The factor chosen, and the proposal with the free values it gives.
-    pub factor: Decimal,
+    /// The number chosen: the factor on the lookup's values, or the uplift's `times` or `plus`.
+    pub value: Decimal,
+    /// The proposal with the free values it gives.
     pub bundle: Bundle,
     pub rules: RuleSet,
+    /// With an uplift free: the proposal's changes with that uplift calibrated, in order, as a
+    /// report lists and costs them.
+    pub changes: Option<Vec<Change>>,
     /// The cohort under the base and the calibrated proposal.
     pub impact: Impact,
-    /// The cost with the factor one step (10^-6) to the other side of the target, and that
-    /// factor: no factor gives a cost between the two.
+    /// The number one step to the other side of the target, and the cost it gives: no number
+    /// between the two gives a cost between theirs.
     pub other_side: Option<(Decimal, Decimal)>,
     /// What stops it coming closer, in words.
     pub binding: Vec<String>,
@@ -63,7 +78,10 @@ impl Calibrated {
     }
 }
 
-/// Find the factor for `free` in `proposed` whose cost on the cohort (which `open` gives,
+/// One try: the number, the proposal it gives, and that proposal's impact.
+type Try = (Decimal, Bundle, RuleSet, Impact);
+
+/// Find the number for `free` in `proposed` whose cost on the cohort (which `open` gives,
 /// opened once a try) comes closest to `target`, every case evaluated on `on`.
 pub fn calibrate<R: BufRead>(
     base: &RuleSet,
@@ -74,51 +92,52 @@ pub fn calibrate<R: BufRead>(
     open: &mut dyn FnMut() -> Result<Cohort<R>, ImpactError>,
     file: &str,
 ) -> Result<Calibrated, ImpactError> {
-    let cells = free_cells(base, proposed, free)?;
-    let mut try_factor = |k: i64| -> Result<(Decimal, Bundle, RuleSet, Impact), ImpactError> {
-        let factor = Decimal::new(k, FACTOR_PLACES);
-        let bundle = with_factor(proposed.bundle(), free, &cells, factor)?;
+    let knob = Knob::new(base, proposed, free)?;
+    let mut try_at = |k: i64| -> Result<Try, ImpactError> {
+        let bundle = knob.bundle_at(k)?;
         let rules = super::compiled(&bundle, "the calibrated proposal")?;
         let impact = compare(base, &rules, on, open()?, file, &mut |_| Ok(()))?;
-        Ok((factor, bundle, rules, impact))
+        Ok((knob.number(k), bundle, rules, impact))
     };
     let cost = Impact::cost_proposed;
-    let mut lo = try_factor(0)?;
+    let (mut lo_k, first_hi, most) = knob.bounds()?;
+    let mut lo = try_at(lo_k)?;
     let base_cost = lo.3.cost_base();
     let goal = match target {
         Target::Neutral => base_cost,
         Target::Total(t) => t,
         Target::Percent(p) => base_cost + base_cost * p / Decimal::ONE_HUNDRED,
     };
-    // The cost rises with the factor (values are amounts, and amounts rise with them), so
-    // the factor is found by halving: lo's cost is at most the goal, hi's at least.
-    let mut binding = Vec::new();
+    // The cost rises with the number (values are amounts, and amounts rise with them), so
+    // it is found by halving: lo's cost is at most the goal, hi's at least.
     if cost(&lo.3) > goal {
-        binding.push(format!(
-            "even with every free value at zero the cost is £{}, above the target",
-            crate::money::for_people(cost(&lo.3))
-        ));
-        return finish(lo, None, goal, base_cost, binding);
+        let why = format!(
+            "{} the cost is £{}, above the target",
+            knob.at_least(lo_k),
+            for_people(cost(&lo.3))
+        );
+        return knob.finish(lo, None, goal, base_cost, why);
     }
-    let (mut lo_k, mut hi_k) = (0i64, 10i64.pow(FACTOR_PLACES));
-    let mut hi = try_factor(hi_k)?;
+    let mut hi_k = first_hi.max(lo_k + 1).min(most);
+    let mut hi = try_at(hi_k)?;
     while cost(&hi.3) < goal {
-        if hi_k >= MOST {
-            binding.push(format!(
-                "even at {} times the base's values the cost is £{}, below the target",
-                Decimal::new(MOST, FACTOR_PLACES).normalize(),
-                crate::money::for_people(cost(&hi.3))
-            ));
-            return finish(hi, None, goal, base_cost, binding);
+        if hi_k >= most {
+            let why = format!(
+                "{} the cost is £{}, below the target",
+                knob.at_most(most),
+                for_people(cost(&hi.3))
+            );
+            return knob.finish(hi, None, goal, base_cost, why);
         }
+        let span = hi_k - lo_k;
         lo_k = hi_k;
         lo = hi;
-        hi_k = (hi_k * 2).min(MOST);
-        hi = try_factor(hi_k)?;
+        hi_k = lo_k.saturating_add(span.saturating_mul(2)).min(most);
+        hi = try_at(hi_k)?;
     }
     while hi_k - lo_k > 1 {
         let mid_k = lo_k + (hi_k - lo_k) / 2;
-        let mid = try_factor(mid_k)?;
+        let mid = try_at(mid_k)?;
         if cost(&mid.3) < goal {
             lo_k = mid_k;
             lo = mid;
@@ -127,76 +146,403 @@ pub fn calibrate<R: BufRead>(
             hi = mid;
         }
     }
-    binding.push(format!(
-        "the rounding of the free values to {} places: no factor to {FACTOR_PLACES} places gives \
-         a cost between £{} and £{}",
-        free.round.places,
-        crate::money::for_people(cost(&lo.3)),
-        crate::money::for_people(cost(&hi.3))
-    ));
+    let why = format!(
+        "{}: no {} to {} places gives a cost between £{} and £{}",
+        knob.rounding(),
+        knob.noun(),
+        knob.places(),
+        for_people(cost(&lo.3)),
+        for_people(cost(&hi.3))
+    );
     // The closer of the two sides; on a tie, the one within budget.
     let (below, above) = (goal - cost(&lo.3), cost(&hi.3) - goal);
     if above < below {
         let other = (lo.0, cost(&lo.3));
-        finish(hi, Some(other), goal, base_cost, binding)
+        knob.finish(hi, Some(other), goal, base_cost, why)
     } else {
         let other = (hi.0, cost(&hi.3));
-        finish(lo, Some(other), goal, base_cost, binding)
+        knob.finish(lo, Some(other), goal, base_cost, why)
     }
 }
 
-fn finish(
-    chosen: (Decimal, Bundle, RuleSet, Impact),
-    other_side: Option<(Decimal, Decimal)>,
-    target: Decimal,
-    base_cost: Decimal,
-    binding: Vec<String>,
-) -> Result<Calibrated, ImpactError> {
-    let (factor, bundle, rules, impact) = chosen;
-    Ok(Calibrated {
-        target,
-        base_cost,
-        factor: factor.normalize(),
-        bundle,
-        rules,
-        impact,
-        other_side,
-        binding,
+/// How the search's whole number `k` sets the free values.
+enum Knob<'a> {
+    /// A factor of `k` millionths on the lookup's `cells`.
+    Lookup {
+        family: &'a str,
+        step: &'a str,
+        round: RoundSpec,
+        cells: Cells,
+        proposed: &'a Bundle,
+    },
+    /// Change `index` of `changes`, an uplift: `k` millionths times, or `k` pence plus.
+    Uplift {
+        changes: Vec<Change>,
+        index: usize,
+        plus: bool,
+        /// Its number as the proposal gives it, in steps.
+        now: i64,
+        base: &'a Bundle,
+        proposed: &'a Bundle,
+    },
+}
+
+impl<'a> Knob<'a> {
+    fn new(base: &'a RuleSet, proposed: &'a RuleSet, free: &'a Free) -> Result<Self, ImpactError> {
+        match free {
+            Free::Lookup {
+                family,
+                step,
+                round,
+            } => Ok(Knob::Lookup {
+                family,
+                step,
+                round: *round,
+                cells: free_cells(base, proposed, family, step)?,
+                proposed: proposed.bundle(),
+            }),
+            Free::Uplift { change } => uplift_knob(base, proposed, *change),
+        }
+    }
+
+    /// Decimal places of the number searched: a factor's, or a sum of money's.
+    fn places(&self) -> u32 {
+        match self {
+            Knob::Uplift { plus: true, .. } => PLUS_PLACES,
+            _ => FACTOR_PLACES,
+        }
+    }
+
+    /// The number step `k` stands for.
+    fn number(&self, k: i64) -> Decimal {
+        Decimal::new(k, self.places())
+    }
+
+    /// The lowest step, the first upper step tried, and the highest.
+    fn bounds(&self) -> Result<(i64, i64, i64), ImpactError> {
+        let one = 10i64.pow(FACTOR_PLACES);
+        match self {
+            Knob::Uplift {
+                plus: true, now, ..
+            } => {
+                let (lowest, highest) = self.plus_range()?;
+                Ok((lowest, (*now).max(lowest + 100), highest))
+            }
+            _ => Ok((0, one, MOST)),
+        }
+    }
+
+    /// An added sum's range, in pence: from the least that leaves no value it changes below
+    /// zero, to twenty times the largest value it changes.
+    fn plus_range(&self) -> Result<(i64, i64), ImpactError> {
+        let (before, one) = self.uplift_alone()?;
+        let mut largest = Decimal::ZERO;
+        for (_, v) in cells_of(changed_lookup(&before, &one))? {
+            largest = largest.max(v.abs());
+        }
+        let pence =
+            |d: Decimal| i64::try_from((d * Decimal::ONE_HUNDRED).ceil()).unwrap_or(i64::MAX / 64);
+        let highest = pence(largest).saturating_mul(20).max(100);
+        if self.below_zero(0)? {
+            return Ok((0, highest));
+        }
+        // Adding nothing leaves every value where it is; taking more than the largest away
+        // takes some value below zero. Halve between the two.
+        let (mut bad, mut good) = (-pence(largest) - 1, 0i64);
+        while good - bad > 1 {
+            let mid = bad + (good - bad) / 2;
+            if self.below_zero(mid)? {
+                bad = mid;
+            } else {
+                good = mid;
+            }
+        }
+        Ok((good, highest))
+    }
+
+    /// The rules before the free uplift, and the uplift.
+    fn uplift_alone(&self) -> Result<(Bundle, Change), ImpactError> {
+        match self {
+            Knob::Uplift {
+                changes,
+                index,
+                base,
+                ..
+            } => Ok((apply(base, &changes[..*index])?, changes[*index].clone())),
+            Knob::Lookup { .. } => Err(ImpactError::Write("no uplift is free".to_string())),
+        }
+    }
+
+    /// Whether adding `k` pence takes a value the uplift changes from zero or more to below.
+    fn below_zero(&self, k: i64) -> Result<bool, ImpactError> {
+        let (before, mut one) = self.uplift_alone()?;
+        set_number(&mut one, true, k);
+        let after = apply(&before, std::slice::from_ref(&one))?;
+        let was = cells_of(changed_lookup(&before, &one))?;
+        let now = cells_of(changed_lookup(&after, &one))?;
+        Ok(was
+            .iter()
+            .zip(&now)
+            .any(|((_, w), (_, n))| !w.is_sign_negative() && n.is_sign_negative() && !n.is_zero()))
+    }
+
+    /// The proposal with the free values step `k` gives.
+    fn bundle_at(&self, k: i64) -> Result<Bundle, ImpactError> {
+        match self {
+            Knob::Lookup {
+                family,
+                step,
+                round,
+                cells,
+                proposed,
+            } => with_factor(proposed, family, step, *round, cells, self.number(k)),
+            Knob::Uplift { base, proposed, .. } => {
+                Ok(with_rules_of(proposed, apply(base, &self.changes_at(k))?))
+            }
+        }
+    }
+
+    /// The proposal's changes with the free uplift at step `k` (none for a lookup).
+    fn changes_at(&self, k: i64) -> Vec<Change> {
+        match self {
+            Knob::Uplift {
+                changes,
+                index,
+                plus,
+                ..
+            } => {
+                let mut changes = changes.clone();
+                set_number(&mut changes[*index], *plus, k);
+                changes
+            }
+            Knob::Lookup { .. } => Vec::new(),
+        }
+    }
+
+    /// The number searched, in words.
+    fn noun(&self) -> &'static str {
+        match self {
+            Knob::Lookup { .. } => "factor",
+            Knob::Uplift { plus: false, .. } => "uplift factor",
+            Knob::Uplift { plus: true, .. } => "sum added",
+        }
+    }
+
+    /// What rounds the free values, in words.
+    fn rounding(&self) -> String {
+        match self {
+            Knob::Lookup { round, .. } => {
+                format!("the rounding of the free values to {} places", round.places)
+            }
+            Knob::Uplift {
+                changes,
+                index,
+                plus,
+                ..
+            } => match changes[*index].uplift.as_ref().and_then(|u| u.round) {
+                Some(r) => format!("the uplift's rounding of values to {} places", r.places),
+                // Values are kept exact, so only the number's own step is left.
+                None if *plus => "the sum added, a penny at a time".to_string(),
+                None => "the uplift factor, a millionth at a time".to_string(),
+            },
+        }
+    }
+
+    /// The lowest number `lowest`, in words, before "the cost is".
+    fn at_least(&self, lowest: i64) -> String {
+        match self {
+            Knob::Lookup { .. } => "even with every free value at zero".to_string(),
+            Knob::Uplift { plus: false, .. } => {
+                "even with the uplift at times 0 (every value it changes at zero)".to_string()
+            }
+            Knob::Uplift { .. } => format!(
+                "even taking £{} from each value it changes (any more takes one below zero)",
+                for_people(-self.number(lowest))
+            ),
+        }
+    }
+
+    /// The highest number `most`, in words, before "the cost is".
+    fn at_most(&self, most: i64) -> String {
+        match self {
+            Knob::Uplift { plus: true, .. } => format!(
+                "even adding £{} (twenty times the largest value it changes)",
+                for_people(self.number(most))
+            ),
+            _ => format!(
+                "even at {} times the base's values",
+                self.number(most).normalize()
+            ),
+        }
+    }
+
+    fn finish(
+        &self,
+        chosen: Try,
+        other_side: Option<(Decimal, Decimal)>,
+        target: Decimal,
+        base_cost: Decimal,
+        binding: String,
+    ) -> Result<Calibrated, ImpactError> {
+        let (value, bundle, rules, impact) = chosen;
+        let changes = match self {
+            Knob::Lookup { .. } => None,
+            Knob::Uplift { .. } => {
+                let k = (value * Decimal::from(10i64.pow(self.places()))).trunc();
+                Some(self.changes_at(i64::try_from(k).unwrap_or_default()))
+            }
+        };
+        Ok(Calibrated {
+            target,
+            base_cost,
+            value: value.normalize(),
+            bundle,
+            rules,
+            changes,
+            impact,
+            other_side: other_side.map(|(v, c)| (v.normalize(), c)),
+            binding: vec![binding],
+        })
+    }
+}
+
+/// The knob for change `index` of `proposed`, an uplift, with `proposed` written as changes to
+/// `base`; refused, saying why, otherwise.
+fn uplift_knob<'a>(
+    base: &'a RuleSet,
+    proposed: &'a RuleSet,
+    index: usize,
+) -> Result<Knob<'a>, ImpactError> {
+    let refuse = |m: String| Err(ImpactError::Write(m));
+    let Some(built_on) = proposed.built_on() else {
+        return refuse(format!(
+            "{} is not written as changes to another version, so it has no uplift to calibrate",
+            proposed.manifest().version
+        ));
+    };
+    if built_on.digest != base.digest() {
+        // Labels may match where the rules differ (a copy edited), so the digests say which.
+        let short = |d: &str| format!("{}…", d.get(..15).unwrap_or(d));
+        return refuse(format!(
+            "{} is written as changes to {} ({}): calibrating its uplift needs that version as \
+             the base, not {} ({})",
+            proposed.manifest().version,
+            built_on.version,
+            short(&built_on.digest),
+            base.manifest().version,
+            short(base.digest())
+        ));
+    }
+    let changes = built_on.changes.clone();
+    let Some(change) = changes.get(index) else {
+        return refuse(format!(
+            "{} lists {} changes, so it has no change {}",
+            proposed.manifest().version,
+            changes.len(),
+            index + 1
+        ));
+    };
+    let title = change
+        .title
+        .as_ref()
+        .map(|t| format!(" ({t:?})"))
+        .unwrap_or_default();
+    let Some(u) = &change.uplift else {
+        return refuse(format!("change {}{title} is not an uplift", index + 1));
+    };
+    let plus = u.plus.is_some();
+    let number = u.plus.or(u.times).map_or(Decimal::ZERO, |d| d.0);
+    let places = if plus { PLUS_PLACES } else { FACTOR_PLACES };
+    let now = i64::try_from((number * Decimal::from(10i64.pow(places))).round()).unwrap_or(0);
+    Ok(Knob::Uplift {
+        changes,
+        index,
+        plus,
+        now,
+        base: base.bundle(),
+        proposed: proposed.bundle(),
     })
+}
+
+/// An uplift's number set to step `k`: pence added, or a factor in millionths.
+fn set_number(c: &mut Change, plus: bool, k: i64) {
+    if let Some(u) = c.uplift.as_mut() {
+        if plus {
+            u.plus = Some(Dec(Decimal::new(k, PLUS_PLACES)));
+        } else {
+            u.times = Some(Dec(Decimal::new(k, FACTOR_PLACES).normalize()));
+        }
+    }
+}
+
+/// `base` with `list` applied, by the loader's one implementation of changes.
+fn apply(base: &Bundle, list: &[Change]) -> Result<Bundle, ImpactError> {
+    changes::apply_all(base, list)
+        .map(|(after, _)| after)
+        .map_err(|e| ImpactError::Write(format!("the proposal's changes do not apply: {e}")))
+}
+
+/// The proposal's own manifest, inputs and tests with the families and constants of `rules`.
+fn with_rules_of(proposed: &Bundle, rules: Bundle) -> Bundle {
+    let mut b = proposed.clone();
+    b.families = rules.families;
+    b.manifest.constants = rules.manifest.constants;
+    b
+}
+
+/// The values of the lookup a change names, in `b` (none: JSON null).
+fn changed_lookup<'b>(b: &'b Bundle, c: &Change) -> &'b serde_json::Value {
+    const NONE: &serde_json::Value = &serde_json::Value::Null;
+    let lookup: Option<&LookupSpec> = b
+        .families
+        .iter()
+        .find(|f| Some(&f.name) == c.family.as_ref())
+        .and_then(|f| f.steps.iter().find(|s| Some(&s.name) == c.step.as_ref()))
+        .and_then(|s| s.lookup.as_ref());
+    lookup.map_or(NONE, |l| &l.values)
 }
 
 /// Each free cell's path of labels and the value it scales (nulls are left as they are).
 type Cells = Vec<(Vec<String>, Decimal)>;
 
-fn free_cells(base: &RuleSet, proposed: &RuleSet, free: &Free) -> Result<Cells, ImpactError> {
+fn free_cells(
+    base: &RuleSet,
+    proposed: &RuleSet,
+    family: &str,
+    step: &str,
+) -> Result<Cells, ImpactError> {
     let lookup_of = |b: &Bundle| {
         b.families
             .iter()
-            .find(|f| f.name == free.family)?
+            .find(|f| f.name == family)?
             .steps
             .iter()
-            .find(|s| s.name == free.step)?
+            .find(|s| s.name == step)?
             .lookup
             .clone()
     };
     let Some(mine) = lookup_of(proposed.bundle()) else {
         return Err(ImpactError::Write(format!(
-            "the proposal has no lookup step {}/{} to calibrate",
-            free.family, free.step
+            "the proposal has no lookup step {family}/{step} to calibrate"
         )));
     };
     // The base's values where it has the same lookup, so the factor is an uplift on them.
     let from = lookup_of(base.bundle())
         .filter(|l| l.keys == mine.keys)
         .unwrap_or(mine);
-    let mut cells = Vec::new();
-    walk(&from.values, &mut Vec::new(), &mut cells)?;
+    let cells = cells_of(&from.values)?;
     if cells.is_empty() {
         return Err(ImpactError::Write(format!(
-            "the lookup {}/{} has no value to calibrate",
-            free.family, free.step
+            "the lookup {family}/{step} has no value to calibrate"
         )));
     }
+    Ok(cells)
+}
+
+/// Every cell of a lookup's values with a value, in order.
+fn cells_of(values: &serde_json::Value) -> Result<Cells, ImpactError> {
+    let mut cells = Vec::new();
+    walk(values, &mut Vec::new(), &mut cells)?;
     Ok(cells)
 }
 
@@ -222,7 +568,9 @@ fn walk(v: &serde_json::Value, path: &mut Vec<String>, out: &mut Cells) -> Resul
 /// `proposed` with each free cell its value times `factor`, rounded as declared.
 fn with_factor(
     proposed: &Bundle,
-    free: &Free,
+    family: &str,
+    step: &str,
+    round: RoundSpec,
     cells: &Cells,
     factor: Decimal,
 ) -> Result<Bundle, ImpactError> {
@@ -230,18 +578,18 @@ fn with_factor(
     let lookup = b
         .families
         .iter_mut()
-        .find(|f| f.name == free.family)
-        .and_then(|f| f.steps.iter_mut().find(|s| s.name == free.step))
+        .find(|f| f.name == family)
+        .and_then(|f| f.steps.iter_mut().find(|s| s.name == step))
         .and_then(|s| s.lookup.as_mut())
         .ok_or_else(|| ImpactError::Write("the free lookup is gone".to_string()))?;
     for (path, value) in cells {
-        let mut new = free.round.mode.round(
+        let mut new = round.mode.round(
             value
                 .checked_mul(factor)
                 .ok_or_else(|| ImpactError::Write("a free value grew too large".to_string()))?,
-            free.round.places,
+            round.places,
         );
-        new.rescale(free.round.places);
+        new.rescale(round.places);
         let place = path
             .iter()
             .try_fold(&mut lookup.values, |v, k| v.get_mut(k.as_str()));
