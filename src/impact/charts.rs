@@ -144,10 +144,17 @@ pub(super) fn heat_map(h: &mut String, fam: &FamilyImpact) {
         }
     }
     h.push_str("</svg>\n");
-    h.push_str(
-        "<table class=\"chart-table transitions\"><caption>Band transitions</caption>\n<thead><tr>\
+    // Printed, only the moves are shown: with none, the caption says so over no rows.
+    let (class, caption) = if fam.transitions.keys().any(|(a, b)| a != b) {
+        ("", "Band transitions")
+    } else {
+        (" unmoved", "Band transitions: no case changed band")
+    };
+    let _ = writeln!(
+        h,
+        "<table class=\"chart-table transitions{class}\"><caption>{caption}</caption>\n<thead><tr>\
          <th scope=\"col\">Band now</th><th scope=\"col\">Band proposed</th>\
-         <th scope=\"col\">Cases</th></tr></thead><tbody>\n",
+         <th scope=\"col\">Cases</th></tr></thead><tbody>",
     );
     for ((a, b), n) in &fam.transitions {
         let moved = if a == b { "" } else { " class=\"moved\"" };

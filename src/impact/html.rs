@@ -99,7 +99,7 @@ th:first-child, td:first-child {{ text-align: left; }} figure {{ margin: 1rem 0;
 @media print {{
   body {{ margin: 0; max-width: none; font-size: 9pt; }} h1 {{ font-size: 14pt; }} h2 {{ margin-top: .8rem; font-size: 12pt; }}
   .cards {{ gap: .4rem; margin: .4rem 0; }} .card {{ min-width: 8rem; padding: .2rem .5rem; }} .card b {{ font-size: 11pt; }}
-  svg, .spread, .band-setting, .by-group, .movers, .transitions tbody tr:not(.moved) {{ display: none; }}
+  svg, figcaption, .spread, .band-setting, .by-group, .movers, .transitions tbody tr:not(.moved), .transitions.unmoved thead {{ display: none; }}
   .charts {{ gap: 1rem; }} figure {{ margin: .3rem 0; }} td, th {{ padding: .1rem .4rem; }} table {{ margin: .2rem 0; break-inside: avoid; }}
 }}
 </style></head><body><main>

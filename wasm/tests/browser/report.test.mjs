@@ -147,6 +147,13 @@ test('the report reads in titles and labels, has a table for every chart, prints
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
 
   await page.emulateMedia({ media: 'print' });
+  // On paper the charts are not drawn, so no caption names their colours; a family whose cases
+  // all keep their band says so rather than printing an empty table.
+  const printed = await page.locator('main').innerText();
+  assert.doesNotMatch(printed, /\((blue|orange|green|red)\)/, 'a colour named in print');
+  const unmoved = page.locator('h2#early_years + .cards + .charts .transitions');
+  assert.equal(await unmoved.locator('caption').innerText(), 'Band transitions: no case changed band');
+  assert.equal(await unmoved.locator('thead').isVisible(), false, 'an empty table\'s header printed');
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
   const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
   assert.ok(pages.length >= 1 && pages.length <= 2, `the printed report takes ${pages.length} pages`);
