@@ -22,7 +22,7 @@
 
 use crate::batch::Format;
 use crate::error::LoadError;
-use crate::format::{Bundle, Change, Extension, Provenance};
+use crate::format::{BuiltOn, Bundle, Change, Extension, Provenance};
 use crate::impact::{self, Attribution, Cohort, Impact, ImpactError};
 use crate::ruleset::{changes, source};
 use crate::{Date, RuleSet};
@@ -223,7 +223,21 @@ impl Playground {
             bundle.manifest.version = format!("{} (edited)", bundle.manifest.version);
         }
         bundle.manifest.provenance = Provenance::Draft;
-        Ok((bundle, list))
+        // Built on the base by these changes, so a diff of the downloaded bundle lists them.
+        let built_on = BuiltOn {
+            version: self.base.manifest().version.clone(),
+            digest: self.base.digest().to_string(),
+            changes: list,
+        };
+        bundle.built_on = Some(built_on.raw().map_err(|e| {
+            PlaygroundError::Change(LoadError::Invalid {
+                file: "changes".to_string(),
+                json_path: "$".to_string(),
+                message: e.to_string(),
+                help: None,
+            })
+        })?);
+        Ok((bundle, built_on.changes))
     }
 
     /// The impact of `changes` on the cohort: the figures `sendband diff` gives (and its report

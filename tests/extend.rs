@@ -122,6 +122,25 @@ fn an_extending_version_flattens_into_a_bundle_with_its_own_digest_and_its_base_
     assert_eq!(again.digest(), summer.digest());
     let band2 = r#"{"case_id": "N2", "band": "2"}"#;
     assert_eq!(amount(&again, "element3", band2, "2022-05-01"), "933.33");
+    // The bundle still says what it extends and by which changes, titles and all, so a diff of
+    // the bundle lists them as the version wrote them.
+    assert_eq!(again.built_on(), summer.built_on());
+    assert_eq!(bundle["built_on"]["version"], "autumn-2021");
+    let (listed, complete) = sendband::ruleset::changes::between(&base, &again);
+    assert!(complete);
+    assert_eq!(listed, built_on.changes);
+    // What it was built on is read as strictly as the rest of the bundle.
+    let mut typo = bundle.clone();
+    let on = typo["built_on"].as_object_mut().expect("an object");
+    let changes = on.remove("changes").expect("changes");
+    on.insert("chnages".to_string(), changes);
+    let err = RuleSet::from_bundle("typo.json", &typo.to_string())
+        .expect_err("a misspelt field is refused")
+        .to_string();
+    assert!(
+        err.starts_with("typo.json: at $.built_on") && err.contains("unknown field `chnages`"),
+        "{err}"
+    );
 }
 
 /// Copy a folder tree.

@@ -87,6 +87,11 @@ fn an_edit_costs_what_diff_says_and_its_bundle_and_extension_decide_alike() {
         shown["digest"].as_str().expect("digest")
     );
     let independent = diffed(&from_bundle, &rows);
+    // It is built on the base by the edit, so a diff of it lists the edit under its title.
+    let (listed, complete) = sendband::ruleset::changes::between(&base(), &from_bundle);
+    assert!(complete);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].title.as_deref(), Some("Band D in mainstream up"));
 
     assert_eq!(shown["cost_base"], independent.cost_base().to_string());
     assert_eq!(

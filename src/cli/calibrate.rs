@@ -133,13 +133,9 @@ pub fn calibrate(args: &CalibrateArgs) -> Outcome {
     let mut shown = out::print(&t);
     if let Some(path) = &args.report {
         let mut open = || Cohort::open(cohort_path);
-        // The proposal's own changes, the uplift calibrated, keep their titles; otherwise the
-        // changes are found by name.
-        let changes = match &c.changes {
-            Some(list) => impact::attribute_changes(&base, list, on, &mut open, &file),
-            None => impact::attribute(&base, &calibrated, on, &mut open, &file),
-        };
-        let changes = match changes {
+        // A calibrated uplift's proposal is built on the base by its own changes, which keep
+        // their titles; otherwise the changes are found by name.
+        let changes = match impact::attribute(&base, &calibrated, on, &mut open, &file) {
             Ok(changes) => changes,
             Err(e) => {
                 eprintln!("sendband: calibrate stopped: {e}");

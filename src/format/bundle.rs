@@ -59,4 +59,11 @@ pub struct Bundle {
     pub families: Vec<FamilySpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tests: Vec<TestSpec>,
+    /// A version written as changes to another: that version and the changes, in order
+    /// ([`BuiltOn`](super::BuiltOn)), so a diff of the bundle names and costs them as the
+    /// version wrote them. Kept as written (read only where changes are listed) and, like the
+    /// tests, outside the digest: it says how the rules were written, not what they decide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<super::BuiltOn>")]
+    pub built_on: Option<Box<serde_json::value::RawValue>>,
 }

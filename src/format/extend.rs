@@ -153,3 +153,10 @@ pub struct BuiltOn {
     pub digest: String,
     pub changes: Vec<Change>,
 }
+
+impl BuiltOn {
+    /// As a bundle keeps it ([`Bundle::built_on`](super::Bundle::built_on)).
+    pub(crate) fn raw(&self) -> Result<Box<serde_json::value::RawValue>, serde_json::Error> {
+        serde_json::value::to_raw_value(self)
+    }
+}

@@ -2,7 +2,7 @@
 //! values, or one uplift's `times` or `plus`), searched for the cohort cost closest to a target.
 
 use super::{compare, Cohort, Impact, ImpactError};
-use crate::format::{Bundle, Change, Dec, LookupSpec, RoundSpec};
+use crate::format::{BuiltOn, Bundle, Change, Dec, LookupSpec, RoundSpec};
 use crate::money::for_people;
 use crate::ruleset::changes;
 use crate::{Date, RuleSet};
@@ -51,12 +51,10 @@ pub struct Calibrated {
     pub base_cost: Decimal,
     /// The number chosen: the factor on the lookup's values, or the uplift's `times` or `plus`.
     pub value: Decimal,
-    /// The proposal with the free values it gives.
+    /// The proposal with the free values it gives. With an uplift free, it is built on the
+    /// base by the proposal's changes, that uplift calibrated, so a report lists them by title.
     pub bundle: Bundle,
     pub rules: RuleSet,
-    /// With an uplift free: the proposal's changes with that uplift calibrated, in order, as a
-    /// report lists and costs them.
-    pub changes: Option<Vec<Change>>,
     /// The cohort under the base and the calibrated proposal.
     pub impact: Impact,
     /// The number one step to the other side of the target, and the cost it gives: no number
@@ -175,9 +173,10 @@ enum Knob<'a> {
         cells: Cells,
         proposed: &'a Bundle,
     },
-    /// Change `index` of `changes`, an uplift: `k` millionths times, or `k` pence plus.
+    /// Change `index` of the proposal's changes, an uplift: `k` millionths times, or `k`
+    /// pence plus.
     Uplift {
-        changes: Vec<Change>,
+        built_on: BuiltOn,
         index: usize,
         plus: bool,
         /// Its number as the proposal gives it, in steps.
@@ -264,11 +263,14 @@ impl<'a> Knob<'a> {
     fn uplift_alone(&self) -> Result<(Bundle, Change), ImpactError> {
         match self {
             Knob::Uplift {
-                changes,
+                built_on,
                 index,
                 base,
                 ..
-            } => Ok((apply(base, &changes[..*index])?, changes[*index].clone())),
+            } => {
+                let changes = &built_on.changes;
+                Ok((apply(base, &changes[..*index])?, changes[*index].clone()))
+            }
             Knob::Lookup { .. } => Err(ImpactError::Write("no uplift is free".to_string())),
         }
     }
@@ -296,8 +298,24 @@ impl<'a> Knob<'a> {
                 cells,
                 proposed,
             } => with_factor(proposed, family, step, *round, cells, self.number(k)),
-            Knob::Uplift { base, proposed, .. } => {
-                Ok(with_rules_of(proposed, apply(base, &self.changes_at(k))?))
+            Knob::Uplift {
+                built_on,
+                base,
+                proposed,
+                ..
+            } => {
+                let changes = self.changes_at(k);
+                let mut b = with_rules_of(proposed, apply(base, &changes)?);
+                let built_on = BuiltOn {
+                    changes,
+                    ..built_on.clone()
+                };
+                b.built_on = Some(
+                    built_on
+                        .raw()
+                        .map_err(|e| ImpactError::Write(e.to_string()))?,
+                );
+                Ok(b)
             }
         }
     }
@@ -306,12 +324,12 @@ impl<'a> Knob<'a> {
     fn changes_at(&self, k: i64) -> Vec<Change> {
         match self {
             Knob::Uplift {
-                changes,
+                built_on,
                 index,
                 plus,
                 ..
             } => {
-                let mut changes = changes.clone();
+                let mut changes = built_on.changes.clone();
                 set_number(&mut changes[*index], *plus, k);
                 changes
             }
@@ -335,11 +353,15 @@ impl<'a> Knob<'a> {
                 format!("the rounding of the free values to {} places", round.places)
             }
             Knob::Uplift {
-                changes,
+                built_on,
                 index,
                 plus,
                 ..
-            } => match changes[*index].uplift.as_ref().and_then(|u| u.round) {
+            } => match built_on.changes[*index]
+                .uplift
+                .as_ref()
+                .and_then(|u| u.round)
+            {
                 Some(r) => format!("the uplift's rounding of values to {} places", r.places),
                 // Values are kept exact, so only the number's own step is left.
                 None if *plus => "the sum added, a penny at a time".to_string(),
@@ -385,20 +407,12 @@ impl<'a> Knob<'a> {
         binding: String,
     ) -> Result<Calibrated, ImpactError> {
         let (value, bundle, rules, impact) = chosen;
-        let changes = match self {
-            Knob::Lookup { .. } => None,
-            Knob::Uplift { .. } => {
-                let k = (value * Decimal::from(10i64.pow(self.places()))).trunc();
-                Some(self.changes_at(i64::try_from(k).unwrap_or_default()))
-            }
-        };
         Ok(Calibrated {
             target,
             base_cost,
             value: value.normalize(),
             bundle,
             rules,
-            changes,
             impact,
             other_side: other_side.map(|(v, c)| (v.normalize(), c)),
             binding: vec![binding],
@@ -433,12 +447,11 @@ fn uplift_knob<'a>(
             short(base.digest())
         ));
     }
-    let changes = built_on.changes.clone();
-    let Some(change) = changes.get(index) else {
+    let Some(change) = built_on.changes.get(index) else {
         return refuse(format!(
             "{} lists {} changes, so it has no change {}",
             proposed.manifest().version,
-            changes.len(),
+            built_on.changes.len(),
             index + 1
         ));
     };
@@ -455,7 +468,7 @@ fn uplift_knob<'a>(
     let places = if plus { PLUS_PLACES } else { FACTOR_PLACES };
     let now = i64::try_from((number * Decimal::from(10i64.pow(places))).round()).unwrap_or(0);
     Ok(Knob::Uplift {
-        changes,
+        built_on: built_on.clone(),
         index,
         plus,
         now,
@@ -482,7 +495,8 @@ fn apply(base: &Bundle, list: &[Change]) -> Result<Bundle, ImpactError> {
         .map_err(|e| ImpactError::Write(format!("the proposal's changes do not apply: {e}")))
 }
 
-/// The proposal's own manifest, inputs and tests with the families and constants of `rules`.
+/// The proposal's own manifest, inputs and tests with the families and constants of `rules`
+/// (what it is built on is the caller's to say).
 fn with_rules_of(proposed: &Bundle, rules: Bundle) -> Bundle {
     let mut b = proposed.clone();
     b.families = rules.families;
@@ -575,6 +589,8 @@ fn with_factor(
     factor: Decimal,
 ) -> Result<Bundle, ImpactError> {
     let mut b = proposed.clone();
+    // Changes the proposal declares no longer give these values: they are found by name.
+    b.built_on = None;
     let lookup = b
         .families
         .iter_mut()

@@ -24,9 +24,12 @@ pub fn between(base: &RuleSet, proposed: &RuleSet) -> (Vec<Change>, bool) {
     (changes, complete)
 }
 
-/// `base` with each change applied in turn: the rules after the last, and after each.
+/// `base` with each change applied in turn: the rules after the last, and after each (none
+/// keeps what `base` was built on).
 pub fn apply_all(base: &Bundle, changes: &[Change]) -> Result<(Bundle, Vec<Bundle>), LoadError> {
     let mut now = base.clone();
+    // What `base` was built on is not what these rules are built on.
+    now.built_on = None;
     let mut each = Vec::new();
     for (i, c) in changes.iter().enumerate() {
         super::extend::apply(&mut now, c, &At::new("(changes)", &format!("$[{i}]")))?;

@@ -63,6 +63,7 @@ pub(crate) fn flatten(
         m.notes = notes;
     }
     base.tests.clear();
+    base.built_on = Some(built_on.raw().map_err(|e| at.invalid(e.to_string()))?);
     Ok((base, built_on))
 }
 

@@ -336,6 +336,7 @@ fn read_whole(files: &dyn Files) -> Result<Source, LoadError> {
             inputs,
             families,
             tests,
+            built_on: None,
         },
         origin: Origin {
             manifest: At::new(&manifest_file, "$"),
@@ -428,7 +429,20 @@ pub fn read_bundle(file: &str, text: &str) -> Result<Source, LoadError> {
             .map(|i| At::new(file, &format!("$.tests[{i}]")))
             .collect(),
         #[cfg(edits)]
-        built_on: None,
+        built_on: match &bundle.built_on {
+            // Read apart from the bundle, so its path is put under `$.built_on` (a line and
+            // column would count within it, not the file).
+            Some(raw) => Some(parse_json(file, raw.get()).map_err(|e| match e {
+                LoadError::Json {
+                    json_path, message, ..
+                } => {
+                    let inner = json_path.strip_prefix('$').unwrap_or(&json_path);
+                    At::new(file, &format!("$.built_on{inner}")).invalid(message)
+                }
+                other => other,
+            })?),
+            None => None,
+        },
     };
     Ok(Source { bundle, origin })
 }
