@@ -95,16 +95,15 @@ pub fn calibrate(args: &CalibrateArgs) -> Outcome {
         return Outcome::Usage;
     }
     let (b, p) = (base.manifest(), proposed.manifest());
+    let named = |m: &sendband::format::Manifest| format!("{} ({})", m.title, m.version);
     let mut t = format!(
-        "Calibrating {} {} against {} {}, every case evaluated on {on}\n\
+        "Calibrating {} against {}, every case evaluated on {on}\n\
          Free: {}\n\
          Target: {} (the base's cost is {})\n\
          {}\n\
          Cost: {}, {} from the target\n",
-        p.id,
-        p.version,
-        b.id,
-        b.version,
+        named(p),
+        named(b),
         said.free,
         pounds(c.target),
         pounds(c.base_cost),

@@ -96,13 +96,14 @@ pub fn diff(args: &DiffArgs) -> Outcome {
     };
     let cohort_path = &args.compared.cohort;
     let (b, p) = (base.manifest(), proposed.manifest());
+    let file = cohort_path.display().to_string();
+    let title = impact::ReportTitle::of(b, p, on, &file);
     // A closed standard output does not stop the comparison: the changes file and the report
     // are still written, and the exit code is still the comparison's.
     let mut shown = out::print(&format!(
-        "Impact of {} {} ({}) against {} {} ({}), every case evaluated on {on}\n",
-        p.id, p.version, p.provenance, b.id, b.version, b.provenance
+        "Impact of {} against {}, every case evaluated on {on}\n",
+        title.proposed, title.base
     ));
-    let file = cohort_path.display().to_string();
     let cohort = match Cohort::open(cohort_path) {
         Ok(c) => c,
         Err(e) => {
@@ -137,7 +138,6 @@ pub fn diff(args: &DiffArgs) -> Outcome {
                 shown = out::print(&impact::rule_changes_text(&changes));
             }
             if let Some(path) = &args.report {
-                let title = impact::ReportTitle::of(b, p, on, &file);
                 let html = impact::report(&impact, &title, &changes);
                 if let Err(e) = batch::write_whole(path, |out| out.write_all(html.as_bytes())) {
                     eprintln!("sendband: {e}");
