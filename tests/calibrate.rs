@@ -154,17 +154,7 @@ fn extended(name: &str, changes: &str) -> std::path::PathBuf {
         .join("calibrate-uplift")
         .join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    common::haringey_copy(&dir, |_, text| text);
-    let next = dir.join("next");
-    std::fs::create_dir_all(&next).expect("mkdir");
-    std::fs::write(
-        next.join("ruleset.json"),
-        format!(
-            r#"{{"extends": "2024-25", "version": "next", "provenance": "draft", "changes": {changes}}}"#
-        ),
-    )
-    .expect("write");
-    next
+    common::haringey_extended(&dir, changes)
 }
 
 /// 1,000 synthetic profiles of 2024-25, and the cases that cover `cover`'s rules where given,
@@ -193,10 +183,28 @@ fn cohort(dir: &Path, cover: Option<&Path>) -> String {
     path
 }
 
-/// `sendband calibrate` of `proposed` against 2024-25 on `cohort`, with `extra` arguments.
+/// `sendband calibrate` of `proposed` against the 2024-25 beside it on `cohort`, with `extra`
+/// arguments.
 fn calibrate(proposed: &Path, cohort: &str, out: &Path, extra: &[&str]) -> common::Run {
-    let base = proposed.with_file_name("2024-25").display().to_string();
-    let (proposed, out) = (proposed.display().to_string(), out.display().to_string());
+    calibrate_against(
+        &proposed.with_file_name("2024-25"),
+        proposed,
+        cohort,
+        out,
+        extra,
+    )
+}
+
+/// `sendband calibrate` of `proposed` against `base` on `cohort`, with `extra` arguments.
+fn calibrate_against(
+    base: &Path,
+    proposed: &Path,
+    cohort: &str,
+    out: &Path,
+    extra: &[&str],
+) -> common::Run {
+    let (base, proposed) = (base.display().to_string(), proposed.display().to_string());
+    let out = out.display().to_string();
     let mut args = vec![
         "calibrate",
         "--base",
@@ -473,25 +481,9 @@ fn a_free_uplift_must_be_an_uplift_of_a_version_written_on_the_base() {
     );
     // A proposal written whole has no declared uplift.
     let whole = Path::new("rules/haringey/2025-26-draft");
-    let run = sendband(
-        &[
-            "calibrate",
-            "--base",
-            "rules/haringey/2024-25",
-            "--proposed",
-            &whole.display().to_string(),
-            "--cohort",
-            &cohort,
-            "--on",
-            "2025-01-15",
-            "--free-uplift",
-            "1",
-            "--cost-neutral",
-            "-o",
-            &out.display().to_string(),
-        ],
-        "",
-    );
+    let base = Path::new("rules/haringey/2024-25");
+    let uplift_1 = ["--free-uplift", "1", "--cost-neutral"];
+    let run = calibrate_against(base, whole, &cohort, &out, &uplift_1);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
@@ -508,25 +500,8 @@ fn a_free_uplift_must_be_an_uplift_of_a_version_written_on_the_base() {
             text
         }
     });
-    let run = sendband(
-        &[
-            "calibrate",
-            "--base",
-            &other.join("2024-25").display().to_string(),
-            "--proposed",
-            &next.display().to_string(),
-            "--cohort",
-            &cohort,
-            "--on",
-            "2025-01-15",
-            "--free-uplift",
-            "2",
-            "--cost-neutral",
-            "-o",
-            &out.display().to_string(),
-        ],
-        "",
-    );
+    let uplift_2 = ["--free-uplift", "2", "--cost-neutral"];
+    let run = calibrate_against(&other.join("2024-25"), &next, &cohort, &out, &uplift_2);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr

@@ -159,18 +159,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// Haringey 2024-25 and, beside it, a version `next` extending it with `changes`.
 fn haringey_extended(name: &str, changes: &str) -> PathBuf {
-    let dir = scratch(name);
-    common::haringey_copy(&dir, |_, text| text);
-    let next = dir.join("next");
-    std::fs::create_dir_all(&next).expect("mkdir");
-    std::fs::write(
-        next.join("ruleset.json"),
-        format!(
-            r#"{{"extends": "2024-25", "version": "next", "provenance": "draft", "changes": {changes}}}"#
-        ),
-    )
-    .expect("write");
-    next
+    common::haringey_extended(&scratch(name), changes)
 }
 
 #[test]

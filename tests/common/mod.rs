@@ -204,6 +204,22 @@ pub fn haringey_copy(
     to
 }
 
+/// Haringey 2024-25 in `dir` and, beside it, a draft version `next` written as `changes` (a
+/// JSON list) to it; the path of `next`.
+pub fn haringey_extended(dir: &std::path::Path, changes: &str) -> std::path::PathBuf {
+    haringey_copy(dir, |_, text| text);
+    let next = dir.join("next");
+    std::fs::create_dir_all(&next).expect("mkdir");
+    std::fs::write(
+        next.join("ruleset.json"),
+        format!(
+            r#"{{"extends": "2024-25", "version": "next", "provenance": "draft", "changes": {changes}}}"#
+        ),
+    )
+    .expect("write");
+    next
+}
+
 /// A JSON file written by a run (a summary, a report), parsed.
 pub fn json_file(path: impl AsRef<std::path::Path>) -> serde_json::Value {
     let path = path.as_ref();
