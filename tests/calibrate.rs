@@ -513,3 +513,39 @@ fn a_free_uplift_must_be_an_uplift_of_a_version_written_on_the_base() {
         run.stderr
     );
 }
+
+/// A row the cohort cannot give is named with why, left out of every cost (as `diff` leaves
+/// it), and the exit is 1.
+#[test]
+fn a_refused_row_is_said_and_exits_1() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("calibrate-refused");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let cohort = cohort(&dir, None);
+    let mut text = std::fs::read_to_string(&cohort).expect("cohort");
+    text.push_str("{\"case_id\": \"BAD-1\", \"setting\": \"nope\"}\n");
+    std::fs::write(&cohort, text).expect("write");
+    let base = Path::new("rules/haringey/2024-25");
+    let draft = Path::new("rules/haringey/2025-26-draft");
+    let out = dir.join("calibrated.json");
+    let free = ["--free", "topup/annual_value", "--cost-neutral"];
+    let run = calibrate_against(base, draft, &cohort, &out, &free);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("Cohort: 1001 profiles, 1000 compared, 1 refused"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  refused: row 1001 (BAD-1): base rule set: "),
+        "{}",
+        run.stdout
+    );
+    // The target is the cost of the rows compared.
+    assert!(
+        run.stdout.contains("What binds: the rounding"),
+        "{}",
+        run.stdout
+    );
+}

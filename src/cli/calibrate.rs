@@ -50,7 +50,8 @@ pub struct CalibrateArgs {
 }
 
 /// `sendband calibrate`: the number that meets a cost target, the proposal it gives, and how
-/// close it came; exit 1 when the free values cannot come within a step of the target.
+/// close it came; exit 1 when the free values cannot come within a step of the target, or
+/// when a row of the cohort was refused.
 pub fn calibrate(args: &CalibrateArgs) -> Outcome {
     let (on, base, proposed) = match args.compared.load() {
         Ok(loaded) => loaded,
@@ -98,12 +99,14 @@ pub fn calibrate(args: &CalibrateArgs) -> Outcome {
     let named = |m: &sendband::format::Manifest| format!("{} ({})", m.title, m.version);
     let mut t = format!(
         "Calibrating {} against {}, every case evaluated on {on}\n\
+         {}\
          Free: {}\n\
          Target: {} (the base's cost is {})\n\
          {}\n\
          Cost: {}, {} from the target\n",
         named(p),
         named(b),
+        c.impact.cohort_text(),
         said.free,
         pounds(c.target),
         pounds(c.base_cost),
@@ -160,8 +163,13 @@ pub fn calibrate(args: &CalibrateArgs) -> Outcome {
         }
     }
     match shown {
-        // A bound of the free values, not their step, stopped it short of the target.
-        Err(Outcome::Closed) | Ok(()) if c.other_side.is_none() => Outcome::Failed,
+        // A bound of the free values, not their step, stopped it short of the target; or rows
+        // were refused, and so left out of every cost, as `diff` fails for them.
+        Err(Outcome::Closed) | Ok(())
+            if c.other_side.is_none() || !c.impact.rejected.is_empty() =>
+        {
+            Outcome::Failed
+        }
         Err(Outcome::Closed) | Ok(()) => Outcome::Ok,
         Err(outcome) => outcome,
     }

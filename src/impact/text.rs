@@ -52,8 +52,8 @@ fn signed(a: Decimal) -> String {
 }
 
 impl Impact {
-    /// The impact in words and tables, for a terminal.
-    pub fn to_text(&self) -> String {
+    /// How many rows were read, compared, refused and changed, and the first refusals.
+    pub fn cohort_text(&self) -> String {
         use std::fmt::Write;
         let mut t = String::new();
         let _ = writeln!(
@@ -76,6 +76,13 @@ impl Impact {
                 self.rejected.len() - super::REFUSALS_SHOWN
             );
         }
+        t
+    }
+
+    /// The impact in words and tables, for a terminal.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut t = self.cohort_text();
         for f in &self.families {
             let _ = writeln!(t, "\n{}", f.title);
             if !f.not_added.is_empty() {
