@@ -542,7 +542,7 @@ fn a_refused_row_is_said_and_exits_1() {
         "{}",
         run.stdout
     );
-    // The target is the cost of the rows compared.
+    // It still calibrates the rows compared, to within the rounding step.
     assert!(
         run.stdout.contains("What binds: the rounding"),
         "{}",
